@@ -1,0 +1,103 @@
+// The one interface between a protocol core and the simulator (docs/design.md): every entry
+// point of a core is synchronous and noexcept and appends its effects here, as data. The
+// simulator applies them in a fixed order: disk writes (and the sync, if asked), then sends
+// (held back until the sync completes when one was asked, so nothing is sent that depends on
+// a write that a crash could still lose), then timers; deliveries, replies, views and notes are
+// reported to the observers at once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "protocol/common/ids.hpp"
+
+namespace ry {
+
+// One message of the ordered output. `digest` is a hash of its content, so checkers can tell
+// two deliveries of one id with different content apart.
+struct Delivery {
+  MsgId id;
+  std::uint64_t digest = 0;
+};
+
+// A request from a workload client: broadcast (TRAINS) or a command (Raft, VR).
+struct ClientRequest {
+  MsgId id;
+  std::string data;
+};
+
+enum class ReplyStatus : std::uint8_t { accepted, rejected, delivered };
+
+struct ClientReply {
+  MsgId id;
+  ReplyStatus status = ReplyStatus::accepted;
+};
+
+struct ViewInstall {
+  ViewId view;
+  std::vector<NodeId> members;  // sorted by node id
+};
+
+// A trace note: observation only, never behaviour. `kind` must be a string literal.
+struct Note {
+  const char* kind = "";
+  std::int64_t a = 0;
+  std::int64_t b = 0;
+  std::int64_t c = 0;
+};
+
+struct TimerSet {
+  TimerId id;
+  Nanos after_ns = 0;  // measured on the node's own clock
+};
+
+template <class Message>
+struct Effects {
+  struct Send {
+    NodeId to;
+    Message message;
+  };
+
+  std::vector<Send> sends;
+  std::vector<TimerSet> timers_set;
+  std::vector<TimerId> timers_cancelled;
+  std::vector<std::string> disk_appends;  // records appended to the node's disk, in order
+  bool disk_rewrite = false;  // the appends of this step replace everything on the disk
+  bool disk_sync = false;     // make all writes so far durable; this step's sends wait for it
+  std::vector<Delivery> deliveries;
+  std::vector<ClientReply> replies;
+  std::vector<ViewInstall> views;
+  std::vector<Note> notes;
+
+  void send(NodeId to, Message message) { sends.push_back(Send{to, std::move(message)}); }
+  void set_timer(TimerId id, Nanos after_ns) { timers_set.push_back(TimerSet{id, after_ns}); }
+  void cancel_timer(TimerId id) { timers_cancelled.push_back(id); }
+  void deliver(MsgId id, std::uint64_t digest) { deliveries.push_back(Delivery{id, digest}); }
+  void note(const char* kind, std::int64_t a = 0, std::int64_t b = 0, std::int64_t c = 0) {
+    notes.push_back(Note{kind, a, b, c});
+  }
+
+  // Keeps the vectors' capacity: the simulator reuses one Effects for every step.
+  void clear() noexcept {
+    sends.clear();
+    timers_set.clear();
+    timers_cancelled.clear();
+    disk_appends.clear();
+    disk_rewrite = false;
+    disk_sync = false;
+    deliveries.clear();
+    replies.clear();
+    views.clear();
+    notes.clear();
+  }
+};
+
+// What a restarted core finds on its disk: the records that survived the crash, oldest first.
+// They may be torn or corrupted once disk faults are on: the core verifies its own checksums.
+struct Recovery {
+  std::vector<std::string> records;
+  std::uint32_t incarnation = 0;  // 0 on the first start, then one more per restart
+};
+
+}  // namespace ry

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages railyard needs, only those missing. Idempotent; needs root or sudo.
+# Usage: tools/bootstrap.sh [--bench]   (--bench adds SimGrid for the side-by-side benchmark)
+set -euo pipefail
+pkgs=(build-essential cmake ninja-build pkg-config g++ clang clang-format clang-tidy
+      libboost-context-dev libcli11-dev nlohmann-json3-dev libfmt-dev libgtest-dev
+      libbenchmark-dev python3)
+if [[ "${1:-}" == "--bench" ]]; then pkgs+=(libsimgrid-dev); fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then exit 0; fi
+echo "bootstrap: installing ${missing[*]}" >&2
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >&2
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
