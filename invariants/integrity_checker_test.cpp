@@ -1,0 +1,129 @@
+#include "invariants/integrity_checker.hpp"
+
+#include <gtest/gtest.h>
+
+#include "invariants/test_history.hpp"
+
+namespace ry {
+namespace {
+
+using test::History;
+using test::msg;
+using test::ref;
+
+TEST(IntegrityChecker, EmptyRunIsClean) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict);
+  EXPECT_FALSE(verdict.violated());
+  EXPECT_EQ(checker.name(), "integrity");
+}
+
+TEST(IntegrityChecker, BroadcastsDeliveredOnceEverywhereAreClean) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict);
+  History h{&checker};
+  h.broadcast(ref(0), msg(0, 1));
+  h.broadcast(ref(1), msg(1, 1));
+  for (std::uint32_t node = 0; node < 3; ++node) h.deliver_all(ref(node), {msg(0, 1), msg(1, 1)});
+  EXPECT_FALSE(verdict.violated());
+  EXPECT_GT(checker.checks(), 0U);
+}
+
+TEST(IntegrityChecker, ClientRetryAtAnotherNodeIsClean) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict);
+  History h{&checker};
+  h.broadcast(ref(0), msg(7, 1));
+  h.broadcast(ref(2), msg(7, 1));  // the client timed out and retried elsewhere
+  h.deliver(ref(1), msg(7, 1));
+  EXPECT_FALSE(verdict.violated());
+}
+
+TEST(IntegrityChecker, RestartedNodeDeliveringNewMessagesIsClean) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict);
+  History h{&checker};
+  h.broadcast(ref(0), msg(0, 1));
+  h.broadcast(ref(0), msg(0, 2));
+  h.deliver(ref(1), msg(0, 1));
+  h.crash(ref(1));
+  h.restart(ref(1, 1));
+  h.deliver(ref(1, 1), msg(0, 2));
+  EXPECT_FALSE(verdict.violated());
+}
+
+TEST(IntegrityChecker, DuplicateAtOneNodeFires) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict);
+  History h{&checker};
+  h.broadcast(ref(0), msg(0, 1));
+  h.broadcast(ref(0), msg(0, 2));
+  h.deliver_all(ref(2), {msg(0, 1), msg(0, 2)});
+  const std::uint64_t step = h.next_step();
+  h.deliver(ref(2), msg(0, 1));
+  ASSERT_TRUE(verdict.violated());
+  const Violation& v = verdict.first();
+  EXPECT_EQ(v.property, "integrity");
+  EXPECT_EQ(v.step, step);
+  EXPECT_EQ(v.nodes, std::vector<NodeId>{NodeId{2}});
+  EXPECT_NE(v.detail.find("duplicate: node 2/0 delivered (0,1) at position 3"), std::string::npos)
+      << v.detail;
+  EXPECT_NE(v.detail.find("already at position 1 in incarnation 0 at step 3"), std::string::npos)
+      << v.detail;
+}
+
+TEST(IntegrityChecker, DuplicateAcrossIncarnationsFires) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict);
+  History h{&checker};
+  h.broadcast(ref(0), msg(0, 1));
+  h.deliver(ref(1), msg(0, 1));
+  h.crash(ref(1));
+  h.restart(ref(1, 1));
+  const std::uint64_t step = h.next_step();
+  h.deliver(ref(1, 1), msg(0, 1));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_EQ(verdict.first().step, step);
+  EXPECT_EQ(verdict.first().nodes, std::vector<NodeId>{NodeId{1}});
+  EXPECT_NE(verdict.first().detail.find("node 1/1"), std::string::npos);
+}
+
+TEST(IntegrityChecker, SpuriousDeliveryFires) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict);
+  History h{&checker};
+  h.broadcast(ref(0), msg(0, 1));
+  h.deliver(ref(0), msg(0, 1));
+  h.deliver(ref(0), msg(0, 2));  // never broadcast
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_EQ(verdict.first().step, 3U);
+  EXPECT_EQ(verdict.first().nodes, std::vector<NodeId>{NodeId{0}});
+  EXPECT_EQ(verdict.first().detail.rfind("spurious: node 0/0 delivered (0,2)", 0), 0U)
+      << verdict.first().detail;
+}
+
+TEST(IntegrityChecker, ChangedContentIsSpurious) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict);
+  History h{&checker};
+  h.broadcast(ref(3), msg(3, 1), "hello");
+  h.deliver(ref(4), msg(3, 1), fnv1a("hellO"));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_EQ(verdict.first().step, 2U);
+  EXPECT_EQ(verdict.first().nodes, std::vector<NodeId>{NodeId{4}});
+  EXPECT_NE(verdict.first().detail.find("spurious content"), std::string::npos);
+  EXPECT_NE(verdict.first().detail.find("via node 3/0 at step 1"), std::string::npos);
+}
+
+TEST(IntegrityChecker, DeliveryBeforeItsBroadcastIsSpurious) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict);
+  History h{&checker};
+  h.deliver(ref(0), msg(0, 1));
+  h.broadcast(ref(0), msg(0, 1));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_EQ(verdict.first().step, 1U);
+}
+
+}  // namespace
+}  // namespace ry

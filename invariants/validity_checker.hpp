@@ -1,0 +1,80 @@
+// Validity, a liveness property (docs/trains.md section 7): in a healed, fair phase every accepted
+// broadcast of a live member is delivered everywhere within a budget. During the run this
+// checker only records acceptances and deliveries (O(1) each); at the end of the liveness phase
+// the runner calls check_converged with the live nodes and turns a non-empty answer into exit
+// code 3 (docs/design.md, "Command line"). It never records a safety violation.
+//
+// A broadcast is accepted when a node replies ReplyStatus::accepted (or delivered) for it, or,
+// for a protocol whose cores never reply, when a client hands it to a node (option
+// accept_on_client). It is owed to every live node when
+//   - the incarnation that accepted it is still alive at the end (a crash may lose what a node
+//     accepted but had not yet made durable or forwarded; the client then retries under a new
+//     acceptance, which is owed in turn: "of a live member" in section 7), or
+//   - some node replied ReplyStatus::delivered for it (delivered once means owed everywhere).
+// Deliveries count per node over all its incarnations: a restarted node recovers its log.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "invariants/checker.hpp"
+#include "invariants/msg_id_hash.hpp"
+#include "invariants/node_table.hpp"
+
+namespace ry {
+
+struct ValidityOptions {
+  // Count a broadcast as accepted when a client hands it to a node, for protocols that never
+  // reply; otherwise only replies count.
+  bool accept_on_client = false;
+};
+
+class ValidityChecker final : public Checker {
+ public:
+  explicit ValidityChecker(Verdict& verdict, ValidityOptions options = {}) noexcept
+      : Checker(verdict), options_(options) {}
+
+  [[nodiscard]] std::string_view name() const override { return "validity"; }
+
+  void on_client(const Step& step, NodeRef node, const ClientRequest& request) override;
+  void on_reply(const Step& step, NodeRef node, const ClientReply& reply) override;
+  void on_deliver(const Step& step, NodeRef node, const Delivery& delivery) override;
+  void on_crash(const Step& step, NodeRef node) override;
+
+  // A one-line description of the first owed broadcast (in order of acceptance) that some node
+  // of `live_nodes` has not delivered, or nullopt if every live node delivered every one.
+  // Called once, at the end of the liveness phase: it walks all acceptances.
+  [[nodiscard]] std::optional<std::string> check_converged(std::span<const NodeId> live_nodes);
+
+  [[nodiscard]] std::uint64_t accepted_count() const noexcept { return accepted_.size(); }
+
+ private:
+  struct Accepted {
+    MsgId id;
+    NodeRef node;  // the incarnation that accepted it first
+    std::uint64_t step = 0;
+    bool delivered_reply = false;
+  };
+  struct NodeState {
+    std::uint32_t crashed_below = 0;  // every incarnation below this one has crashed
+    std::uint64_t delivered_count = 0;
+    std::unordered_set<MsgId, MsgIdHash> delivered;  // probed only, never iterated
+  };
+
+  void accept(const Step& step, NodeRef node, MsgId id, bool delivered_reply);
+  [[nodiscard]] bool owed(const Accepted& accepted, std::span<const NodeId> live_nodes) const;
+  [[nodiscard]] bool delivered_at(NodeId node, MsgId id) const;
+
+  ValidityOptions options_;
+  std::vector<Accepted> accepted_;  // in order of first acceptance: the answer is deterministic
+  std::unordered_map<MsgId, std::size_t, MsgIdHash> accepted_index_;  // probed only
+  NodeTable<NodeState> nodes_;
+};
+
+}  // namespace ry

@@ -1,0 +1,143 @@
+#include "invariants/validity_checker.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+
+#include "invariants/test_history.hpp"
+
+namespace ry {
+namespace {
+
+using test::History;
+using test::msg;
+using test::ref;
+
+constexpr std::array<NodeId, 3> three = {NodeId{0}, NodeId{1}, NodeId{2}};
+
+TEST(ValidityChecker, NothingAcceptedConverges) {
+  Verdict verdict;
+  ValidityChecker checker(verdict);
+  EXPECT_EQ(checker.check_converged(three), std::nullopt);
+  EXPECT_EQ(checker.check_converged({}), std::nullopt);
+  EXPECT_EQ(checker.name(), "validity");
+}
+
+TEST(ValidityChecker, AcceptedAndDeliveredEverywhereConverges) {
+  Verdict verdict;
+  ValidityChecker checker(verdict);
+  History h{&checker};
+  h.broadcast(ref(0), msg(0, 1));
+  h.reply(ref(0), msg(0, 1));
+  for (const NodeId node : three) h.deliver(NodeRef{node, 0}, msg(0, 1));
+  EXPECT_EQ(checker.check_converged(three), std::nullopt);
+  EXPECT_EQ(checker.accepted_count(), 1U);
+  EXPECT_FALSE(verdict.violated());
+}
+
+TEST(ValidityChecker, MissingAtALiveNodeIsReported) {
+  Verdict verdict;
+  ValidityChecker checker(verdict);
+  History h{&checker};
+  h.reply(ref(0), msg(0, 1));
+  h.reply(ref(1), msg(1, 1));
+  h.deliver_all(ref(0), {msg(0, 1), msg(1, 1)});
+  h.deliver_all(ref(1), {msg(0, 1), msg(1, 1)});
+  h.deliver(ref(2), msg(0, 1));  // node 2 lacks (1,1)
+  const auto result = checker.check_converged(three);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(*result,
+            "broadcast (1,1) accepted by node 1/0 at step 2 was not delivered at node 2 (which "
+            "delivered 1 messages); 2 of 3 live nodes delivered it");
+  EXPECT_FALSE(verdict.violated()) << "validity is liveness: the runner reports it, exit code 3";
+}
+
+TEST(ValidityChecker, FirstMissingInAcceptanceOrder) {
+  Verdict verdict;
+  ValidityChecker checker(verdict);
+  History h{&checker};
+  h.reply(ref(1), msg(1, 5));
+  h.reply(ref(0), msg(0, 1));
+  const auto result = checker.check_converged(three);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->rfind(
+                "broadcast (1,5) accepted by node 1/0 at step 1 was not delivered at node 0", 0),
+            0U)
+      << *result;
+}
+
+TEST(ValidityChecker, DeadNodesAreNotAwaited) {
+  Verdict verdict;
+  ValidityChecker checker(verdict);
+  History h{&checker};
+  h.reply(ref(0), msg(0, 1));
+  h.deliver(ref(0), msg(0, 1));
+  h.deliver(ref(1), msg(0, 1));
+  const std::array<NodeId, 2> live = {NodeId{0}, NodeId{1}};  // node 2 is down
+  EXPECT_EQ(checker.check_converged(live), std::nullopt);
+}
+
+TEST(ValidityChecker, RejectedAndUnrepliedBroadcastsAreNotOwed) {
+  Verdict verdict;
+  ValidityChecker checker(verdict);
+  History h{&checker};
+  h.broadcast(ref(0), msg(0, 1));  // no reply: not accepted with the default options
+  h.broadcast(ref(0), msg(0, 2));
+  h.reply(ref(0), msg(0, 2), ReplyStatus::rejected);
+  EXPECT_EQ(checker.check_converged(three), std::nullopt);
+  EXPECT_EQ(checker.accepted_count(), 0U);
+}
+
+TEST(ValidityChecker, AcceptOnClientOption) {
+  Verdict verdict;
+  ValidityChecker checker(verdict, ValidityOptions{.accept_on_client = true});
+  History h{&checker};
+  h.broadcast(ref(0), msg(0, 1));
+  h.deliver(ref(0), msg(0, 1));
+  const auto result = checker.check_converged(three);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_NE(result->find("not delivered at node 1"), std::string::npos) << *result;
+}
+
+TEST(ValidityChecker, RestartedNodeKeepsItsEarlierDeliveries) {
+  Verdict verdict;
+  ValidityChecker checker(verdict);
+  History h{&checker};
+  h.reply(ref(0), msg(0, 1));
+  for (const NodeId node : three) h.deliver(NodeRef{node, 0}, msg(0, 1));
+  h.crash(ref(2));
+  h.restart(ref(2, 1));  // recovers its log: (0,1) need not be delivered again
+  EXPECT_EQ(checker.check_converged(three), std::nullopt);
+}
+
+TEST(ValidityChecker, AcceptanceByACrashedIncarnationIsNotOwed) {
+  // "every accepted broadcast of a live member" (trains.md section 7): the acceptor crashed
+  // before the broadcast went anywhere; its client retries, and only the retry is owed.
+  Verdict verdict;
+  ValidityChecker checker(verdict);
+  History h{&checker};
+  h.reply(ref(1), msg(9, 1));
+  h.crash(ref(1));
+  h.restart(ref(1, 1));
+  EXPECT_EQ(checker.check_converged(three), std::nullopt);
+  h.reply(ref(2), msg(9, 1));  // the retry, accepted by a live incarnation
+  const auto result = checker.check_converged(three);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_NE(result->find("accepted by node 2/0 at step 1"), std::string::npos) << *result;
+}
+
+TEST(ValidityChecker, DeliveredReplyIsOwedEvenIfTheAcceptorDied) {
+  Verdict verdict;
+  ValidityChecker checker(verdict);
+  History h{&checker};
+  h.reply(ref(1), msg(1, 1), ReplyStatus::delivered);
+  h.deliver(ref(1), msg(1, 1));
+  h.crash(ref(1));
+  const std::array<NodeId, 2> live = {NodeId{0}, NodeId{2}};
+  const auto result = checker.check_converged(live);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_NE(result->find("not delivered at node 0"), std::string::npos) << *result;
+}
+
+}  // namespace
+}  // namespace ry
