@@ -1,1 +1,258 @@
-// placeholder, being written
+#include "traces/trace_writer.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include "protocol/common/assert.hpp"
+#include "protocol/common/hash.hpp"
+#include "traces/json_line.hpp"
+
+#ifndef RY_BUILD_ID
+#define RY_BUILD_ID "railyard-unknown"
+#endif
+
+namespace ry {
+
+namespace {
+constexpr int schema_version = 1;
+
+JsonLine& event_start(JsonLine& j, const Step& s, std::string_view kind) {
+  return j.begin()
+      .field("step", s.index)
+      .field("t", s.time.ns)
+      .field("ev", kind);
+}
+
+JsonLine& node_fields(JsonLine& j, NodeRef n) {
+  return j.field("node", n.id.value).field("inc", n.incarnation);
+}
+
+void message_fields(JsonLine& j, const MessageInfo& m) {
+  j.field("msg", m.kind);
+  for (int i = 0; i < m.count; ++i) {
+    const Field& f = m.fields[static_cast<std::size_t>(i)];
+    j.field(f.name, f.value);
+  }
+  j.hex("digest", m.digest);
+}
+}  // namespace
+
+TraceWriter::TraceWriter(LineSink sink) : sink_(std::move(sink)), hash_(fnv_offset) {
+  buffer_.reserve(256);
+}
+
+void TraceWriter::emit(std::string_view line) {
+  if (stopped_) return;
+  if (!sink_(line)) stopped_ = true;
+}
+
+void TraceWriter::emit_event() {
+  buffer_.push_back('\n');
+  hash_ = fnv1a(buffer_, hash_);
+  ++events_;
+  emit(buffer_);
+  buffer_.clear();
+}
+
+void TraceWriter::write_header(std::string_view protocol, std::uint64_t seed,
+                               std::string_view config_json) {
+  buffer_.clear();
+  JsonLine j(buffer_);
+  j.begin()
+      .field("type", "header")
+      .field("schema", schema_version)
+      .field("protocol", protocol)
+      .field("build", RY_BUILD_ID)
+      .field("seed", seed)
+      .raw("config", config_json)
+      .end()
+      .newline();
+  emit(buffer_);
+  buffer_.clear();
+}
+
+void TraceWriter::write_footer(std::string_view outcome, std::uint64_t steps,
+                               std::string_view extra_json) {
+  buffer_.clear();
+  JsonLine j(buffer_);
+  j.begin()
+      .field("type", "footer")
+      .field("outcome", outcome)
+      .field("steps", steps)
+      .field("events", events_)
+      .hex("hash", hash_);
+  if (!extra_json.empty()) {
+    buffer_.push_back(',');
+    buffer_ += extra_json;
+  }
+  j.end().newline();
+  emit(buffer_);
+  buffer_.clear();
+}
+
+void TraceWriter::on_send(const Step& s, NodeRef from, NodeId to, const MessageInfo& m) {
+  JsonLine j(buffer_);
+  node_fields(event_start(j, s, "send"), from).field("to", to.value);
+  message_fields(j, m);
+  j.end();
+  emit_event();
+}
+
+void TraceWriter::on_receive(const Step& s, NodeRef to, NodeId from, const MessageInfo& m) {
+  JsonLine j(buffer_);
+  node_fields(event_start(j, s, "recv"), to).field("from", from.value);
+  message_fields(j, m);
+  j.end();
+  emit_event();
+}
+
+void TraceWriter::on_drop(const Step& s, NodeId from, NodeId to, const MessageInfo& m,
+                          DropReason why) {
+  JsonLine j(buffer_);
+  event_start(j, s, "drop").field("node", from.value).field("to", to.value).field("why", to_string(why));
+  message_fields(j, m);
+  j.end();
+  emit_event();
+}
+
+void TraceWriter::on_timer(const Step& s, NodeRef n, TimerId t) {
+  JsonLine j(buffer_);
+  node_fields(event_start(j, s, "timer"), n).field("timer", t.value).end();
+  emit_event();
+}
+
+void TraceWriter::on_client(const Step& s, NodeRef n, const ClientRequest& r) {
+  JsonLine j(buffer_);
+  node_fields(event_start(j, s, "client"), n)
+      .field("sender", r.id.sender.value)
+      .field("seq", r.id.seq)
+      .field("bytes", static_cast<std::uint64_t>(r.data.size()))
+      .hex("digest", fnv1a(r.data))
+      .end();
+  emit_event();
+}
+
+void TraceWriter::on_reply(const Step& s, NodeRef n, const ClientReply& r) {
+  static constexpr const char* status[] = {"accepted", "rejected", "delivered"};
+  JsonLine j(buffer_);
+  node_fields(event_start(j, s, "reply"), n)
+      .field("sender", r.id.sender.value)
+      .field("seq", r.id.seq)
+      .field("status", status[static_cast<int>(r.status)])
+      .end();
+  emit_event();
+}
+
+void TraceWriter::on_deliver(const Step& s, NodeRef n, const Delivery& d) {
+  JsonLine j(buffer_);
+  node_fields(event_start(j, s, "deliver"), n)
+      .field("sender", d.id.sender.value)
+      .field("seq", d.id.seq)
+      .hex("digest", d.digest)
+      .end();
+  emit_event();
+}
+
+void TraceWriter::on_view(const Step& s, NodeRef n, const ViewInstall& v) {
+  JsonLine j(buffer_);
+  node_fields(event_start(j, s, "view"), n).field("view", v.view.value).array("members");
+  for (NodeId m : v.members) j.element(std::int64_t{m.value});
+  j.end_array().end();
+  emit_event();
+}
+
+void TraceWriter::on_note(const Step& s, NodeRef n, const Note& note) {
+  JsonLine j(buffer_);
+  node_fields(event_start(j, s, "note"), n)
+      .field("note", note.kind)
+      .field("a", note.a)
+      .field("b", note.b)
+      .field("c", note.c)
+      .end();
+  emit_event();
+}
+
+void TraceWriter::on_crash(const Step& s, NodeRef n) {
+  JsonLine j(buffer_);
+  node_fields(event_start(j, s, "crash"), n).end();
+  emit_event();
+}
+
+void TraceWriter::on_restart(const Step& s, NodeRef n) {
+  JsonLine j(buffer_);
+  node_fields(event_start(j, s, "restart"), n).end();
+  emit_event();
+}
+
+void TraceWriter::on_fault(const Step& s, const FaultInfo& f) {
+  JsonLine j(buffer_);
+  event_start(j, s, "fault").field("fault", f.kind);
+  if (f.node >= 0) j.field("node", f.node);
+  if (f.peer >= 0) j.field("peer", f.peer);
+  j.field("value", f.value).end();
+  emit_event();
+}
+
+TraceFile::TraceFile(std::string path) : path_(std::move(path)), tmp_path_(path_ + ".tmp") {
+  file_ = std::fopen(tmp_path_.c_str(), "wb");
+  if (file_ == nullptr) {
+    error_ = tmp_path_ + ": cannot open for writing: " + std::strerror(errno);
+    return;
+  }
+  add_abort_hook(&TraceFile::on_abort, this);
+}
+
+TraceFile::~TraceFile() {
+  remove_abort_hook(&TraceFile::on_abort, this);
+  if (file_ != nullptr) discard();
+}
+
+bool TraceFile::write(std::string_view line) {
+  if (file_ == nullptr) return false;
+  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) {
+    error_ = tmp_path_ + ": write failed: " + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+bool TraceFile::commit() {
+  if (file_ == nullptr) return false;
+  remove_abort_hook(&TraceFile::on_abort, this);
+  const bool flushed = std::fflush(file_) == 0;
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (!flushed || !closed) {
+    error_ = tmp_path_ + ": write failed: " + std::strerror(errno);
+    std::remove(tmp_path_.c_str());
+    return false;
+  }
+  if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
+    error_ = path_ + ": cannot rename from " + tmp_path_ + ": " + std::strerror(errno);
+    std::remove(tmp_path_.c_str());
+    return false;
+  }
+  return true;
+}
+
+void TraceFile::discard() {
+  if (file_ == nullptr) return;
+  remove_abort_hook(&TraceFile::on_abort, this);
+  std::fclose(file_);
+  file_ = nullptr;
+  std::remove(tmp_path_.c_str());
+}
+
+void TraceFile::on_abort(void* self) noexcept {
+  auto* file = static_cast<TraceFile*>(self);
+  if (file->file_ == nullptr) return;
+  if (file->abort_footer_) file->abort_footer_();
+  std::fflush(file->file_);
+  std::fclose(file->file_);
+  file->file_ = nullptr;
+  if (std::rename(file->tmp_path_.c_str(), file->path_.c_str()) == 0) {
+    std::fprintf(stderr, "railyard: trace up to the failing step: %s\n", file->path_.c_str());
+  }
+}
+
+}  // namespace ry

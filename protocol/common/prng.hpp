@@ -8,6 +8,10 @@
 
 namespace ry {
 
+// 128-bit products for bounded draws and clock arithmetic (a GCC and Clang extension).
+__extension__ using u128 = unsigned __int128;
+__extension__ using i128 = __int128;
+
 // splitmix64: seeds xoshiro and derives independent stream seeds from one run seed.
 constexpr std::uint64_t splitmix64(std::uint64_t& state) noexcept {
   std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
@@ -60,12 +64,12 @@ class Prng {
   // Uniform in [0, bound), bound > 0: Lemire's multiply-shift with rejection, so no modulo bias.
   std::uint64_t below(std::uint64_t bound) noexcept {
     RY_ASSERT(bound > 0);
-    unsigned __int128 m = static_cast<unsigned __int128>(next()) * bound;
+    u128 m = static_cast<u128>(next()) * bound;
     auto low = static_cast<std::uint64_t>(m);
     if (low < bound) {
       const std::uint64_t threshold = (0 - bound) % bound;
       while (low < threshold) {
-        m = static_cast<unsigned __int128>(next()) * bound;
+        m = static_cast<u128>(next()) * bound;
         low = static_cast<std::uint64_t>(m);
       }
     }

@@ -1,0 +1,57 @@
+// Boost.Context fibers for code whose natural form is sequential: workload clients and scripted
+// fault schedules. A fiber holds no protocol state, is resumed only by the scheduler, and never
+// lets an exception cross a switch (docs/design.md): bodies are noexcept in spirit, and an
+// escaping exception is caught at the fiber's edge and turned into an assertion failure.
+#pragma once
+
+#include <boost/context/fiber.hpp>
+#include <cstdint>
+#include <functional>
+
+#include "protocol/common/ids.hpp"
+
+namespace ry {
+
+class Fiber;
+
+// What a fiber may ask of the scheduler that drives it.
+class FiberHost {
+ public:
+  virtual ~FiberHost() = default;
+  virtual Time now() const noexcept = 0;
+  virtual void wake_later(Fiber& fiber, Nanos after_ns) = 0;
+};
+
+class Fiber {
+ public:
+  using Body = std::function<void(Fiber&)>;
+
+  Fiber(FiberHost& host, std::uint32_t id, Body body);
+  Fiber(const Fiber&) = delete;
+  Fiber& operator=(const Fiber&) = delete;
+  ~Fiber();
+
+  // Scheduler side: runs the fiber until it yields or finishes.
+  void resume();
+  [[nodiscard]] bool finished() const noexcept { return finished_; }
+  [[nodiscard]] std::uint32_t id() const noexcept { return id_; }
+
+  // Fiber side. Both return false once the run is stopping: the body must then return promptly
+  // (a fiber is never unwound by an exception, which Boost 1.74 cannot do under ASan).
+  [[nodiscard]] bool sleep(Nanos duration_ns);  // true after `duration_ns` of simulated time
+  [[nodiscard]] bool yield();  // true when the scheduler resumes this fiber again
+  [[nodiscard]] bool stopping() const noexcept { return stopping_; }
+  [[nodiscard]] Time now() const noexcept { return host_.now(); }
+
+ private:
+  FiberHost& host_;
+  std::uint32_t id_;
+  Body body_;
+  boost::context::fiber self_;    // where resume() goes
+  boost::context::fiber caller_;  // where yield() goes
+  bool running_ = false;
+  bool stopping_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace ry

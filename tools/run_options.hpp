@@ -1,0 +1,57 @@
+// Everything that defines a run: the same options for `run`, `soak` (applied to every seed) and
+// the trace header that `replay` rebuilds a run from. A run is a pure function of these.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/common/bugs.hpp"
+#include "protocol/common/ids.hpp"
+
+namespace ry {
+
+struct RunOptions {
+  std::string protocol = "ring";
+  std::uint32_t nodes = 5;
+  std::uint64_t seed = 1;
+  std::string faults = "mild";  // none | mild
+  std::int64_t time_ms = 1000;      // length of the safety phase, simulated
+  std::int64_t liveness_ms = 2000;  // budget of the liveness phase, simulated
+
+  // Network (unset: taken from the fault profile).
+  std::int64_t latency_min_us = 50;
+  std::int64_t latency_max_us = 150;
+  std::optional<std::uint32_t> loss_ppm;
+  std::optional<std::uint32_t> dup_ppm;
+  bool fifo = false;
+  std::optional<std::int64_t> drift_ppm_max;  // clock drift drawn in [-max, max] per node
+
+  // ring
+  std::uint64_t laps = 0;  // 0: until the phase ends
+  std::int64_t ring_retransmit_us = 1000;
+  bool ring_persist = true;
+
+  std::vector<std::string> bugs;
+
+  // Not part of the run's identity.
+  std::string trace;
+  bool quiet = false;
+};
+
+// Fills the unset values from the fault profile. Idempotent.
+void resolve(RunOptions& options);
+
+// One line naming the offending field, or nothing if the options describe a possible run.
+std::optional<std::string> validate(const RunOptions& options);
+
+BugSet bug_set(const RunOptions& options);
+
+// The resolved options as one JSON object (stable key order), for the trace header.
+std::string to_json(const RunOptions& options);
+
+// The command line that reproduces a run.
+std::string reproduce_command(const RunOptions& options);
+
+}  // namespace ry

@@ -1,0 +1,63 @@
+#include "tools/simulation.hpp"
+
+#include "tools/ring_driver.hpp"
+#include "traces/json_line.hpp"
+
+namespace ry {
+
+WorldOptions world_options(const RunOptions& o) {
+  WorldOptions w;
+  w.nodes = o.nodes;
+  w.seed = o.seed;
+  w.link.latency_min_ns = o.latency_min_us * us_ns;
+  w.link.latency_max_ns = o.latency_max_us * us_ns;
+  w.link.loss_ppm = o.loss_ppm.value_or(0);
+  w.link.duplicate_ppm = o.dup_ppm.value_or(0);
+  w.link.fifo = o.fifo;
+  return w;
+}
+
+NemesisOptions nemesis_options(const RunOptions& o) {
+  NemesisOptions n;
+  n.enabled = o.faults == "mild";
+  // Without durable hops a crash can make the ring accept a hop twice: that is the point of
+  // ring_persist=false (a checker demonstration), so crashes stay on.
+  return n;
+}
+
+void set_clocks(Cluster& cluster, const RunOptions& o) {
+  const std::int64_t drift = o.drift_ppm_max.value_or(0);
+  if (drift == 0) return;
+  Prng prng(o.seed, Stream::clocks);
+  for (std::uint32_t i = 0; i < cluster.node_count(); ++i) {
+    const Nanos offset = prng.between(-ms_ns, ms_ns);
+    cluster.clock(NodeId{i}) = NodeClock(offset, prng.between(-drift, drift));
+  }
+}
+
+std::string footer_extra(const RunResult& r) {
+  std::string out;
+  JsonLine j(out);
+  j.field("sim_ns", r.sim_end.ns)
+      .field("sends", r.stats.sends)
+      .field("deliveries", r.stats.deliveries)
+      .field("faults", r.stats.faults)
+      .field("checks", r.checks);
+  if (r.outcome == Outcome::violation) {
+    j.object("violation")
+        .field("property", r.violation.property)
+        .field("step", r.violation.step)
+        .field("detail", r.violation.detail)
+        .array("nodes");
+    for (NodeId n : r.violation.nodes) j.element(std::int64_t{n.value});
+    j.end_array().end();
+  }
+  if (r.outcome == Outcome::no_liveness) j.field("liveness", r.liveness_detail);
+  return out;
+}
+
+RunResult simulate_any(const RunOptions& options, const TraceTarget* trace) {
+  return simulate<RingDriver>(options, trace);
+}
+
+}  // namespace ry

@@ -1,0 +1,79 @@
+#include "traces/trace_reader.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+namespace ry {
+
+void TraceReader::fail(std::uint64_t line, const std::string& what) {
+  if (!error_.empty()) return;
+  error_ = path_ + ":" + std::to_string(line) + ": " + what;
+}
+
+TraceReader::TraceReader(std::string path) : path_(std::move(path)) {
+  std::ifstream probe(path_, std::ios::binary);
+  if (!probe) {
+    error_ = path_ + ": cannot open: " + std::strerror(errno);
+    io_error_ = true;
+    return;
+  }
+  // The footer is the last line: find it without reading the whole file.
+  probe.seekg(0, std::ios::end);
+  const std::streamoff size = probe.tellg();
+  if (size <= 0) {
+    error_ = path_ + ":1: empty file, not a trace";
+    return;
+  }
+  std::streamoff pos = size - 1;
+  probe.seekg(pos);
+  if (probe.get() != '\n') {
+    error_ = path_ + ": truncated trace: the last line is incomplete (no footer)";
+    return;
+  }
+  while (pos > 0) {
+    probe.seekg(pos - 1);
+    if (probe.get() == '\n') break;
+    --pos;
+  }
+  probe.seekg(pos);
+  std::string last;
+  std::getline(probe, last);
+  footer_ = nlohmann::json::parse(last, nullptr, false);
+  if (footer_.is_discarded() || !footer_.is_object() || footer_.value("type", "") != "footer") {
+    error_ = path_ + ": truncated trace: the last line is not a footer";
+    return;
+  }
+
+  in_.open(path_, std::ios::binary);
+  std::string first;
+  if (!std::getline(in_, first)) {
+    error_ = path_ + ": cannot read: " + std::strerror(errno);
+    io_error_ = true;
+    return;
+  }
+  line_number_ = 1;
+  header_ = nlohmann::json::parse(first, nullptr, false);
+  if (header_.is_discarded() || !header_.is_object()) {
+    fail(1, "header: not a JSON object");
+    return;
+  }
+  if (header_.value("type", "") != "header") {
+    fail(1, "header: field 'type' must be \"header\"");
+    return;
+  }
+  if (!header_.contains("schema") || !header_["schema"].is_number_integer() || header_["schema"] != 1) {
+    fail(1, "header: field 'schema': unsupported schema version (this build reads 1)");
+    return;
+  }
+  if (!header_.contains("config") || !header_["config"].is_object()) {
+    fail(1, "header: field 'config': missing or not an object");
+  }
+}
+
+bool TraceReader::next_line(std::string& line) {
+  if (!std::getline(in_, line)) return false;
+  ++line_number_;
+  return true;
+}
+
+}  // namespace ry

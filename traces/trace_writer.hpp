@@ -1,0 +1,94 @@
+// The trace writer: an observer that turns every event of a run into one JSON line (schema in
+// traces/SCHEMA.md and traces/trace.schema.json). Lines go to a sink: a file for `run`, a
+// comparator for `replay`. It keeps a hash of the event stream for the footer, so two runs can
+// be compared by one number and a replay can say where they first differ.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "sim/observer.hpp"
+
+namespace ry {
+
+// Receives each complete line (with its trailing newline). Returns false to stop the run
+// (replay does, at the first divergence).
+using LineSink = std::function<bool(std::string_view line)>;
+
+class TraceWriter final : public Observer {
+ public:
+  explicit TraceWriter(LineSink sink);
+
+  // The header: `config_json` is a complete JSON object (the run's full configuration).
+  void write_header(std::string_view protocol, std::uint64_t seed, std::string_view config_json);
+  // The footer: outcome, counts and the hash of the event stream. `extra_json` is a JSON object
+  // body (without braces) appended to the footer, or empty.
+  void write_footer(std::string_view outcome, std::uint64_t steps, std::string_view extra_json);
+
+  [[nodiscard]] std::uint64_t events() const noexcept { return events_; }
+  [[nodiscard]] std::uint64_t stream_hash() const noexcept { return hash_; }
+  [[nodiscard]] bool sink_stopped() const noexcept { return stopped_; }
+
+  void on_send(const Step&, NodeRef from, NodeId to, const MessageInfo&) override;
+  void on_receive(const Step&, NodeRef to, NodeId from, const MessageInfo&) override;
+  void on_drop(const Step&, NodeId from, NodeId to, const MessageInfo&, DropReason) override;
+  void on_timer(const Step&, NodeRef, TimerId) override;
+  void on_client(const Step&, NodeRef, const ClientRequest&) override;
+  void on_reply(const Step&, NodeRef, const ClientReply&) override;
+  void on_deliver(const Step&, NodeRef, const Delivery&) override;
+  void on_view(const Step&, NodeRef, const ViewInstall&) override;
+  void on_note(const Step&, NodeRef, const Note&) override;
+  void on_crash(const Step&, NodeRef) override;
+  void on_restart(const Step&, NodeRef) override;
+  void on_fault(const Step&, const FaultInfo&) override;
+
+ private:
+  class Line;
+  void emit_event();
+  void emit(std::string_view line);
+
+  LineSink sink_;
+  std::string buffer_;
+  std::uint64_t events_ = 0;
+  std::uint64_t hash_;
+  bool stopped_ = false;
+};
+
+// A file written under a temporary name and renamed into place only when complete, so a
+// half-written trace is never mistaken for a whole one. If the process aborts on an assertion,
+// the abort hook writes an "aborted" footer and renames the file: complete up to the failing step.
+class TraceFile {
+ public:
+  // Opens `path`.tmp for writing; error() says why if it failed.
+  explicit TraceFile(std::string path);
+  TraceFile(const TraceFile&) = delete;
+  TraceFile& operator=(const TraceFile&) = delete;
+  ~TraceFile();
+
+  [[nodiscard]] bool ok() const noexcept { return file_ != nullptr; }
+  [[nodiscard]] const std::string& error() const noexcept { return error_; }
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+
+  bool write(std::string_view line);
+  // Flushes, closes and renames into place. False (and error()) on an I/O error.
+  bool commit();
+  // Removes the temporary file (the run failed in a way that leaves no trace worth keeping).
+  void discard();
+
+  // Called from the abort hook: the footer to write before renaming.
+  void set_abort_footer(std::function<void()> writer) { abort_footer_ = std::move(writer); }
+
+ private:
+  static void on_abort(void* self) noexcept;
+
+  std::string path_;
+  std::string tmp_path_;
+  std::FILE* file_ = nullptr;
+  std::string error_;
+  std::function<void()> abort_footer_;
+};
+
+}  // namespace ry
