@@ -1,0 +1,34 @@
+// The immutable configuration of a TRAINS cluster, shared by every node (docs/trains.md 1, 3).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "protocol/common/bugs.hpp"
+#include "protocol/common/ids.hpp"
+
+namespace ry::trains {
+
+struct Config {
+  // trains.md 3, "Delivery modes": `uto` requires the ack of every configured node (static ring,
+  // halts under faults); `to` requires the acks of the current view's members (crash masking).
+  enum class Mode : std::uint8_t { uto, to };
+
+  std::uint32_t nodes = 3;   // N: nodes 0..N-1 form view 0
+  std::uint32_t trains = 1;  // K, 1..N: slot t belongs to issuer node t
+  Mode mode = Mode::to;
+  std::uint64_t train_bytes_max = 64 * 1024;  // payload data bytes one train may carry
+  Nanos link_retransmit_ns = 20 * ms_ns;      // the link layer resends what is unacked this long
+  bool link_fifo = true;  // false: a link delivers in arrival order, so trains may overtake
+  // Per slot: how long after start the issuer creates its first train, on its own clock. Missing
+  // entries mean 0 (create at start). Staggered starts expose bug B3 (trains.md 8).
+  std::vector<Nanos> issuer_start_ns;
+  BugSet bugs;
+
+  [[nodiscard]] Nanos issuer_start(std::uint32_t slot) const noexcept {
+    return slot < issuer_start_ns.size() ? issuer_start_ns[slot] : 0;
+  }
+  [[nodiscard]] bool has(Bug bug) const noexcept { return bugs.has(bug); }
+};
+
+}  // namespace ry::trains

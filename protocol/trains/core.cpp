@@ -1,0 +1,377 @@
+#include "protocol/trains/core.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "protocol/common/assert.hpp"
+#include "protocol/common/hash.hpp"
+
+namespace ry::trains {
+
+namespace {
+std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+}  // namespace
+
+Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/,
+           const Recovery& /*recovery*/)
+    : config_(config),
+      self_(self),
+      view_(View::initial(config.nodes)),
+      all_nodes_(View::initial(config.nodes).members),
+      slots_(config.trains),
+      links_(config.nodes, config.link_retransmit_ns, config.link_fifo, link_timer_base) {
+  // Configuration is validated by whoever parses it; here it is a precondition.
+  RY_ASSERT(config.nodes >= 2);
+  RY_ASSERT(config.trains >= 1 && config.trains <= config.nodes);
+  RY_ASSERT(config.train_bytes_max > 0);
+  RY_ASSERT(self.value < config.nodes);
+  successor_ = view_.successor(self_);
+  RY_ASSERT(successor_ != self_);
+}
+
+const Core::Slot& Core::slot(std::uint32_t issuer) const {
+  RY_ASSERT(issuer < slots_.size());
+  return slots_[issuer];
+}
+
+const std::vector<NodeId>& Core::required_acks() const noexcept {
+  return config_.mode == Config::Mode::uto ? all_nodes_ : view_.members;
+}
+
+// --- entry points -------------------------------------------------------------------------
+
+void Core::on_start(Time now, Fx& fx) noexcept {
+  now_ = now;
+  if (!is_issuer()) return;
+  const Nanos delay = config_.issuer_start(self_.value);
+  if (delay > 0) {
+    fx.set_timer(issuer_start_timer, delay);
+  } else {
+    create_train(fx);
+  }
+}
+
+void Core::on_message(NodeId from, const Message& message, Time now, Fx& fx) noexcept {
+  Message copy = message;
+  on_message(from, std::move(copy), now, fx);
+}
+
+void Core::on_message(NodeId from, Message&& message, Time now, Fx& fx) noexcept {
+  now_ = now;
+  if (from.value >= config_.nodes || from == self_) return;  // not a peer: ignore
+  if (const auto* ack = std::get_if<LinkAck>(&message)) {
+    links_.on_ack(from, *ack);
+    return;
+  }
+  links_.receive(from, std::move(message), fx,
+                 [&](Message&& m) { handle(from, std::move(m), fx); });
+  check_invariants();
+}
+
+void Core::on_timer(TimerId timer, Time now, Fx& fx) noexcept {
+  now_ = now;
+  if (links_.on_timer(timer, now, fx)) return;
+  if (timer == issuer_start_timer && is_issuer() && !issuer_started_) {
+    create_train(fx);
+    drain(fx);
+  }
+}
+
+void Core::on_disk_synced(Time now, Fx& /*fx*/) noexcept { now_ = now; }
+
+// A local broadcast (trains.md 1): queued for the next train this node loads, unless its id is
+// already queued, on a train, or delivered here (bug B5 removes that filter).
+void Core::on_client(const ClientRequest& request, Time now, Fx& fx) noexcept {
+  now_ = now;
+  const bool duplicate = known_.contains(request.id);
+  const bool too_big = request.data.size() > config_.train_bytes_max;
+  if ((duplicate && !config_.has(Bug::B5)) || too_big) {
+    fx.replies.push_back(ClientReply{request.id, ReplyStatus::rejected});
+    return;
+  }
+  known_.insert(request.id);
+  pending_.push_back(Payload{request.id.sender, request.id.seq, request.data});
+  fx.replies.push_back(ClientReply{request.id, ReplyStatus::accepted});
+}
+
+// --- trains -------------------------------------------------------------------------------
+
+void Core::handle(NodeId /*from*/, Message&& message, Fx& fx) {
+  std::visit(
+      [&](auto&& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, Train>) {
+          handle_train(std::move(m), fx);
+        }
+      },
+      std::move(message));
+}
+
+void Core::handle_train(Train&& train, Fx& fx) {
+  const std::uint32_t q = train.issuer.value;
+  // Malformed input is dropped, never asserted on.
+  if (q >= config_.trains || train.clock == 0) return;
+  // trains.md 2.1: a train of an older view.
+  if (train.clock <= slots_[q].floor) return;
+  learn_stable(q, train.stable_clock, fx);
+  // A closed key already stable here has finished its propagation lap: only a stale copy
+  // can still arrive.
+  if (train.closed && train.clock <= slots_[q].stable) {
+    fx.note("stale", q, i64(train.clock));
+    return;
+  }
+  observe_clock(q, train.clock, fx);
+  if (train.closed) {
+    handle_closed(std::move(train), fx);
+  } else {
+    handle_open(std::move(train), fx);
+  }
+  drain(fx);
+}
+
+// trains.md 2.2: a clock more than one above what this node has seen means it missed keys.
+// Bug B4 stays silent when this is the first train of the issuer seen here.
+void Core::observe_clock(std::uint32_t issuer, std::uint64_t clock, Fx& fx) {
+  Slot& s = slots_[issuer];
+  if (clock <= s.seen) return;
+  if (clock > s.seen + 1 && !(config_.has(Bug::B4) && s.seen == 0)) {
+    fx.note("clock_gap", issuer, i64(clock), i64(s.seen));
+  }
+  s.seen = clock;
+}
+
+// trains.md 4: the issuer's trains carry its slot's stable clock. A stable key satisfies G0;
+// its content may be dropped once it is done.
+void Core::learn_stable(std::uint32_t issuer, std::uint64_t clock, Fx& fx) {
+  Slot& s = slots_[issuer];
+  if (clock <= s.stable) return;
+  s.stable = clock;
+  fx.note("stable", issuer, i64(clock));
+  collect(issuer);
+}
+
+void Core::observe_payloads(const Train& train) {
+  for (const Payload& payload : train.payloads) known_.insert(payload.id());
+}
+
+// trains.md 2.2-2.3: lap 1 at this node: append pending payloads, ack, and close when the last
+// required ack is set.
+void Core::handle_open(Train&& train, Fx& fx) {
+  if (train.acks.contains(self_)) {
+    // Acked here already but not closed: it still needs other members' acks (possible only
+    // when the required set changes, trains.md 5). Pass it on.
+    forward(std::move(train), fx);
+    return;
+  }
+  observe_payloads(train);
+  load_pending(train);
+  train.acks.insert(self_);
+  if (all_acked(train)) close(train, fx);
+  forward(std::move(train), fx);
+}
+
+// trains.md 2.4-2.5: a closed train.
+void Core::handle_closed(Train&& train, Fx& fx) {
+  const Key key = train.key();
+  const auto it = held_.find(key);
+  if (it == held_.end()) {
+    // Not yet a holder: lap 2, or the issuer's first return. Keep the content until stable.
+    RY_ASSERT(!done(key));  // done implies held until stable, and stable keys are dropped above
+    train.holders += 1;
+    observe_payloads(train);
+    held_.emplace(key, Held{train, train.holders});
+    park(key, fx);
+    forward(std::move(train), fx);
+    return;
+  }
+  Held& held = it->second;
+  held.holders_seen = std::max(held.holders_seen, train.holders);
+  if (train.issuer != self_) {
+    forward(std::move(train), fx);  // the closer at the end of lap 2, or a later holder
+    return;
+  }
+  // The issuer after the propagation lap: every member holds the key, it is stable. Recycle,
+  // delivered or still parked (trains.md 2.5). Only the current train recycles.
+  learn_stable(self_.value, key.clock, fx);
+  if (key.clock == issued_) create_train(fx);
+}
+
+void Core::create_train(Fx& fx) {
+  RY_ASSERT(is_issuer());
+  issuer_started_ = true;
+  ++issued_;
+  Slot& s = slots_[self_.value];
+  s.seen = std::max(s.seen, issued_);
+  Train train;
+  train.view = view_.id;
+  train.issuer = self_;
+  train.clock = issued_;
+  train.stable_clock = s.stable;
+  load_pending(train);
+  train.acks.insert(self_);
+  if (all_acked(train)) close(train, fx);
+  forward(std::move(train), fx);
+  RY_ASSERT(slots_[self_.value].seen >= issued_);
+}
+
+// Loads pending payloads in queue order while they fit the byte bound (trains.md 1); the first
+// that does not fit and everything behind it wait, so one sender's payloads keep their order.
+void Core::load_pending(Train& train) {
+  if (pending_.empty()) return;
+  std::vector<Payload> more;
+  while (!pending_.empty() &&
+         train.bytes + pending_.front().data.size() <= config_.train_bytes_max) {
+    train.bytes += pending_.front().data.size();
+    more.push_back(std::move(pending_.front()));
+    pending_.pop_front();
+  }
+  train.payloads.append(std::move(more));
+  RY_ASSERT(train.bytes <= config_.train_bytes_max || train.payloads.empty());
+}
+
+bool Core::all_acked(const Train& train) const {
+  const auto& required = required_acks();
+  if (train.acks.count() < required.size()) return false;
+  return std::all_of(required.begin(), required.end(),
+                     [&](NodeId n) { return train.acks.contains(n); });
+}
+
+// trains.md 2.3: the closer is the first holder and parks the key.
+void Core::close(Train& train, Fx& fx) {
+  RY_ASSERT(!train.closed);
+  train.closed = true;
+  train.holders = 1;
+  fx.note("close", train.issuer.value, i64(train.clock), i64(train.payloads.size()));
+  // A key closes once: the link layer filters duplicates and floors fence older views, so
+  // holding it already means a malformed input; the first content is kept.
+  const Key key = train.key();
+  held_.try_emplace(key, Held{train, 0});
+  park(key, fx);
+}
+
+void Core::forward(Train&& train, Fx& fx) {
+  links_.send(successor_, Message{std::move(train)}, now_, fx);
+}
+
+// --- delivery (trains.md 3) ------------------------------------------------------------------
+
+void Core::park(const Key& key, Fx& fx) {
+  RY_ASSERT(held_.contains(key));
+  if (done(key)) return;
+  parked_.insert(key);
+  if (key != *parked_.begin() || !deliverable(key)) fx.note("park", key.issuer, i64(key.clock));
+}
+
+bool Core::done(const Key& key) const { return slots_[key.issuer].done_upto >= key.clock; }
+
+bool Core::deliverable(const Key& key) const {
+  if (frozen_) return false;
+  const auto it = held_.find(key);
+  RY_ASSERT(it != held_.end());
+  const Slot& own = slots_[key.issuer];
+  // G0: f + 1 members hold the closed content, or every member does (stable).
+  if (it->second.holders_seen < view_.f() + 1 && own.stable < key.clock) return false;
+  for (std::uint32_t q = 0; q < slots_.size(); ++q) {
+    const Slot& s = slots_[q];
+    // G2: every key of q this node knows to exist below `key` is done. Keys (c', q) < key are
+    // those with c' < clock, or c' == clock when q < issuer.
+    const std::uint64_t below = q < key.issuer ? key.clock : key.clock - 1;
+    if (s.done_upto < std::min(s.seen, below)) return false;
+    // G3: every issuer of the view has reached this clock, so no smaller key can appear later.
+    // Bug B3 skips issuers never heard from.
+    if (!view_.contains(NodeId{q})) continue;
+    if (config_.has(Bug::B3) && s.seen == 0) continue;
+    if (s.seen < key.clock) return false;
+  }
+  return true;
+}
+
+// After every step: deliver parked keys in key order while the smallest is deliverable (G1).
+void Core::drain(Fx& fx) {
+  while (!parked_.empty() && deliverable(*parked_.begin())) {
+    const Key key = *parked_.begin();
+    parked_.erase(parked_.begin());
+    deliver_key(key, fx);
+  }
+}
+
+// Delivers one key's payloads in (sender, seq) order; an empty key is just recorded done.
+void Core::deliver_key(const Key& key, Fx& fx) {
+  Slot& s = slots_[key.issuer];
+  RY_ASSERT(s.done_upto + 1 == key.clock);  // G2 made the done set per issuer a prefix
+  const Held& held = held_.at(key);
+  order_.clear();
+  for (const Payload& payload : held.train.payloads) order_.push_back(&payload);
+  std::sort(order_.begin(), order_.end(),
+            [](const Payload* a, const Payload* b) { return a->id() < b->id(); });
+  for (const Payload* payload : order_) {
+    // The same id broadcast at two nodes can reach two trains: deliver it once (the position is
+    // the same everywhere). Bug B5 removes the duplicate filters.
+    if (delivered_.contains(payload->id()) && !config_.has(Bug::B5)) {
+      fx.note("dup", payload->sender.value, i64(payload->seq));
+      continue;
+    }
+    delivered_.insert(payload->id());
+    known_.insert(payload->id());
+    fx.deliver(payload->id(), fnv1a(payload->data));
+  }
+  order_.clear();
+  s.done_upto = key.clock;
+  if (s.stable >= key.clock) held_.erase(key);
+}
+
+// Drops the content of keys of `issuer` that are done and stable (trains.md 4).
+void Core::collect(std::uint32_t issuer) {
+  const Slot& s = slots_[issuer];
+  for (auto it = held_.begin(); it != held_.end() && it->first.clock <= s.stable;) {
+    if (it->first.issuer == issuer && it->first.clock <= s.done_upto) {
+      it = held_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Core::check_invariants() const {
+  RY_ASSERT(parked_.size() <= held_.size());
+  if (!parked_.empty()) {
+    RY_ASSERT(held_.contains(*parked_.begin()));
+    RY_ASSERT(!done(*parked_.begin()));
+  }
+  if (is_issuer()) RY_ASSERT(slots_[self_.value].seen >= issued_);
+}
+
+std::uint64_t Core::state_digest() const noexcept {
+  std::uint64_t h = fnv_offset;
+  h = hash_u64(h, self_.value);
+  h = hash_u64(h, view_.id.value);
+  for (NodeId m : view_.members) h = hash_u64(h, m.value);
+  for (const Slot& s : slots_) {
+    h = hash_u64(h, s.seen);
+    h = hash_u64(h, s.done_upto);
+    h = hash_u64(h, s.stable);
+    h = hash_u64(h, s.floor);
+  }
+  h = hash_u64(h, issued_);
+  h = hash_u64(h, issuer_started_ ? 1 : 0);
+  h = hash_u64(h, frozen_ ? 1 : 0);
+  h = hash_u64(h, held_.size());
+  for (const auto& [key, held] : held_) {
+    h = hash_u64(h, key.clock);
+    h = hash_u64(h, key.issuer);
+    h = hash_u64(h, held.holders_seen);
+    h = hash_u64(h, content_digest(held.train));
+  }
+  h = hash_u64(h, parked_.size());
+  for (const Key& key : parked_) h = hash_u64(hash_u64(h, key.clock), key.issuer);
+  h = hash_u64(h, pending_.size());
+  for (const Payload& p : pending_) {
+    h = hash_u64(hash_u64(h, p.sender.value), p.seq);
+    h = fnv1a(p.data, h);
+  }
+  h = known_.digest(h);
+  h = delivered_.digest(h);
+  return links_.digest(h);
+}
+
+}  // namespace ry::trains

@@ -1,0 +1,129 @@
+// The TRAINS protocol core (docs/trains.md 1-4): an I/O-free state machine satisfying
+// ry::ProtocolCore. One object is one node in one incarnation.
+//
+// Timer ids: `issuer_start_timer` (1) creates this issuer's first train after its configured
+// start delay; `link_timer_base + peer` (1000 + peer) are the link layer's retransmit timers.
+// Notes (observation only): "clock_gap" (issuer, clock, seen), "close" (issuer, clock, payloads),
+// "park" (issuer, clock), "stable" (issuer, clock), "stale" (issuer, clock), "dup" (sender, seq).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "protocol/common/core.hpp"
+#include "protocol/common/effects.hpp"
+#include "protocol/trains/config.hpp"
+#include "protocol/trains/link.hpp"
+#include "protocol/trains/messages.hpp"
+#include "protocol/trains/seq_filter.hpp"
+#include "protocol/trains/view.hpp"
+
+namespace ry::trains {
+
+class Core {
+ public:
+  using Config = trains::Config;
+  using Message = trains::Message;
+  using Fx = Effects<Message>;
+
+  static constexpr TimerId issuer_start_timer{1};
+  static constexpr std::uint64_t link_timer_base = 1000;
+
+  Core(const Config& config, NodeId self, std::uint64_t node_seed, const Recovery& recovery);
+
+  void on_start(Time now, Fx& fx) noexcept;
+  void on_message(NodeId from, const Message& message, Time now, Fx& fx) noexcept;
+  // Same, taking the message by value: the simulator moves trains in to save a copy.
+  void on_message(NodeId from, Message&& message, Time now, Fx& fx) noexcept;
+  void on_timer(TimerId timer, Time now, Fx& fx) noexcept;
+  void on_disk_synced(Time now, Fx& fx) noexcept;
+  void on_client(const ClientRequest& request, Time now, Fx& fx) noexcept;
+  [[nodiscard]] std::uint64_t state_digest() const noexcept;
+
+  // Read-only inspection for checkers and tests.
+  [[nodiscard]] NodeId self() const noexcept { return self_; }
+  [[nodiscard]] const View& view() const noexcept { return view_; }
+  [[nodiscard]] std::uint64_t seen(std::uint32_t issuer) const { return slot(issuer).seen; }
+  [[nodiscard]] std::uint64_t done_upto(std::uint32_t issuer) const {
+    return slot(issuer).done_upto;
+  }
+  [[nodiscard]] std::uint64_t stable(std::uint32_t issuer) const { return slot(issuer).stable; }
+  [[nodiscard]] std::uint64_t floor(std::uint32_t issuer) const { return slot(issuer).floor; }
+  [[nodiscard]] std::uint64_t issued() const noexcept { return issued_; }
+  [[nodiscard]] bool is_issuer() const noexcept { return self_.value < config_.trains; }
+  [[nodiscard]] std::size_t held_count() const noexcept { return held_.size(); }
+  [[nodiscard]] std::size_t parked_count() const noexcept { return parked_.size(); }
+  [[nodiscard]] std::size_t pending_count() const noexcept { return pending_.size(); }
+  [[nodiscard]] const std::set<Key>& parked() const noexcept { return parked_; }
+  [[nodiscard]] std::size_t filter_window() const {
+    const std::size_t a = known_.window_size();
+    const std::size_t b = delivered_.window_size();
+    return a > b ? a : b;
+  }
+  [[nodiscard]] const Links<Message>& links() const noexcept { return links_; }
+  // The nodes whose acks close a train: every configured node (uto) or the view (to).
+  [[nodiscard]] const std::vector<NodeId>& required_acks() const noexcept;
+
+ private:
+  // Per issuer slot (trains.md 1-5). Everything here is a watermark: no history is kept.
+  struct Slot {
+    std::uint64_t seen = 0;       // highest clock of this issuer seen here
+    std::uint64_t done_upto = 0;  // every clock 1..done_upto is done (G2's watermark)
+    std::uint64_t stable = 0;     // every clock 1..stable is stable (trains.md 4)
+    std::uint64_t floor = 0;      // trains at or below are of an older view (trains.md 5)
+  };
+  // A closed train this node holds (trains.md 2.3-2.4) until its key is done and stable.
+  struct Held {
+    Train train;
+    // Holders of the closed content as this node last saw the train arrive closed; 0 at the
+    // closer, which has not seen it arrive closed (nothing is delivered on the visit that
+    // appends and acks, trains.md 2.2).
+    std::uint32_t holders_seen = 0;
+  };
+
+  [[nodiscard]] const Slot& slot(std::uint32_t issuer) const;
+  void handle(NodeId from, Message&& message, Fx& fx);
+  void handle_train(Train&& train, Fx& fx);
+  void handle_open(Train&& train, Fx& fx);
+  void handle_closed(Train&& train, Fx& fx);
+  void observe_clock(std::uint32_t issuer, std::uint64_t clock, Fx& fx);
+  void learn_stable(std::uint32_t issuer, std::uint64_t clock, Fx& fx);
+  void observe_payloads(const Train& train);
+  void create_train(Fx& fx);
+  void load_pending(Train& train);
+  [[nodiscard]] bool all_acked(const Train& train) const;
+  void close(Train& train, Fx& fx);
+  void forward(Train&& train, Fx& fx);
+  void park(const Key& key, Fx& fx);
+  [[nodiscard]] bool deliverable(const Key& key) const;
+  void drain(Fx& fx);
+  void deliver_key(const Key& key, Fx& fx);
+  void collect(std::uint32_t issuer);
+  [[nodiscard]] bool done(const Key& key) const;
+  void check_invariants() const;
+
+  Config config_;
+  NodeId self_;
+  View view_;
+  std::vector<NodeId> all_nodes_;  // the uto ack set
+  NodeId successor_;
+  std::vector<Slot> slots_;
+  std::uint64_t issued_ = 0;     // last clock this issuer created (trains.md 5's "issued")
+  bool issuer_started_ = false;  // its first train exists
+  bool frozen_ = false;          // delivery frozen during a view change (trains.md 5)
+  std::map<Key, Held> held_;     // closed content held, until done and stable
+  std::set<Key> parked_;         // closed keys waiting for G0-G3; a subset of held_
+  std::deque<Payload> pending_;  // local broadcasts not yet on a train
+  SeqFilter known_;              // ids queued, seen on a train, or delivered here
+  SeqFilter delivered_;          // ids delivered here
+  Links<Message> links_;
+  Time now_;                           // of the current entry point; not state
+  std::vector<const Payload*> order_;  // scratch for delivery order; not state
+};
+
+static_assert(ProtocolCore<Core>);
+
+}  // namespace ry::trains

@@ -1,0 +1,212 @@
+// Reliable point-to-point links over the simulated network, inside the core.
+//
+// TRAINS assumes a reliable link from each member to its successor (TCP in real deployments,
+// trains.md 1); the simulated network loses, duplicates and reorders. `Links` restores what the
+// protocol needs and nothing more:
+//   - the sender stamps a per-peer sequence number (`lseq`, from 1) on every reliable message and
+//     keeps it until the receiver acknowledges it, resending after `retransmit_ns` (a timer per
+//     peer, re-armed lazily so a failure-free hop costs no timer traffic beyond the first);
+//   - the receiver acks every data message it gets (duplicates too: the earlier ack may have been
+//     lost) with its cumulative watermark plus the lseq itself (a one-entry selective ack, so a
+//     reordered message is not resent), and filters duplicates;
+//   - with `fifo` it hands messages to the protocol in lseq order, buffering early arrivals;
+//     without it, each message exactly once in arrival order (trains of different issuers can
+//     then overtake each other on a link, which bug B3 needs, trains.md 8).
+// Failure-free, one hop costs the data message plus one ack.
+//
+// It is generic in the protocol's message variant: reliable alternatives expose a LinkHeader via
+// an ADL `link_header(Message&)` returning nullptr for unreliable ones, and the variant must be
+// constructible from `LinkAck`. Known gap: no session/incarnation handling yet, so a restarted
+// peer would need its links reset (the membership issue, trains.md 5, adds that).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "protocol/common/assert.hpp"
+#include "protocol/common/effects.hpp"
+#include "protocol/common/hash.hpp"
+#include "protocol/common/ids.hpp"
+
+namespace ry::trains {
+
+// Carried by every reliable message; 0 means "not sent through a link yet".
+struct LinkHeader {
+  std::uint64_t lseq = 0;
+  friend bool operator==(const LinkHeader&, const LinkHeader&) = default;
+};
+
+// Everything below `cumulative` (inclusive) and `lseq` itself arrived at the receiver.
+struct LinkAck {
+  std::uint64_t cumulative = 0;
+  std::uint64_t lseq = 0;
+  friend bool operator==(const LinkAck&, const LinkAck&) = default;
+};
+
+template <class Message>
+class Links {
+ public:
+  Links() = default;
+  Links(std::uint32_t peers, Nanos retransmit_ns, bool fifo, std::uint64_t timer_base)
+      : peers_(peers),
+        retransmit_ns_(retransmit_ns),
+        fifo_(fifo),
+        timer_base_(timer_base),
+        table_(peers) {
+    RY_ASSERT(retransmit_ns > 0);
+  }
+
+  // Sends `message` reliably to `to`: stamps the next lseq and keeps a copy until acked.
+  void send(NodeId to, Message message, Time now, Effects<Message>& fx) {
+    Peer& peer = at(to);
+    LinkHeader* header = link_header(message);
+    RY_ASSERT(header != nullptr);
+    header->lseq = peer.next_lseq++;
+    peer.unacked.push_back(Unacked{header->lseq, now, message});
+    fx.send(to, std::move(message));
+    if (!peer.timer_armed) arm(to, peer, now + retransmit_ns_, now, fx);
+  }
+
+  // Handles a reliable message from `from`: acks it, drops duplicates, and calls
+  // `handle(Message&&)` for every message that may now go to the protocol, in link order.
+  template <class Handle>
+  void receive(NodeId from, Message message, Effects<Message>& fx, Handle&& handle) {
+    Peer& peer = at(from);
+    const LinkHeader* header = link_header(message);
+    RY_ASSERT(header != nullptr);
+    const std::uint64_t lseq = header->lseq;
+    if (lseq == 0) return;  // never sent through a link: not ours to handle
+    const bool fresh =
+        lseq >= peer.recv_next && !peer.early.contains(lseq) && !peer.early_set.contains(lseq);
+    if (fresh) {
+      if (lseq == peer.recv_next) {
+        ++peer.recv_next;
+        handle(std::move(message));
+        release(peer, handle);
+      } else if (fifo_) {
+        peer.early.emplace(lseq, std::move(message));
+      } else {
+        peer.early_set.insert(lseq);
+        handle(std::move(message));
+        release(peer, handle);
+      }
+    }
+    fx.send(from, Message{LinkAck{peer.recv_next - 1, lseq}});
+  }
+
+  // Handles an ack from `from`: forgets what it covers. Stale or duplicate acks are harmless.
+  void on_ack(NodeId from, const LinkAck& ack) {
+    Peer& peer = at(from);
+    while (!peer.unacked.empty() && peer.unacked.front().lseq <= ack.cumulative) {
+      peer.unacked.pop_front();
+    }
+    for (auto it = peer.unacked.begin(); it != peer.unacked.end(); ++it) {
+      if (it->lseq == ack.lseq) {
+        peer.unacked.erase(it);
+        break;
+      }
+    }
+  }
+
+  // Returns false when `timer` is not a link timer. Resends what has waited `retransmit_ns`.
+  bool on_timer(TimerId timer, Time now, Effects<Message>& fx) {
+    if (timer.value < timer_base_ || timer.value >= timer_base_ + peers_) return false;
+    const NodeId to{static_cast<std::uint32_t>(timer.value - timer_base_)};
+    Peer& peer = at(to);
+    peer.timer_armed = false;
+    Time oldest = now + retransmit_ns_;
+    for (auto& entry : peer.unacked) {
+      if (entry.sent_at + retransmit_ns_ <= now) {
+        entry.sent_at = now;
+        fx.send(to, entry.message);
+      }
+      if (entry.sent_at < oldest) oldest = entry.sent_at;
+    }
+    if (!peer.unacked.empty()) arm(to, peer, oldest + retransmit_ns_, now, fx);
+    return true;
+  }
+
+  [[nodiscard]] TimerId timer_of(NodeId peer) const noexcept {
+    return TimerId{timer_base_ + peer.value};
+  }
+  // In-flight work: what waits for an ack, and what arrived early (bounded by the sender's).
+  [[nodiscard]] std::size_t unacked(NodeId peer) const { return at(peer).unacked.size(); }
+  [[nodiscard]] std::size_t early(NodeId peer) const {
+    return at(peer).early.size() + at(peer).early_set.size();
+  }
+
+  [[nodiscard]] std::uint64_t digest(std::uint64_t h) const noexcept {
+    for (const Peer& peer : table_) {
+      h = hash_u64(h, peer.next_lseq);
+      h = hash_u64(h, peer.recv_next);
+      h = hash_u64(h, peer.unacked.size());
+      for (const auto& entry : peer.unacked) h = hash_u64(h, entry.lseq);
+      for (const auto& [lseq, message] : peer.early) h = hash_u64(h, lseq);
+      for (std::uint64_t lseq : peer.early_set) h = hash_u64(h, lseq);
+    }
+    return h;
+  }
+
+ private:
+  struct Unacked {
+    std::uint64_t lseq = 0;
+    Time sent_at;
+    Message message;
+  };
+  struct Peer {
+    // Sender side.
+    std::uint64_t next_lseq = 1;
+    std::deque<Unacked> unacked;  // in lseq order
+    bool timer_armed = false;
+    // Receiver side: every lseq below recv_next arrived; `early` (fifo) buffers messages above
+    // it, `early_set` (not fifo) remembers lseqs above it already handed over.
+    std::uint64_t recv_next = 1;
+    std::map<std::uint64_t, Message> early;
+    std::set<std::uint64_t> early_set;
+  };
+
+  // The table is sized once, so references stay valid while a handler sends.
+  Peer& at(NodeId peer) {
+    RY_ASSERT(peer.value < table_.size());
+    return table_[peer.value];
+  }
+  const Peer& at(NodeId peer) const {
+    RY_ASSERT(peer.value < table_.size());
+    return table_[peer.value];
+  }
+
+  void arm(NodeId to, Peer& peer, Time due, Time now, Effects<Message>& fx) {
+    peer.timer_armed = true;
+    const Nanos after = due - now;
+    fx.set_timer(timer_of(to), after > 0 ? after : 1);
+  }
+
+  // Moves recv_next over everything that arrived early, handing buffered messages over in order.
+  template <class Handle>
+  void release(Peer& peer, Handle& handle) {
+    if (fifo_) {
+      for (auto it = peer.early.begin(); it != peer.early.end() && it->first == peer.recv_next;
+           it = peer.early.erase(it)) {
+        ++peer.recv_next;
+        handle(std::move(it->second));
+      }
+    } else {
+      for (auto it = peer.early_set.begin(); it != peer.early_set.end() && *it == peer.recv_next;
+           it = peer.early_set.erase(it)) {
+        ++peer.recv_next;
+      }
+    }
+  }
+
+  std::uint32_t peers_ = 0;
+  Nanos retransmit_ns_ = 1;
+  bool fifo_ = true;
+  std::uint64_t timer_base_ = 0;
+  std::vector<Peer> table_;
+};
+
+}  // namespace ry::trains

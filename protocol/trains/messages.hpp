@@ -1,0 +1,134 @@
+// The messages of TRAINS (docs/trains.md 1): the train itself and the link layer's ack.
+// Plain value types; `Message` is a std::variant dispatched with std::visit.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "protocol/common/ids.hpp"
+#include "protocol/common/message_info.hpp"
+#include "protocol/trains/link.hpp"
+
+namespace ry::trains {
+
+// A train's key (trains.md 1): ordered by clock first, then issuer.
+struct Key {
+  std::uint64_t clock = 0;
+  std::uint32_t issuer = 0;
+  friend constexpr auto operator<=>(const Key&, const Key&) = default;
+};
+
+// One broadcast: (sender, seq) is unique, seq is the sender's own counter.
+struct Payload {
+  NodeId sender;
+  std::uint64_t seq = 0;
+  std::string data;
+
+  [[nodiscard]] MsgId id() const noexcept { return MsgId{sender, seq}; }
+  friend bool operator==(const Payload&, const Payload&) = default;
+};
+
+// The payloads a train carries. Shared and immutable: copying a train (for the link layer's
+// retransmission buffer, or a holder keeping closed content, trains.md 2.4) copies one pointer,
+// never the data. Appending builds a new list (copy on write), which only a node that appends
+// pays for.
+class PayloadList {
+ public:
+  [[nodiscard]] std::size_t size() const noexcept { return items_ ? items_->size() : 0; }
+  [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+  [[nodiscard]] const Payload* begin() const noexcept { return items_ ? items_->data() : nullptr; }
+  [[nodiscard]] const Payload* end() const noexcept { return begin() + size(); }
+  [[nodiscard]] const Payload& operator[](std::size_t i) const noexcept { return begin()[i]; }
+
+  void append(std::vector<Payload>&& more) {
+    if (more.empty()) return;
+    auto next = std::make_shared<std::vector<Payload>>();
+    next->reserve(size() + more.size());
+    next->insert(next->end(), begin(), end());
+    for (auto& payload : more) next->push_back(std::move(payload));
+    items_ = std::move(next);
+  }
+
+  friend bool operator==(const PayloadList& a, const PayloadList& b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!(a[i] == b[i])) return false;
+    }
+    return true;
+  }
+
+ private:
+  std::shared_ptr<const std::vector<Payload>> items_;
+};
+
+// A set of node ids (ack bits, trains.md 1): inline for the first 64 ids, any N beyond.
+class NodeSet {
+ public:
+  void insert(NodeId node) {
+    const std::uint32_t word = node.value / 64;
+    const std::uint64_t bit = std::uint64_t{1} << (node.value % 64);
+    if (word == 0) {
+      low_ |= bit;
+      return;
+    }
+    if (high_.size() < word) high_.resize(word, 0);
+    high_[word - 1] |= bit;
+  }
+  [[nodiscard]] bool contains(NodeId node) const noexcept {
+    const std::uint32_t word = node.value / 64;
+    const std::uint64_t bit = std::uint64_t{1} << (node.value % 64);
+    if (word == 0) return (low_ & bit) != 0;
+    return word <= high_.size() && (high_[word - 1] & bit) != 0;
+  }
+  [[nodiscard]] std::uint32_t count() const noexcept {
+    auto n = static_cast<std::uint32_t>(__builtin_popcountll(low_));
+    for (std::uint64_t w : high_) n += static_cast<std::uint32_t>(__builtin_popcountll(w));
+    return n;
+  }
+  [[nodiscard]] std::uint64_t digest(std::uint64_t h) const noexcept;
+
+  friend bool operator==(const NodeSet& a, const NodeSet& b) noexcept;
+
+ private:
+  std::uint64_t low_ = 0;
+  std::vector<std::uint64_t> high_;  // words 1.. (ids 64..)
+};
+
+// A train (trains.md 1). Its content (payloads) never changes once `closed`.
+struct Train {
+  LinkHeader link;
+  ViewId view;  // the view it was created in (constant 0 until membership, trains.md 5)
+  NodeId issuer;
+  std::uint64_t clock = 0;
+  bool closed = false;
+  std::uint32_t holders = 0;       // members holding the closed content (trains.md 2.3-2.4)
+  std::uint64_t stable_clock = 0;  // keys of this slot up to here are stable (trains.md 4)
+  NodeSet acks;
+  PayloadList payloads;
+  std::uint64_t bytes = 0;  // payload data bytes carried, bounded by train_bytes_max
+
+  [[nodiscard]] Key key() const noexcept { return Key{clock, issuer.value}; }
+  friend bool operator==(const Train&, const Train&) = default;
+};
+
+using Message = std::variant<Train, LinkAck>;
+
+// The link layer's hook (link.hpp): trains travel reliably, acks do not.
+inline LinkHeader* link_header(Message& message) noexcept {
+  if (auto* train = std::get_if<Train>(&message)) return &train->link;
+  return nullptr;
+}
+
+// Hash of what a train carries and means (key, closed, holders, stable, acks, payloads), without
+// the link header: equal for every copy of one train state, wherever it travels.
+std::uint64_t content_digest(const Train& train) noexcept;
+
+// For observers (checkers, traces). train: issuer, clock, closed, payloads, holders, lseq;
+// ack: cumulative, lseq. `digest` hashes the complete message, link header included.
+MessageInfo describe(const Message& message) noexcept;
+
+}  // namespace ry::trains
