@@ -218,6 +218,7 @@ void Core::create_train(Fx& fx) {
 // that does not fit and everything behind it wait, so one sender's payloads keep their order.
 void Core::load_pending(Train& train) {
   if (pending_.empty()) return;
+  const std::uint64_t bytes_before = train.bytes;
   std::vector<Payload> more;
   while (!pending_.empty() &&
          train.bytes + pending_.front().data.size() <= config_.train_bytes_max) {
@@ -225,8 +226,10 @@ void Core::load_pending(Train& train) {
     more.push_back(std::move(pending_.front()));
     pending_.pop_front();
   }
+  const bool loaded = !more.empty();
   train.payloads.append(std::move(more));
-  RY_ASSERT(train.bytes <= config_.train_bytes_max || train.payloads.empty());
+  RY_ASSERT(!loaded || train.bytes <= config_.train_bytes_max);
+  RY_ASSERT(train.bytes >= bytes_before);
 }
 
 bool Core::all_acked(const Train& train) const {

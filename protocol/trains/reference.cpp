@@ -19,7 +19,10 @@ std::uint64_t Reference::stable(std::uint32_t issuer) const {
   return it == stable_.end() ? 0 : it->second;
 }
 
-void Reference::start_issuer(ReferenceOutput& out) { create(out); }
+void Reference::start_issuer(ReferenceOutput& out) {
+  create(out);
+  drain(out);  // its first clock may satisfy G3 for keys parked here
+}
 
 void Reference::broadcast(const ClientRequest& request, ReferenceOutput& out) {
   if (known_.contains(request.id) || request.data.size() > config_.train_bytes_max) {
