@@ -3,6 +3,7 @@
 // broadcast exactly once, in one total order (docs/trains.md 2-4, 7).
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <map>
 #include <set>
 #include <tuple>
@@ -157,6 +158,36 @@ TEST(TrainsLossyRing, NoLossCostsOneAckPerTrainHop) {
   EXPECT_LE(r.acks, r.trains);
   EXPECT_LE(r.trains - r.acks, o.trains);
   EXPECT_EQ(r.messages, r.trains + r.acks);
+}
+
+}  // namespace
+}  // namespace ry::trains
+
+namespace ry::trains {
+namespace {
+
+// Bug B3 (trains.md 8): G3 skips issuers never heard from. With staggered issuer starts a node
+// delivers a key before a late issuer's first, smaller key exists: logs diverge.
+TEST(TrainsLossyRing, StaggeredStartsExposeB3) {
+  int diverged = 0;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    Options o;
+    o.nodes = 3;
+    o.trains = 3;
+    o.fifo = false;
+    o.bugs.add(Bug::B3);
+    const Result r = run_lossy(seed, o);
+    bool same = true;
+    for (const auto& log : r.logs) same = same && log == r.logs[0];
+    diverged += same ? 0 : 1;
+  }
+  std::cout << "B3 diverged in " << diverged << " of 20 lossy non-fifo runs\n";
+  EXPECT_GT(diverged, 0);
+  Options clean;
+  clean.nodes = 3;
+  clean.trains = 3;
+  clean.fifo = false;
+  expect_total_order(run_lossy(1, clean));
 }
 
 }  // namespace
