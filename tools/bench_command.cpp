@@ -92,17 +92,22 @@ int command_bench(const BenchOptions& bench) {
   std::vector<std::uint32_t> sizes;
   std::stringstream list(bench.sizes);
   for (std::string item; std::getline(list, item, ',');) {
-    if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos || item.size() > 7) {
-      return usage_error("--sizes: expected comma-separated node counts, got '" + bench.sizes + "'");
+    if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos ||
+        item.size() > 7) {
+      return usage_error("--sizes: expected comma-separated node counts, got '" + bench.sizes +
+                         "'");
     }
     const auto n = static_cast<std::uint32_t>(std::stoul(item));
     if (n < 2) return usage_error("--sizes: a ring needs at least 2 nodes");
     sizes.push_back(n);
   }
 
-  std::printf("railyard bench: ring, %llu token messages per run, median of %d runs, checkers on\n\n",
-              static_cast<unsigned long long>(bench.messages), bench.repeats);
-  std::printf("| N | messages | trace off ns/msg | trace off msgs/s | trace on ns/msg | on/off | peak RSS (MiB) |\n");
+  std::printf(
+      "railyard bench: ring, %llu token messages per run, median of %d runs, checkers on\n\n",
+      static_cast<unsigned long long>(bench.messages), bench.repeats);
+  std::printf(
+      "| N | messages | trace off ns/msg | trace off msgs/s | trace on ns/msg | on/off | peak RSS "
+      "(MiB) |\n");
   std::printf("|---|---|---|---|---|---|---|\n");
   bool all_ok = true;
   for (std::uint32_t n : sizes) {
@@ -130,10 +135,11 @@ int command_bench(const BenchOptions& bench) {
     all_ok = all_ok && s.ok && b.ok;
     const double per_node =
         static_cast<double>(b.peak_kib - s.peak_kib) * 1024.0 / static_cast<double>(bench.big_ring);
-    std::printf("\nbig ring: %u nodes, 2 laps (%llu messages) in %.2f s wall, peak RSS %.1f MiB, "
-                "about %.0f bytes per node\n",
-                bench.big_ring, static_cast<unsigned long long>(b.messages), b.wall_ns / 1e9,
-                static_cast<double>(b.peak_kib) / 1024.0, per_node);
+    std::printf(
+        "\nbig ring: %u nodes, 2 laps (%llu messages) in %.2f s wall, peak RSS %.1f MiB, "
+        "about %.0f bytes per node\n",
+        bench.big_ring, static_cast<unsigned long long>(b.messages), b.wall_ns / 1e9,
+        static_cast<double>(b.peak_kib) / 1024.0, per_node);
   }
   if (!all_ok) {
     std::fprintf(stderr, "railyard: error: a benchmark run did not pass\n");

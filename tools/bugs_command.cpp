@@ -7,10 +7,11 @@
 namespace ry {
 
 int command_bugs() {
-  std::printf("Bugs that can be planted with --bug NAME (default off, compiled into every build):\n");
+  std::printf(
+      "Bugs that can be planted with --bug NAME (default off, compiled into every build):\n");
   for (const BugInfo& b : bug_catalogue) {
-    std::printf("  %-4s %-8s %.*s\n", b.name.data(), b.where.data(), static_cast<int>(b.summary.size()),
-                b.summary.data());
+    std::printf("  %-4s %-8s %.*s\n", b.name.data(), b.where.data(),
+                static_cast<int>(b.summary.size()), b.summary.data());
   }
   return 0;
 }

@@ -95,7 +95,8 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help
     std::string where;
-    for (const CLI::App* sub : app.get_subcommands()) where = " (see railyard " + sub->get_name() + " --help)";
+    for (const CLI::App* sub : app.get_subcommands())
+      where = " (see railyard " + sub->get_name() + " --help)";
     if (where.empty()) where = " (see railyard --help)";
     return usage_error(e.what() + where);
   }

@@ -24,7 +24,8 @@ Setter integer(Int RunOptions::*member) {
       }
       return "expected a non-negative integer";
     } else {
-      if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
+      if (v.is_number_unsigned() &&
+          v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
         return "out of range";
       }
       o.*member = static_cast<Int>(v.get<std::int64_t>());
@@ -39,7 +40,8 @@ Setter optional_integer(std::optional<Int> RunOptions::*member) {
     if (!v.is_number_integer()) return "expected an integer";
     const auto x = v.get<std::int64_t>();
     if (x < static_cast<std::int64_t>(std::numeric_limits<Int>::min()) ||
-        (x > 0 && static_cast<std::uint64_t>(x) > static_cast<std::uint64_t>(std::numeric_limits<Int>::max()))) {
+        (x > 0 && static_cast<std::uint64_t>(x) >
+                      static_cast<std::uint64_t>(std::numeric_limits<Int>::max()))) {
       return "out of range";
     }
     o.*member = static_cast<Int>(x);

@@ -3,10 +3,9 @@
 // silently ignored.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "tools/run_options.hpp"
 

@@ -32,32 +32,36 @@ int command_replay(const std::string& path, bool quiet) {
   std::string diverged_actual;
   std::uint64_t diverged_line = 0;
   bool ended_early = false;
-  TraceTarget target{[&](std::string_view line) {
-                       const std::string_view actual = line.substr(0, line.size() - 1);
-                       if (!reader.next_line(expected)) {
-                         ended_early = true;
-                         diverged_line = reader.line_number() + 1;
-                         diverged_actual = actual;
-                         return false;
+  bool header_seen = false;
+  // Compares one replayed line with the next recorded one; false at the first difference.
+  auto compare = [&](std::string_view actual) {
+    if (!reader.next_line(expected)) {
+      ended_early = true;
+      diverged_line = reader.line_number() + 1;
+      diverged_actual = actual;
+      return false;
+    }
+    if (expected == actual) return true;
+    diverged_line = reader.line_number();
+    diverged_expected = expected;
+    diverged_actual = actual;
+    return false;
+  };
+  TraceTarget target{[&](std::string_view lines) {
+                       // The header comes alone and was already read and checked above.
+                       if (!header_seen) {
+                         header_seen = true;
+                         return true;
                        }
-                       if (expected == actual) return true;
-                       diverged_line = reader.line_number();
-                       diverged_expected = expected;
-                       diverged_actual = actual;
-                       return false;
+                       while (!lines.empty()) {
+                         const std::size_t end = lines.find('\n');
+                         if (!compare(lines.substr(0, end))) return false;
+                         lines.remove_prefix(end + 1);
+                       }
+                       return true;
                      },
                      nullptr};
-  // The header line is produced again but already consumed by the reader: skip it.
-  bool header_skipped = false;
-  TraceTarget skip_header{[&](std::string_view line) {
-                            if (!header_skipped) {
-                              header_skipped = true;
-                              return true;
-                            }
-                            return target.sink(line);
-                          },
-                          nullptr};
-  const RunResult result = simulate_any(*options, &skip_header);
+  const RunResult result = simulate_any(*options, &target);
 
   if (diverged_line != 0) {
     std::printf("replay %s: DIVERGED at line %llu\n", path.c_str(),

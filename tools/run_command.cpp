@@ -26,11 +26,12 @@ void print_summary(const RunOptions& o, const RunResult& r, double wall_s) {
   const auto& s = r.stats;
   std::printf("railyard run: protocol %s, %u nodes, seed %llu, faults %s\n", o.protocol.c_str(),
               o.nodes, static_cast<unsigned long long>(o.seed), o.faults.c_str());
-  std::printf("  network          loss %u ppm, duplication %u ppm, latency %lld-%lld us%s, "
-              "clock drift up to %lld ppm\n",
-              o.loss_ppm.value_or(0), o.dup_ppm.value_or(0),
-              static_cast<long long>(o.latency_min_us), static_cast<long long>(o.latency_max_us),
-              o.fifo ? " (fifo)" : "", static_cast<long long>(o.drift_ppm_max.value_or(0)));
+  std::printf(
+      "  network          loss %u ppm, duplication %u ppm, latency %lld-%lld us%s, "
+      "clock drift up to %lld ppm\n",
+      o.loss_ppm.value_or(0), o.dup_ppm.value_or(0), static_cast<long long>(o.latency_min_us),
+      static_cast<long long>(o.latency_max_us), o.fifo ? " (fifo)" : "",
+      static_cast<long long>(o.drift_ppm_max.value_or(0)));
   std::printf("  faults injected  %llu crashes, %llu pauses, %llu link cuts, %llu clock jumps\n",
               static_cast<unsigned long long>(r.faults.crashes),
               static_cast<unsigned long long>(r.faults.pauses),
@@ -58,7 +59,8 @@ void print_outcome(const RunOptions& o, const RunResult& r) {
     case Outcome::passed: std::printf("  outcome          passed\n"); break;
     case Outcome::violation: {
       std::string nodes;
-      for (NodeId n : r.violation.nodes) nodes += (nodes.empty() ? "" : ",") + std::to_string(n.value);
+      for (NodeId n : r.violation.nodes)
+        nodes += (nodes.empty() ? "" : ",") + std::to_string(n.value);
       std::printf("  outcome          VIOLATION of %s at step %llu (nodes %s): %s\n",
                   r.violation.property.c_str(), static_cast<unsigned long long>(r.violation.step),
                   nodes.c_str(), r.violation.detail.c_str());
@@ -86,8 +88,8 @@ int command_run(RunOptions options) {
       std::fprintf(stderr, "railyard: error: %s\n", file->error().c_str());
       return static_cast<int>(Outcome::environment);
     }
-    target.emplace(TraceTarget{[&file](std::string_view line) { return file->write(line); },
-                               &*file});
+    target.emplace(
+        TraceTarget{[&file](std::string_view line) { return file->write(line); }, &*file});
   }
 
   const auto start = std::chrono::steady_clock::now();

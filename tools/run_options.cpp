@@ -23,7 +23,8 @@ std::optional<std::string> validate(const RunOptions& o) {
   if (o.liveness_ms <= 0 || o.liveness_ms > 86'400'000) {
     return "liveness_ms: must be between 1 and 86400000";
   }
-  if (o.latency_min_us < 0 || o.latency_max_us < o.latency_min_us || o.latency_max_us > 60'000'000) {
+  if (o.latency_min_us < 0 || o.latency_max_us < o.latency_min_us ||
+      o.latency_max_us > 60'000'000) {
     return "latency_min_us/latency_max_us: need 0 <= min <= max <= 60000000";
   }
   if (o.loss_ppm && *o.loss_ppm >= 1'000'000) return "loss_ppm: must be below 1000000";
@@ -76,17 +77,21 @@ std::string to_json(const RunOptions& o) {
 
 std::string reproduce_command(const RunOptions& o) {
   const RunOptions defaults;
-  std::string cmd = "railyard run --protocol " + o.protocol + " --nodes " + std::to_string(o.nodes) +
-                    " --seed " + std::to_string(o.seed);
+  std::string cmd = "railyard run --protocol " + o.protocol + " --nodes " +
+                    std::to_string(o.nodes) + " --seed " + std::to_string(o.seed);
   if (o.faults != defaults.faults) cmd += " --faults " + o.faults;
   if (o.time_ms != defaults.time_ms) cmd += " --time-ms " + std::to_string(o.time_ms);
-  if (o.liveness_ms != defaults.liveness_ms) cmd += " --liveness-ms " + std::to_string(o.liveness_ms);
-  if (o.latency_min_us != defaults.latency_min_us) cmd += " --latency-min-us " + std::to_string(o.latency_min_us);
-  if (o.latency_max_us != defaults.latency_max_us) cmd += " --latency-max-us " + std::to_string(o.latency_max_us);
+  if (o.liveness_ms != defaults.liveness_ms)
+    cmd += " --liveness-ms " + std::to_string(o.liveness_ms);
+  if (o.latency_min_us != defaults.latency_min_us)
+    cmd += " --latency-min-us " + std::to_string(o.latency_min_us);
+  if (o.latency_max_us != defaults.latency_max_us)
+    cmd += " --latency-max-us " + std::to_string(o.latency_max_us);
   RunOptions profile;
   profile.faults = o.faults;
   resolve(profile);
-  if (o.loss_ppm != profile.loss_ppm) cmd += " --loss-ppm " + std::to_string(o.loss_ppm.value_or(0));
+  if (o.loss_ppm != profile.loss_ppm)
+    cmd += " --loss-ppm " + std::to_string(o.loss_ppm.value_or(0));
   if (o.dup_ppm != profile.dup_ppm) cmd += " --dup-ppm " + std::to_string(o.dup_ppm.value_or(0));
   if (o.drift_ppm_max != profile.drift_ppm_max) {
     cmd += " --drift-ppm-max " + std::to_string(o.drift_ppm_max.value_or(0));

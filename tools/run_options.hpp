@@ -16,7 +16,7 @@ struct RunOptions {
   std::string protocol = "ring";
   std::uint32_t nodes = 5;
   std::uint64_t seed = 1;
-  std::string faults = "mild";  // none | mild
+  std::string faults = "mild";      // none | mild
   std::int64_t time_ms = 1000;      // length of the safety phase, simulated
   std::int64_t liveness_ms = 2000;  // budget of the liveness phase, simulated
 

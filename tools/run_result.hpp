@@ -14,8 +14,8 @@ namespace ry {
 
 struct RunResult {
   Outcome outcome = Outcome::passed;
-  Violation violation;         // when outcome == violation
-  std::string liveness_detail; // when outcome == no_liveness
+  Violation violation;          // when outcome == violation
+  std::string liveness_detail;  // when outcome == no_liveness
   WorldStats stats;
   NemesisStats faults;
   std::uint64_t checks = 0;

@@ -78,13 +78,15 @@ void run_child(RunOptions options, int fd) {
   report.clock_jumps = r.faults.clock_jumps;
   std::string detail;
   if (r.outcome == Outcome::violation) {
-    detail = r.violation.property + " at step " + std::to_string(r.violation.step) + ": " + r.violation.detail;
+    detail = r.violation.property + " at step " + std::to_string(r.violation.step) + ": " +
+             r.violation.detail;
   } else if (r.outcome == Outcome::no_liveness) {
     detail = r.liveness_detail;
   }
   std::snprintf(report.detail, sizeof report.detail, "%s", detail.c_str());
   const ssize_t written = write(fd, &report, sizeof report);
-  _exit(written == static_cast<ssize_t>(sizeof report) ? report.outcome : static_cast<int>(Outcome::environment));
+  _exit(written == static_cast<ssize_t>(sizeof report) ? report.outcome
+                                                       : static_cast<int>(Outcome::environment));
 }
 
 // Re-runs a failing seed in a child with its trace written to `dir`.
@@ -107,7 +109,8 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
   resolve(options);
   if (auto error = validate(options)) return usage_error(*error);
   const auto range = parse_seeds(soak.seeds);
-  if (!range) return usage_error("--seeds: expected FIRST..LAST or one seed, got '" + soak.seeds + "'");
+  if (!range)
+    return usage_error("--seeds: expected FIRST..LAST or one seed, got '" + soak.seeds + "'");
   if (!options.trace.empty()) return usage_error("--trace: use --trace-dir with soak");
 
   const auto start = std::chrono::steady_clock::now();
@@ -135,7 +138,8 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
   };
 
   while (!running.empty() || (!stopping && next <= range->last && next >= range->first)) {
-    while (!stopping && running.size() < static_cast<std::size_t>(soak.jobs) && next <= range->last) {
+    while (!stopping && running.size() < static_cast<std::size_t>(soak.jobs) &&
+           next <= range->last) {
       int fds[2];
       if (pipe(fds) != 0) {
         std::fprintf(stderr, "railyard: error: pipe: %s\n", std::strerror(errno));
@@ -189,8 +193,9 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
     Failure failure{child.seed, "", ""};
     if (!reported) {
       failure.kind = WIFSIGNALED(status) ? "crashed" : "no_report";
-      failure.detail = WIFSIGNALED(status) ? std::string("killed by signal ") + strsignal(WTERMSIG(status))
-                                           : "exit " + std::to_string(WEXITSTATUS(status));
+      failure.detail = WIFSIGNALED(status)
+                           ? std::string("killed by signal ") + strsignal(WTERMSIG(status))
+                           : "exit " + std::to_string(WEXITSTATUS(status));
     } else if (report.outcome != 0) {
       failure.kind = to_string(static_cast<Outcome>(report.outcome));
       failure.detail = report.detail;
@@ -224,7 +229,8 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
       .field("seeds_run", done)
       .field("failures_count", static_cast<std::uint64_t>(failures.size()))
       .field("wall_ms", static_cast<std::int64_t>(wall * 1000))
-      .field("seeds_per_s_x1000", static_cast<std::int64_t>(wall > 0 ? static_cast<double>(done) / wall * 1000 : 0))
+      .field("seeds_per_s_x1000",
+             static_cast<std::int64_t>(wall > 0 ? static_cast<double>(done) / wall * 1000 : 0))
       .field("steps", steps)
       .field("checks", checks)
       .object("fault_counts")
@@ -247,18 +253,21 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
   j.end_array().raw("run_options", to_json(options)).end();
   out.push_back('\n');
   std::FILE* f = std::fopen((soak.summary + ".tmp").c_str(), "wb");
-  if (f == nullptr || std::fwrite(out.data(), 1, out.size(), f) != out.size() || std::fclose(f) != 0 ||
+  if (f == nullptr || std::fwrite(out.data(), 1, out.size(), f) != out.size() ||
+      std::fclose(f) != 0 ||
       std::rename((soak.summary + ".tmp").c_str(), soak.summary.c_str()) != 0) {
-    std::fprintf(stderr, "railyard: error: %s: cannot write the summary: %s\n", soak.summary.c_str(),
-                 std::strerror(errno));
+    std::fprintf(stderr, "railyard: error: %s: cannot write the summary: %s\n",
+                 soak.summary.c_str(), std::strerror(errno));
     return static_cast<int>(Outcome::environment);
   }
-  std::printf("soak: %llu seeds in %.1f s (%.1f seeds/s), %zu failed; faults injected: %llu crashes, "
-              "%llu pauses, %llu cuts, %llu clock jumps; summary %s\n",
-              static_cast<unsigned long long>(done), wall, wall > 0 ? static_cast<double>(done) / wall : 0.0,
-              failures.size(), static_cast<unsigned long long>(crashes),
-              static_cast<unsigned long long>(pauses), static_cast<unsigned long long>(cuts),
-              static_cast<unsigned long long>(jumps), soak.summary.c_str());
+  std::printf(
+      "soak: %llu seeds in %.1f s (%.1f seeds/s), %zu failed; faults injected: %llu crashes, "
+      "%llu pauses, %llu cuts, %llu clock jumps; summary %s\n",
+      static_cast<unsigned long long>(done), wall,
+      wall > 0 ? static_cast<double>(done) / wall : 0.0, failures.size(),
+      static_cast<unsigned long long>(crashes), static_cast<unsigned long long>(pauses),
+      static_cast<unsigned long long>(cuts), static_cast<unsigned long long>(jumps),
+      soak.summary.c_str());
   return failures.empty() ? 0 : static_cast<int>(Outcome::violation);
 }
 

@@ -10,9 +10,13 @@
 
 namespace ry {
 
-class JsonLine {
+// Out: std::string, or TextBuffer on hot paths; anything with push_back(char) and
+// append(const char*, size_t).
+template <class Out>
+class BasicJsonLine {
  public:
-  explicit JsonLine(std::string& out) : out_(out) {}
+  using JsonLine = BasicJsonLine;
+  explicit BasicJsonLine(Out& out) : out_(out) {}
 
   JsonLine& begin() {
     out_.push_back('{');
@@ -36,11 +40,13 @@ class JsonLine {
     number(value);
     return *this;
   }
-  JsonLine& field(std::string_view key, std::uint32_t value) { return field(key, std::uint64_t{value}); }
+  JsonLine& field(std::string_view key, std::uint32_t value) {
+    return field(key, std::uint64_t{value});
+  }
   JsonLine& field(std::string_view key, int value) { return field(key, std::int64_t{value}); }
   JsonLine& field(std::string_view key, bool value) {
     this->key(key);
-    out_ += value ? "true" : "false";
+    value ? lit("true") : lit("false");
     return *this;
   }
   JsonLine& field(std::string_view key, std::string_view value) {
@@ -48,7 +54,9 @@ class JsonLine {
     string(value);
     return *this;
   }
-  JsonLine& field(std::string_view key, const char* value) { return field(key, std::string_view{value}); }
+  JsonLine& field(std::string_view key, const char* value) {
+    return field(key, std::string_view{value});
+  }
   // 64-bit hashes as 16 hex digits: JSON readers lose precision above 2^53.
   JsonLine& hex(std::string_view key, std::uint64_t value) {
     this->key(key);
@@ -62,10 +70,18 @@ class JsonLine {
     out_.push_back('"');
     return *this;
   }
+  // A value that is one of our own identifiers (an event, message or note kind): no escaping.
+  JsonLine& symbol(std::string_view key, std::string_view value) {
+    this->key(key);
+    out_.push_back('"');
+    out_.append(value.data(), value.size());
+    out_.push_back('"');
+    return *this;
+  }
   // A value that is already JSON text (an object or array written by another JsonLine).
   JsonLine& raw(std::string_view key, std::string_view json) {
     this->key(key);
-    out_ += json;
+    out_.append(json.data(), json.size());
     return *this;
   }
   // Opens a nested object or array under `key`; close it with end() / end_array().
@@ -104,10 +120,16 @@ class JsonLine {
     if (!first_) out_.push_back(',');
     first_ = false;
   }
+  // Keys are our own identifiers (letters, digits, '_'): written as they are, never escaped.
   void key(std::string_view k) {
     comma();
-    string(k);
-    out_.push_back(':');
+    out_.push_back('"');
+    out_.append(k.data(), k.size());
+    lit("\":");
+  }
+  template <std::size_t N>
+  void lit(const char (&s)[N]) {
+    out_.append(s, N - 1);
   }
   template <class Int>
   void number(Int value) {
@@ -115,18 +137,29 @@ class JsonLine {
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
     out_.append(buf, static_cast<std::size_t>(end - buf));
   }
+  static bool plain(std::string_view s) {
+    for (char c : s) {
+      if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return false;
+    }
+    return true;
+  }
   void string(std::string_view s) {
     out_.push_back('"');
+    if (plain(s)) {
+      out_.append(s.data(), s.size());
+      out_.push_back('"');
+      return;
+    }
     for (char c : s) {
       switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\t': out_ += "\\t"; break;
-        case '\r': out_ += "\\r"; break;
+        case '"': lit("\\\""); break;
+        case '\\': lit("\\\\"); break;
+        case '\n': lit("\\n"); break;
+        case '\t': lit("\\t"); break;
+        case '\r': lit("\\r"); break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
-            out_ += "\\u00";
+            lit("\\u00");
             out_.push_back("0123456789abcdef"[(c >> 4) & 0xf]);
             out_.push_back("0123456789abcdef"[c & 0xf]);
           } else {
@@ -137,8 +170,10 @@ class JsonLine {
     out_.push_back('"');
   }
 
-  std::string& out_;
+  Out& out_;
   bool first_ = true;
 };
+
+using JsonLine = BasicJsonLine<std::string>;
 
 }  // namespace ry

@@ -61,7 +61,8 @@ TraceReader::TraceReader(std::string path) : path_(std::move(path)) {
     fail(1, "header: field 'type' must be \"header\"");
     return;
   }
-  if (!header_.contains("schema") || !header_["schema"].is_number_integer() || header_["schema"] != 1) {
+  if (!header_.contains("schema") || !header_["schema"].is_number_integer() ||
+      header_["schema"] != 1) {
     fail(1, "header: field 'schema': unsupported schema version (this build reads 1)");
     return;
   }

@@ -6,6 +6,7 @@
 #include "protocol/common/assert.hpp"
 #include "protocol/common/hash.hpp"
 #include "traces/json_line.hpp"
+#include "traces/text_buffer.hpp"
 
 #ifndef RY_BUILD_ID
 #define RY_BUILD_ID "railyard-unknown"
@@ -15,20 +16,18 @@ namespace ry {
 
 namespace {
 constexpr int schema_version = 1;
+using Line = BasicJsonLine<TextBuffer>;
 
-JsonLine& event_start(JsonLine& j, const Step& s, std::string_view kind) {
-  return j.begin()
-      .field("step", s.index)
-      .field("t", s.time.ns)
-      .field("ev", kind);
+Line& event_start(Line& j, const Step& s, std::string_view kind) {
+  return j.begin().field("step", s.index).field("t", s.time.ns).field("ev", kind);
 }
 
-JsonLine& node_fields(JsonLine& j, NodeRef n) {
+Line& node_fields(Line& j, NodeRef n) {
   return j.field("node", n.id.value).field("inc", n.incarnation);
 }
 
-void message_fields(JsonLine& j, const MessageInfo& m) {
-  j.field("msg", m.kind);
+void message_fields(Line& j, const MessageInfo& m) {
+  j.symbol("msg", m.kind);
   for (int i = 0; i < m.count; ++i) {
     const Field& f = m.fields[static_cast<std::size_t>(i)];
     j.field(f.name, f.value);
@@ -37,27 +36,27 @@ void message_fields(JsonLine& j, const MessageInfo& m) {
 }
 }  // namespace
 
-TraceWriter::TraceWriter(LineSink sink) : sink_(std::move(sink)), hash_(fnv_offset) {
-  buffer_.reserve(256);
-}
+TraceWriter::TraceWriter(LineSink sink) : sink_(std::move(sink)), hash_(fnv_offset) {}
 
-void TraceWriter::emit(std::string_view line) {
-  if (stopped_) return;
-  if (!sink_(line)) stopped_ = true;
+void TraceWriter::flush() {
+  if (!stopped_ && !buffer_.empty() && !sink_(buffer_.view())) stopped_ = true;
+  buffer_.clear();
+  line_start_ = 0;
 }
 
 void TraceWriter::emit_event() {
   buffer_.push_back('\n');
-  hash_ = fnv1a(buffer_, hash_);
+  const std::string_view all = buffer_.view();
+  hash_ = ry::stream_hash(all.substr(line_start_), hash_);
   ++events_;
-  emit(buffer_);
-  buffer_.clear();
+  line_start_ = all.size();
+  if (line_start_ >= chunk_bytes) flush();
 }
 
 void TraceWriter::write_header(std::string_view protocol, std::uint64_t seed,
                                std::string_view config_json) {
-  buffer_.clear();
-  JsonLine j(buffer_);
+  flush();
+  Line j(buffer_);
   j.begin()
       .field("type", "header")
       .field("schema", schema_version)
@@ -67,14 +66,13 @@ void TraceWriter::write_header(std::string_view protocol, std::uint64_t seed,
       .raw("config", config_json)
       .end()
       .newline();
-  emit(buffer_);
-  buffer_.clear();
+  flush();
 }
 
 void TraceWriter::write_footer(std::string_view outcome, std::uint64_t steps,
                                std::string_view extra_json) {
-  buffer_.clear();
-  JsonLine j(buffer_);
+  flush();
+  Line j(buffer_);
   j.begin()
       .field("type", "footer")
       .field("outcome", outcome)
@@ -83,15 +81,14 @@ void TraceWriter::write_footer(std::string_view outcome, std::uint64_t steps,
       .hex("hash", hash_);
   if (!extra_json.empty()) {
     buffer_.push_back(',');
-    buffer_ += extra_json;
+    buffer_.append(extra_json.data(), extra_json.size());
   }
   j.end().newline();
-  emit(buffer_);
-  buffer_.clear();
+  flush();
 }
 
 void TraceWriter::on_send(const Step& s, NodeRef from, NodeId to, const MessageInfo& m) {
-  JsonLine j(buffer_);
+  Line j(buffer_);
   node_fields(event_start(j, s, "send"), from).field("to", to.value);
   message_fields(j, m);
   j.end();
@@ -99,7 +96,7 @@ void TraceWriter::on_send(const Step& s, NodeRef from, NodeId to, const MessageI
 }
 
 void TraceWriter::on_receive(const Step& s, NodeRef to, NodeId from, const MessageInfo& m) {
-  JsonLine j(buffer_);
+  Line j(buffer_);
   node_fields(event_start(j, s, "recv"), to).field("from", from.value);
   message_fields(j, m);
   j.end();
@@ -108,21 +105,24 @@ void TraceWriter::on_receive(const Step& s, NodeRef to, NodeId from, const Messa
 
 void TraceWriter::on_drop(const Step& s, NodeId from, NodeId to, const MessageInfo& m,
                           DropReason why) {
-  JsonLine j(buffer_);
-  event_start(j, s, "drop").field("node", from.value).field("to", to.value).field("why", to_string(why));
+  Line j(buffer_);
+  event_start(j, s, "drop")
+      .field("node", from.value)
+      .field("to", to.value)
+      .field("why", to_string(why));
   message_fields(j, m);
   j.end();
   emit_event();
 }
 
 void TraceWriter::on_timer(const Step& s, NodeRef n, TimerId t) {
-  JsonLine j(buffer_);
+  Line j(buffer_);
   node_fields(event_start(j, s, "timer"), n).field("timer", t.value).end();
   emit_event();
 }
 
 void TraceWriter::on_client(const Step& s, NodeRef n, const ClientRequest& r) {
-  JsonLine j(buffer_);
+  Line j(buffer_);
   node_fields(event_start(j, s, "client"), n)
       .field("sender", r.id.sender.value)
       .field("seq", r.id.seq)
@@ -134,7 +134,7 @@ void TraceWriter::on_client(const Step& s, NodeRef n, const ClientRequest& r) {
 
 void TraceWriter::on_reply(const Step& s, NodeRef n, const ClientReply& r) {
   static constexpr const char* status[] = {"accepted", "rejected", "delivered"};
-  JsonLine j(buffer_);
+  Line j(buffer_);
   node_fields(event_start(j, s, "reply"), n)
       .field("sender", r.id.sender.value)
       .field("seq", r.id.seq)
@@ -144,7 +144,7 @@ void TraceWriter::on_reply(const Step& s, NodeRef n, const ClientReply& r) {
 }
 
 void TraceWriter::on_deliver(const Step& s, NodeRef n, const Delivery& d) {
-  JsonLine j(buffer_);
+  Line j(buffer_);
   node_fields(event_start(j, s, "deliver"), n)
       .field("sender", d.id.sender.value)
       .field("seq", d.id.seq)
@@ -154,7 +154,7 @@ void TraceWriter::on_deliver(const Step& s, NodeRef n, const Delivery& d) {
 }
 
 void TraceWriter::on_view(const Step& s, NodeRef n, const ViewInstall& v) {
-  JsonLine j(buffer_);
+  Line j(buffer_);
   node_fields(event_start(j, s, "view"), n).field("view", v.view.value).array("members");
   for (NodeId m : v.members) j.element(std::int64_t{m.value});
   j.end_array().end();
@@ -162,9 +162,9 @@ void TraceWriter::on_view(const Step& s, NodeRef n, const ViewInstall& v) {
 }
 
 void TraceWriter::on_note(const Step& s, NodeRef n, const Note& note) {
-  JsonLine j(buffer_);
+  Line j(buffer_);
   node_fields(event_start(j, s, "note"), n)
-      .field("note", note.kind)
+      .symbol("note", note.kind)
       .field("a", note.a)
       .field("b", note.b)
       .field("c", note.c)
@@ -173,20 +173,20 @@ void TraceWriter::on_note(const Step& s, NodeRef n, const Note& note) {
 }
 
 void TraceWriter::on_crash(const Step& s, NodeRef n) {
-  JsonLine j(buffer_);
+  Line j(buffer_);
   node_fields(event_start(j, s, "crash"), n).end();
   emit_event();
 }
 
 void TraceWriter::on_restart(const Step& s, NodeRef n) {
-  JsonLine j(buffer_);
+  Line j(buffer_);
   node_fields(event_start(j, s, "restart"), n).end();
   emit_event();
 }
 
 void TraceWriter::on_fault(const Step& s, const FaultInfo& f) {
-  JsonLine j(buffer_);
-  event_start(j, s, "fault").field("fault", f.kind);
+  Line j(buffer_);
+  event_start(j, s, "fault").symbol("fault", f.kind);
   if (f.node >= 0) j.field("node", f.node);
   if (f.peer >= 0) j.field("peer", f.peer);
   j.field("value", f.value).end();
@@ -207,9 +207,9 @@ TraceFile::~TraceFile() {
   if (file_ != nullptr) discard();
 }
 
-bool TraceFile::write(std::string_view line) {
+bool TraceFile::write(std::string_view lines) {
   if (file_ == nullptr) return false;
-  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) {
+  if (std::fwrite(lines.data(), 1, lines.size(), file_) != lines.size()) {
     error_ = tmp_path_ + ": write failed: " + std::strerror(errno);
     return false;
   }

@@ -11,11 +11,13 @@
 #include <string_view>
 
 #include "sim/observer.hpp"
+#include "traces/text_buffer.hpp"
 
 namespace ry {
 
-// Receives each complete line (with its trailing newline). Returns false to stop the run
-// (replay does, at the first divergence).
+// Receives complete lines, each with its trailing newline, a block of them at a time (the
+// header and the footer each on their own). Returns false to stop the run (replay does, at the
+// first divergence).
 using LineSink = std::function<bool(std::string_view line)>;
 
 class TraceWriter final : public Observer {
@@ -46,12 +48,16 @@ class TraceWriter final : public Observer {
   void on_fault(const Step&, const FaultInfo&) override;
 
  private:
-  class Line;
   void emit_event();
-  void emit(std::string_view line);
+  void flush();
+
+  // Events are handed to the sink in blocks of about this size: one call per line costs more
+  // than formatting the line.
+  static constexpr std::size_t chunk_bytes = 64 * 1024;
 
   LineSink sink_;
-  std::string buffer_;
+  TextBuffer buffer_;
+  std::size_t line_start_ = 0;  // where the line being written starts in buffer_
   std::uint64_t events_ = 0;
   std::uint64_t hash_;
   bool stopped_ = false;
@@ -72,7 +78,7 @@ class TraceFile {
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
 
-  bool write(std::string_view line);
+  bool write(std::string_view lines);
   // Flushes, closes and renames into place. False (and error()) on an I/O error.
   bool commit();
   // Removes the temporary file (the run failed in a way that leaves no trace worth keeping).

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# End-to-end checks of the `railyard` command line: outcomes and exit codes, traces, replay,
+# soak, and bad input (one line on stderr naming the field, exit 2, no output file left).
+# Usage: tools/cli_test.sh PATH/TO/railyard
+set -u
+ry=$(realpath "$1")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 2
+failures=0
+passed=0
+check() {  # check NAME EXPECTED_EXIT COMMAND...
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  if [[ $got -ne $want ]]; then
+    echo "FAIL $name: exit $got, expected $want"; sed 's/^/    /' "$work/out" "$work/err" | head -20
+    failures=$((failures + 1))
+  else
+    passed=$((passed + 1))
+  fi
+}
+expect_one_line_error() {  # expect_one_line_error NAME PATTERN
+  if [[ $(wc -l <"$work/err") -ne 1 ]] || ! grep -qE "$2" "$work/err"; then
+    echo "FAIL $1: stderr should be one line matching /$2/, got:"; sed 's/^/    /' "$work/err"
+    failures=$((failures + 1))
+  else
+    passed=$((passed + 1))
+  fi
+}
+
+# A run passes, prints its summary and writes a complete trace.
+check run_passes 0 "$ry" run --seed 42 --trace a.jsonl
+grep -q "outcome          passed" "$work/out" || { echo "FAIL run_passes: no outcome line"; failures=$((failures + 1)); }
+[[ -f a.jsonl && ! -f a.jsonl.tmp ]] || { echo "FAIL run_trace: trace missing or left as .tmp"; failures=$((failures + 1)); }
+tail -1 a.jsonl | grep -q '"type":"footer"' || { echo "FAIL run_trace: no footer"; failures=$((failures + 1)); }
+
+# Same seed, same trace, byte for byte; another seed differs.
+check run_again 0 "$ry" run --seed 42 --trace b.jsonl --quiet
+cmp -s a.jsonl b.jsonl || { echo "FAIL determinism: seed 42 gave two different traces"; failures=$((failures + 1)); }
+check run_other 0 "$ry" run --seed 43 --trace c.jsonl --quiet
+cmp -s a.jsonl c.jsonl && { echo "FAIL determinism: seeds 42 and 43 gave the same trace"; failures=$((failures + 1)); }
+
+# Replay verifies; a tampered trace diverges with exit 4 and shows both sides.
+check replay_identical 0 "$ry" replay a.jsonl
+sed '50s/"t":\([0-9]*\)/"t":\11/' a.jsonl > tampered.jsonl
+check replay_diverges 4 "$ry" replay tampered.jsonl
+grep -q "DIVERGED at line 50" "$work/out" && grep -q "recorded" "$work/out" && grep -q "replayed" "$work/out" \
+  || { echo "FAIL replay_diverges: expected line 50 with both sides"; cat "$work/out"; failures=$((failures + 1)); }
+
+# Truncated, empty and malformed traces are input errors.
+head -c 2000 a.jsonl > truncated.jsonl
+check replay_truncated 2 "$ry" replay truncated.jsonl
+expect_one_line_error replay_truncated "truncated.jsonl.*truncated"
+: > empty.jsonl
+check replay_empty 2 "$ry" replay empty.jsonl
+expect_one_line_error replay_empty "empty.jsonl"
+{ echo '{"type":"header","schema":1,"config":{"nodes":"five"}}'; tail -1 a.jsonl; } > badfield.jsonl
+check replay_bad_field 2 "$ry" replay badfield.jsonl
+expect_one_line_error replay_bad_field "badfield.jsonl:1: header.config: field 'nodes': expected an integer"
+{ echo '{"type":"header","schema":1,"config":{"nodez":5}}'; tail -1 a.jsonl; } > unknown.jsonl
+check replay_unknown_field 2 "$ry" replay unknown.jsonl
+expect_one_line_error replay_unknown_field "field 'nodez': unknown option"
+check replay_missing 5 "$ry" replay does-not-exist.jsonl
+expect_one_line_error replay_missing "does-not-exist.jsonl: cannot open"
+
+# Bad flags and impossible configurations: one line, exit 2, no trace left behind.
+check unknown_flag 2 "$ry" run --bogus --trace x.jsonl
+expect_one_line_error unknown_flag "bogus"
+check bad_nodes 2 "$ry" run --nodes 1 --trace x.jsonl
+expect_one_line_error bad_nodes "nodes"
+check bad_bug 2 "$ry" run --bug B99 --trace x.jsonl
+expect_one_line_error bad_bug "B99"
+check impossible 2 "$ry" run --ring-retransmit-us 0 --loss-ppm 10 --trace x.jsonl
+expect_one_line_error impossible "ring_retransmit_us"
+check bad_latency 2 "$ry" run --latency-min-us 500 --latency-max-us 100 --trace x.jsonl
+expect_one_line_error bad_latency "latency"
+[[ ! -e x.jsonl && ! -e x.jsonl.tmp ]] || { echo "FAIL bad input left a trace behind"; failures=$((failures + 1)); }
+check unwritable 5 "$ry" run --trace /nonexistent-dir/t.jsonl
+expect_one_line_error unwritable "nonexistent-dir"
+check no_subcommand 2 "$ry"
+check help 0 "$ry" run --help
+grep -q -- "--seed" "$work/out" || { echo "FAIL help: no --seed in run --help"; failures=$((failures + 1)); }
+check bugs 0 "$ry" bugs
+grep -q "B3" "$work/out" || { echo "FAIL bugs: B3 not listed"; failures=$((failures + 1)); }
+
+# Soak: passes, writes a summary; bad ranges are usage errors.
+check soak_passes 0 "$ry" soak --seeds 1..20 --jobs 2 --summary soak.json
+python3 -c "import json,sys; d=json.load(open('soak.json')); sys.exit(0 if d['seeds_run']==20 and d['failures_count']==0 else 1)" \
+  || { echo "FAIL soak summary"; cat soak.json; failures=$((failures + 1)); }
+check soak_bad_range 2 "$ry" soak --seeds 9..1
+expect_one_line_error soak_bad_range "seeds"
+
+echo "$passed passed, $failures failed"
+[[ $failures -eq 0 ]]
