@@ -14,7 +14,7 @@ int usage_error(const std::string& what) {
 }
 
 void add_run_options(CLI::App& app, RunOptions& o) {
-  app.add_option("--protocol", o.protocol, "protocol to simulate: ring or trains")
+  app.add_option("--protocol", o.protocol, "protocol to simulate: trains (default) or ring")
       ->check(CLI::IsMember({"ring", "trains"}));
   app.add_option("--nodes", o.nodes, "number of nodes")->check(CLI::Range(2, 1'000'000));
   app.add_option("--seed", o.seed, "the run's seed: same seed, same trace");
@@ -41,6 +41,21 @@ void add_run_options(CLI::App& app, RunOptions& o) {
          "per-node clock drift drawn in [-max, max] ppm (default from --faults)")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{99'999}));
   app.add_flag("--fifo", o.fifo, "links never reorder");
+  app.add_option("--trains", o.trains, "trains: K train slots (issuers 0..K-1)")
+      ->check(CLI::Range(1U, 1'000'000U));
+  app.add_option("--mode", o.mode, "trains: delivery mode, uto (static ring) or to")
+      ->check(CLI::IsMember({"uto", "to"}));
+  app.add_option("--clients", o.clients, "trains: nodes 0..clients-1 broadcast");
+  app.add_option("--interval-us", o.interval_us, "trains: mean time between broadcasts of a client")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000'000}));
+  app.add_option("--payload-bytes", o.payload_bytes, "trains: bytes per broadcast")
+      ->check(CLI::Range(1U, 65536U));
+  app.add_option("--link-retransmit-us", o.link_retransmit_us,
+                 "trains: link-layer retransmission timeout")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{60'000'000}));
+  app.add_option("--issuer-stagger-us", o.issuer_stagger_us,
+                 "trains: issuers start at seeded times in [0, this]")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{60'000'000}));
   app.add_option("--laps", o.laps, "ring: stop after this many laps (0: run the whole phase)");
   app.add_option("--ring-retransmit-us", o.ring_retransmit_us,
                  "ring: retransmission timeout (0: no acks, no retransmission)")

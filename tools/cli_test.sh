@@ -72,13 +72,18 @@ check bad_nodes 2 "$ry" run --nodes 1 --trace x.jsonl
 expect_one_line_error bad_nodes "nodes"
 check bad_bug 2 "$ry" run --bug B99 --trace x.jsonl
 expect_one_line_error bad_bug "B99"
-check impossible 2 "$ry" run --ring-retransmit-us 0 --loss-ppm 10 --trace x.jsonl
+check impossible 2 "$ry" run --protocol ring --ring-retransmit-us 0 --loss-ppm 10 --trace x.jsonl
 expect_one_line_error impossible "ring_retransmit_us"
 check bad_latency 2 "$ry" run --latency-min-us 500 --latency-max-us 100 --trace x.jsonl
 expect_one_line_error bad_latency "latency"
 [[ ! -e x.jsonl && ! -e x.jsonl.tmp ]] || { echo "FAIL bad input left a trace behind"; failures=$((failures + 1)); }
 check unwritable 5 "$ry" run --trace /nonexistent-dir/t.jsonl
 expect_one_line_error unwritable "nonexistent-dir"
+check bug_not_planted 2 "$ry" run --protocol ring --bug B3
+expect_one_line_error bug_not_planted "B3 is not planted in protocol ring"
+check bad_trains 2 "$ry" run --nodes 3 --trains 4
+expect_one_line_error bad_trains "trains"
+check ring_runs 0 "$ry" run --protocol ring --seed 7
 check no_subcommand 2 "$ry"
 check help 0 "$ry" run --help
 grep -q -- "--seed" "$work/out" || { echo "FAIL help: no --seed in run --help"; failures=$((failures + 1)); }

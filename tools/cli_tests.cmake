@@ -8,3 +8,13 @@ add_test(NAME lint_determinism COMMAND ${CMAKE_SOURCE_DIR}/tools/lint_determinis
 add_test(NAME lint_determinism_fires COMMAND ${CMAKE_SOURCE_DIR}/tools/lint_selftest.sh)
 add_test(NAME format COMMAND ${CMAKE_SOURCE_DIR}/tools/check_format.sh)
 set_tests_properties(lint_determinism lint_determinism_fires format PROPERTIES LABELS "lint")
+add_test(NAME seeds_corpus COMMAND ${CMAKE_SOURCE_DIR}/tools/seeds_test.sh $<TARGET_FILE:railyard>)
+add_test(NAME planted_bugs COMMAND ${CMAKE_SOURCE_DIR}/tools/planted_bugs_test.sh $<TARGET_FILE:railyard>)
+add_test(NAME soak_trains_mild
+         COMMAND $<TARGET_FILE:railyard> soak --protocol trains --seeds 1..100 --jobs 2
+                 --time-ms 300 --summary ${CMAKE_BINARY_DIR}/soak-trains.json)
+add_test(NAME soak_ring_mild
+         COMMAND $<TARGET_FILE:railyard> soak --protocol ring --seeds 1..100 --jobs 2
+                 --summary ${CMAKE_BINARY_DIR}/soak-ring.json)
+set_tests_properties(seeds_corpus planted_bugs PROPERTIES LABELS "seeds" TIMEOUT 600)
+set_tests_properties(soak_trains_mild soak_ring_mild PROPERTIES LABELS "soak" TIMEOUT 600)

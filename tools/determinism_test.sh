@@ -15,7 +15,8 @@ configs=(
   "--protocol ring --nodes 8 --faults none --latency-min-us 10 --latency-max-us 500"
 )
 if "$ry" run --protocol trains --time-ms 1 --quiet > /dev/null 2>&1 || [[ $? -ne 2 ]]; then
-  configs+=("--protocol trains --nodes 5 --faults mild" "--protocol trains --nodes 4 --faults none")
+  configs+=("--protocol trains --nodes 5 --faults mild --time-ms 300"
+            "--protocol trains --nodes 4 --faults none --time-ms 300 --trains 3")
 fi
 for config in "${configs[@]}"; do
   for seed in $(seq 1 "$seeds"); do

@@ -33,13 +33,33 @@ std::optional<std::string> validate(const RunOptions& o) {
     return "drift_ppm_max: must be between 0 and 99999";
   }
   if (o.ring_retransmit_us < 0) return "ring_retransmit_us: must not be negative";
+  if (o.trains < 1 || o.trains > o.nodes) return "trains: must be between 1 and nodes";
+  if (o.mode != "uto" && o.mode != "to")
+    return "mode: unknown mode '" + o.mode + "' (expected uto or to)";
+  if (o.interval_us < 1) return "interval_us: must be at least 1";
+  if (o.payload_bytes < 1 || o.payload_bytes > 64 * 1024)
+    return "payload_bytes: must be between 1 and 65536";
+  if (o.link_retransmit_us < 1) return "link_retransmit_us: must be at least 1";
+  if (o.issuer_stagger_us < 0) return "issuer_stagger_us: must not be negative";
   if (o.protocol == "ring" && o.ring_retransmit_us == 0 && o.loss_ppm.value_or(0) > 0) {
     return "ring_retransmit_us: 0 (no retransmission) cannot survive loss_ppm > 0";
   }
   for (const auto& name : o.bugs) {
-    if (!bug_from_name(name)) return "bug: unknown bug '" + name + "' (see `railyard bugs`)";
+    const auto bug = bug_from_name(name);
+    if (!bug) return "bug: unknown bug '" + name + "' (see `railyard bugs`)";
+    if (!bug_planted(*bug, o.protocol)) {
+      return "bug: " + name + " is not planted in protocol " + o.protocol +
+             " (see `railyard bugs`)";
+    }
   }
   return std::nullopt;
+}
+
+bool bug_planted(Bug bug, const std::string& protocol) {
+  // The ring has no checker or rule these bugs live in; TRAINS membership bugs (B6-U1) come
+  // with view changes.
+  if (protocol != "trains") return false;
+  return bug == Bug::B2 || bug == Bug::B3 || bug == Bug::B4 || bug == Bug::B5;
 }
 
 BugSet bug_set(const RunOptions& o) {
@@ -66,6 +86,13 @@ std::string to_json(const RunOptions& o) {
       .field("dup_ppm", o.dup_ppm.value_or(0))
       .field("fifo", o.fifo)
       .field("drift_ppm_max", o.drift_ppm_max.value_or(0))
+      .field("trains", o.trains)
+      .field("mode", o.mode)
+      .field("clients", o.clients)
+      .field("interval_us", o.interval_us)
+      .field("payload_bytes", o.payload_bytes)
+      .field("link_retransmit_us", o.link_retransmit_us)
+      .field("issuer_stagger_us", o.issuer_stagger_us)
       .field("laps", o.laps)
       .field("ring_retransmit_us", o.ring_retransmit_us)
       .field("ring_persist", o.ring_persist)
@@ -97,6 +124,19 @@ std::string reproduce_command(const RunOptions& o) {
     cmd += " --drift-ppm-max " + std::to_string(o.drift_ppm_max.value_or(0));
   }
   if (o.fifo) cmd += " --fifo";
+  if (o.trains != defaults.trains) cmd += " --trains " + std::to_string(o.trains);
+  if (o.mode != defaults.mode) cmd += " --mode " + o.mode;
+  if (o.clients != defaults.clients) cmd += " --clients " + std::to_string(o.clients);
+  if (o.interval_us != defaults.interval_us)
+    cmd += " --interval-us " + std::to_string(o.interval_us);
+  if (o.payload_bytes != defaults.payload_bytes)
+    cmd += " --payload-bytes " + std::to_string(o.payload_bytes);
+  if (o.link_retransmit_us != defaults.link_retransmit_us) {
+    cmd += " --link-retransmit-us " + std::to_string(o.link_retransmit_us);
+  }
+  if (o.issuer_stagger_us != defaults.issuer_stagger_us) {
+    cmd += " --issuer-stagger-us " + std::to_string(o.issuer_stagger_us);
+  }
   if (o.laps != defaults.laps) cmd += " --laps " + std::to_string(o.laps);
   if (o.ring_retransmit_us != defaults.ring_retransmit_us) {
     cmd += " --ring-retransmit-us " + std::to_string(o.ring_retransmit_us);

@@ -13,7 +13,7 @@
 namespace ry {
 
 struct RunOptions {
-  std::string protocol = "ring";
+  std::string protocol = "trains";
   std::uint32_t nodes = 5;
   std::uint64_t seed = 1;
   std::string faults = "mild";      // none | mild
@@ -27,6 +27,15 @@ struct RunOptions {
   std::optional<std::uint32_t> dup_ppm;
   bool fifo = false;
   std::optional<std::int64_t> drift_ppm_max;  // clock drift drawn in [-max, max] per node
+
+  // trains
+  std::uint32_t trains = 2;         // K: train slots, issuers 0..K-1
+  std::string mode = "to";          // uto | to
+  std::uint32_t clients = 5;        // nodes 0..clients-1 broadcast (capped at nodes)
+  std::int64_t interval_us = 2000;  // mean time between two broadcasts of one client
+  std::uint32_t payload_bytes = 64;
+  std::int64_t link_retransmit_us = 5000;
+  std::int64_t issuer_stagger_us = 0;  // issuers start at seeded times in [0, this]
 
   // ring
   std::uint64_t laps = 0;  // 0: until the phase ends
@@ -47,6 +56,8 @@ void resolve(RunOptions& options);
 std::optional<std::string> validate(const RunOptions& options);
 
 BugSet bug_set(const RunOptions& options);
+// Whether `bug` is compiled into `protocol` (or its checkers) yet.
+bool bug_planted(Bug bug, const std::string& protocol);
 
 // The resolved options as one JSON object (stable key order), for the trace header.
 std::string to_json(const RunOptions& options);
