@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config g++ clang clang-format clang-tidy
       libboost-context-dev libcli11-dev nlohmann-json3-dev libfmt-dev libgtest-dev
-      libbenchmark-dev python3)
+      libbenchmark-dev python3 python3-jsonschema)
 if [[ "${1:-}" == "--bench" ]]; then pkgs+=(libsimgrid-dev); fi
 missing=()
 for p in "${pkgs[@]}"; do

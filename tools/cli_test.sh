@@ -4,6 +4,7 @@
 # Usage: tools/cli_test.sh PATH/TO/railyard
 set -u
 ry=$(realpath "$1")
+schema_tool=$(cd "$(dirname "$0")" && pwd)/validate_trace.py
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 2
@@ -35,6 +36,11 @@ check run_passes 0 "$ry" run --seed 42 --trace a.jsonl
 grep -q "outcome          passed" "$work/out" || { echo "FAIL run_passes: no outcome line"; failures=$((failures + 1)); }
 [[ -f a.jsonl && ! -f a.jsonl.tmp ]] || { echo "FAIL run_trace: trace missing or left as .tmp"; failures=$((failures + 1)); }
 tail -1 a.jsonl | grep -q '"type":"footer"' || { echo "FAIL run_trace: no footer"; failures=$((failures + 1)); }
+
+# Every line matches the documented JSON Schema, and the schema check itself can fail.
+check schema_valid 0 python3 "$schema_tool" a.jsonl
+sed '3s/"ev":"[a-z]*"/"ev":"teleport"/' a.jsonl > badschema.jsonl
+check schema_fires 1 python3 "$schema_tool" badschema.jsonl
 
 # Same seed, same trace, byte for byte; another seed differs.
 check run_again 0 "$ry" run --seed 42 --trace b.jsonl --quiet
