@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -218,7 +219,7 @@ class World final : public Cluster {
     Time last_sync_at;
     std::vector<std::pair<TimerId, EventHandle>> timers;  // armed timers; a handful per node
     std::vector<HeldSends> held;
-    std::vector<Event> deferred;  // events that arrived during a pause, in order
+    std::deque<Event> deferred;  // events that arrived during a pause, in order
   };
 
   Time local_now(const NodeState& n) const { return n.clock.local(now_); }
@@ -244,10 +245,13 @@ class World final : public Cluster {
     apply(node, fx_);
   }
 
-  // True if the event must wait because its node is paused.
+  // True if the event must wait because its node is paused. Events also wait behind those that
+  // already wait (at the instant the pause ends, until they have all run), so that the node
+  // handles its events in the order they were due.
   template <class E>
   bool defer_if_paused(NodeState& n, E& e) {
-    if (n.paused_until <= now_) return false;
+    if (resuming_) return false;
+    if (n.paused_until <= now_ && n.deferred.empty()) return false;
     n.deferred.push_back(Event{std::move(e)});
     return true;
   }
@@ -282,8 +286,15 @@ class World final : public Cluster {
     NodeState& n = nodes_[t.node.value];
     assert_context().node = t.node.value;
     if (!n.core || n.incarnation != t.incarnation) return;
-    if (defer_if_paused(n, t)) return;
-    std::erase_if(n.timers, [&](const auto& entry) { return entry.first == t.id; });
+    auto armed = std::find_if(n.timers.begin(), n.timers.end(),
+                              [&](const auto& entry) { return entry.first == t.id; });
+    // A deferred firing is stale if an earlier deferred event cancelled or re-armed the timer.
+    if (resuming_ && (armed == n.timers.end() || armed->second.valid())) return;
+    if (defer_if_paused(n, t)) {
+      if (armed != n.timers.end()) armed->second = EventHandle{};  // waiting in n.deferred
+      return;
+    }
+    if (armed != n.timers.end()) n.timers.erase(armed);
     const NodeRef ref{t.node, n.incarnation};
     for (Observer* o : observers_) o->on_timer(step_, ref, t.id);
     fx_.clear();
@@ -319,18 +330,15 @@ class World final : public Cluster {
   void handle(Unpause& u) {
     NodeState& n = nodes_[u.node.value];
     if (n.paused_until > now_) return;  // extended by a later pause
-    // Deferred events run now, in the order they arrived. A deferred timer gets a new handle,
-    // and its entry in the node's timer table (still armed: it has not fired) follows it.
-    std::vector<Event> deferred = std::exchange(n.deferred, {});
-    for (Event& e : deferred) {
-      const auto* timer = std::get_if<TimerFire>(&e);
-      const std::optional<TimerId> id = timer ? std::optional<TimerId>{timer->id} : std::nullopt;
-      const EventHandle handle = queue_.push(now_, std::move(e));
-      if (!id) continue;
-      for (auto& entry : n.timers) {
-        if (entry.first == *id) entry.second = handle;
-      }
-    }
+    if (n.deferred.empty()) return;
+    // Deferred events run now, one per step, oldest first; events that come due meanwhile
+    // queue behind them (defer_if_paused), so none overtakes an event due before it.
+    Event e = std::move(n.deferred.front());
+    n.deferred.pop_front();
+    if (!n.deferred.empty()) queue_.push(now_, Event{Unpause{u.node}});
+    resuming_ = true;
+    std::visit([this](auto& deferred) { handle(deferred); }, e);
+    resuming_ = false;
   }
 
   void transmit(NodeId from, NodeState& n, Send& send) {
@@ -418,6 +426,7 @@ class World final : public Cluster {
   Step step_;
   Time now_;
   bool started_ = false;
+  bool resuming_ = false;  // handling an event that waited out a pause
 };
 
 }  // namespace ry

@@ -5,6 +5,22 @@
 
 namespace ry {
 
+namespace {
+// The number of the file's last line. Only an error needs it, so only an error pays for the
+// full read.
+std::uint64_t last_line_number(std::ifstream& in, bool ends_with_newline) {
+  in.clear();
+  in.seekg(0);
+  std::uint64_t newlines = 0;
+  char buf[64 * 1024];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    const auto n = static_cast<std::size_t>(in.gcount());
+    for (std::size_t i = 0; i < n; ++i) newlines += buf[i] == '\n' ? 1U : 0U;
+  }
+  return ends_with_newline ? newlines : newlines + 1;
+}
+}  // namespace
+
 void TraceReader::fail(std::uint64_t line, const std::string& what) {
   if (!error_.empty()) return;
   error_ = path_ + ":" + std::to_string(line) + ": " + what;
@@ -27,7 +43,8 @@ TraceReader::TraceReader(std::string path) : path_(std::move(path)) {
   std::streamoff pos = size - 1;
   probe.seekg(pos);
   if (probe.get() != '\n') {
-    error_ = path_ + ": truncated trace: the last line is incomplete (no footer)";
+    fail(last_line_number(probe, false),
+         "truncated trace: the last line is incomplete (no footer)");
     return;
   }
   while (pos > 0) {
@@ -40,7 +57,7 @@ TraceReader::TraceReader(std::string path) : path_(std::move(path)) {
   std::getline(probe, last);
   footer_ = nlohmann::json::parse(last, nullptr, false);
   if (footer_.is_discarded() || !footer_.is_object() || footer_.value("type", "") != "footer") {
-    error_ = path_ + ": truncated trace: the last line is not a footer";
+    fail(last_line_number(probe, true), "truncated trace: the last line is not a footer");
     return;
   }
 

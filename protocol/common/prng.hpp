@@ -77,11 +77,12 @@ class Prng {
   }
 
   // Uniform in [lo, hi], lo <= hi.
+  // Unsigned arithmetic: hi - lo and lo + offset may exceed the int64 range in between.
   std::int64_t between(std::int64_t lo, std::int64_t hi) noexcept {
     RY_ASSERT(lo <= hi);
-    const auto span = static_cast<std::uint64_t>(hi - lo);
+    const std::uint64_t span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
     if (span == UINT64_MAX) return static_cast<std::int64_t>(next());
-    return lo + static_cast<std::int64_t>(below(span + 1));
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + below(span + 1));
   }
 
   // True with probability ppm / 1,000,000. Integer only: no floating point in decisions.
