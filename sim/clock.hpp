@@ -16,14 +16,15 @@ class NodeClock {
   static constexpr std::int64_t drift_ppm_max = 100'000;  // 10 %: beyond any real oscillator
 
   NodeClock() = default;
-  NodeClock(Nanos offset_ns, std::int64_t drift_ppm) : offset_ns_(offset_ns), drift_ppm_(drift_ppm) {
+  NodeClock(Nanos offset_ns, std::int64_t drift_ppm)
+      : offset_ns_(offset_ns), drift_ppm_(drift_ppm) {
     RY_ASSERT(drift_ppm > -drift_ppm_max && drift_ppm < drift_ppm_max);
   }
 
   // local = global + offset + global * drift / 1e6
   [[nodiscard]] Time local(Time global) const noexcept {
-    const auto skew = static_cast<std::int64_t>(static_cast<i128>(global.ns) * drift_ppm_ /
-                                                1'000'000);
+    const auto skew =
+        static_cast<std::int64_t>(static_cast<i128>(global.ns) * drift_ppm_ / 1'000'000);
     return Time{global.ns + offset_ns_ + skew};
   }
 

@@ -10,7 +10,8 @@ void Disk::sync_complete(std::uint64_t mark) {
   // Syncs complete in order of request, and a crash in between discards the pending list:
   // a mark below what is already applied means nothing is left to make durable.
   if (mark <= applied_) return;
-  const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(mark - applied_, pending_.size()));
+  const auto count =
+      static_cast<std::size_t>(std::min<std::uint64_t>(mark - applied_, pending_.size()));
   for (std::size_t i = 0; i < count; ++i) {
     Op& op = pending_[i];
     if (op.rewrite) {

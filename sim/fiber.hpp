@@ -39,7 +39,7 @@ class Fiber {
   // Fiber side. Both return false once the run is stopping: the body must then return promptly
   // (a fiber is never unwound by an exception, which Boost 1.74 cannot do under ASan).
   [[nodiscard]] bool sleep(Nanos duration_ns);  // true after `duration_ns` of simulated time
-  [[nodiscard]] bool yield();  // true when the scheduler resumes this fiber again
+  [[nodiscard]] bool yield();                   // true when the scheduler resumes this fiber again
   [[nodiscard]] bool stopping() const noexcept { return stopping_; }
   [[nodiscard]] Time now() const noexcept { return host_.now(); }
 

@@ -16,8 +16,8 @@ NodeId Nemesis::pick_node() {
 
 void Nemesis::run(Fiber& fiber) {
   enum Kind : std::uint32_t { crash, pause, cut, jump, kinds };
-  const bool allowed[kinds] = {options_.crashes, options_.pauses, options_.cuts && cluster_.node_count() > 1,
-                               options_.clock_jumps};
+  const bool allowed[kinds] = {options_.crashes, options_.pauses,
+                               options_.cuts && cluster_.node_count() > 1, options_.clock_jumps};
   while (fiber.sleep(prng_.between(options_.interval_min_ns, options_.interval_max_ns))) {
     if (stopped_) return;
     const auto kind = static_cast<Kind>(prng_.below(kinds));

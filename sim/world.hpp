@@ -104,7 +104,9 @@ class World final : public Cluster {
     const auto& n = nodes_[node.value];
     return n.core ? &*n.core : nullptr;
   }
-  [[nodiscard]] std::uint32_t incarnation(NodeId node) const { return nodes_[node.value].incarnation; }
+  [[nodiscard]] std::uint32_t incarnation(NodeId node) const {
+    return nodes_[node.value].incarnation;
+  }
   [[nodiscard]] const Disk& disk(NodeId node) const { return nodes_[node.value].disk; }
   [[nodiscard]] const WorldStats& stats() const noexcept { return stats_; }
   [[nodiscard]] const Step& current_step() const noexcept { return step_; }
@@ -115,7 +117,9 @@ class World final : public Cluster {
   Time now() const noexcept override { return now_; }
   std::uint32_t node_count() const noexcept override { return options_.nodes; }
   bool is_up(NodeId node) const noexcept override { return nodes_[node.value].core.has_value(); }
-  bool is_paused(NodeId node) const noexcept override { return nodes_[node.value].paused_until > now_; }
+  bool is_paused(NodeId node) const noexcept override {
+    return nodes_[node.value].paused_until > now_;
+  }
   Network& network() noexcept override { return network_; }
   NodeClock& clock(NodeId node) noexcept override { return nodes_[node.value].clock; }
   std::uint64_t seed() const noexcept override { return options_.seed; }
@@ -374,7 +378,8 @@ class World final : public Cluster {
     for (std::string& record : fx.disk_appends) n.disk.append(std::move(record));
     if (fx.disk_sync) {
       const std::uint64_t mark = n.disk.sync_mark();
-      const Nanos latency = disk_prng_.between(options_.disk.sync_min_ns, options_.disk.sync_max_ns);
+      const Nanos latency =
+          disk_prng_.between(options_.disk.sync_min_ns, options_.disk.sync_max_ns);
       // A disk completes syncs in the order they were asked for.
       n.last_sync_at = std::max(n.last_sync_at, now_ + latency);
       queue_.push(n.last_sync_at, Event{SyncDone{node, n.incarnation, mark}});

@@ -34,8 +34,9 @@ void remove_abort_hook(AbortHook hook, void* arg) noexcept {
 }
 
 void assert_fail(const char* expr, const char* file, int line) noexcept {
-  std::fprintf(stderr, "railyard: assertion failed: %s at %s:%d (seed %llu, step %llu, node %lld)\n",
-               expr, file, line, static_cast<unsigned long long>(context.seed),
+  std::fprintf(stderr,
+               "railyard: assertion failed: %s at %s:%d (seed %llu, step %llu, node %lld)\n", expr,
+               file, line, static_cast<unsigned long long>(context.seed),
                static_cast<unsigned long long>(context.step), static_cast<long long>(context.node));
   std::fflush(stderr);
   // Run each hook once even if a hook itself asserts.

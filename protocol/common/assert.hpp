@@ -25,7 +25,8 @@ void remove_abort_hook(AbortHook hook, void* arg) noexcept;
 
 }  // namespace ry
 
-#define RY_ASSERT(cond)                                                              \
-  do {                                                                               \
-    if (!(cond)) [[unlikely]] ::ry::assert_fail(#cond, __FILE__, __LINE__);          \
+#define RY_ASSERT(cond)                             \
+  do {                                              \
+    if (!(cond)) [[unlikely]]                       \
+      ::ry::assert_fail(#cond, __FILE__, __LINE__); \
   } while (0)

@@ -14,19 +14,25 @@
 namespace ry {
 
 template <class C>
-concept ProtocolCore =
-    std::copy_constructible<C> &&
+concept ProtocolCore = std::copy_constructible<C> &&
     requires(C& core, const C& view, NodeId from, const typename C::Message& message, Time now,
              TimerId timer, const ClientRequest& request, Effects<typename C::Message>& fx,
              const typename C::Config& config, const Recovery& recovery) {
-      { C(config, from, std::uint64_t{0}, recovery) };
-      { core.on_start(now, fx) } noexcept;
-      { core.on_message(from, message, now, fx) } noexcept;
-      { core.on_timer(timer, now, fx) } noexcept;
-      { core.on_disk_synced(now, fx) } noexcept;
-      { core.on_client(request, now, fx) } noexcept;
-      { view.state_digest() } noexcept -> std::same_as<std::uint64_t>;
-      { describe(message) } noexcept -> std::same_as<MessageInfo>;
-    };
+  {C(config, from, std::uint64_t{0}, recovery)};
+  { core.on_start(now, fx) }
+  noexcept;
+  { core.on_message(from, message, now, fx) }
+  noexcept;
+  { core.on_timer(timer, now, fx) }
+  noexcept;
+  { core.on_disk_synced(now, fx) }
+  noexcept;
+  { core.on_client(request, now, fx) }
+  noexcept;
+  { view.state_digest() }
+  noexcept->std::same_as<std::uint64_t>;
+  { describe(message) }
+  noexcept->std::same_as<MessageInfo>;
+};
 
 }  // namespace ry

@@ -63,8 +63,8 @@ struct Effects {
   std::vector<TimerSet> timers_set;
   std::vector<TimerId> timers_cancelled;
   std::vector<std::string> disk_appends;  // records appended to the node's disk, in order
-  bool disk_rewrite = false;  // the appends of this step replace everything on the disk
-  bool disk_sync = false;     // make all writes so far durable; this step's sends wait for it
+  bool disk_rewrite = false;              // the appends of this step replace everything on the disk
+  bool disk_sync = false;  // make all writes so far durable; this step's sends wait for it
   std::vector<Delivery> deliveries;
   std::vector<ClientReply> replies;
   std::vector<ViewInstall> views;

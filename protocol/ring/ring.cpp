@@ -35,7 +35,8 @@ std::uint64_t decode_hop(const std::string& record) noexcept {
   std::uint64_t hop = 0;
   std::uint64_t check = 0;
   for (int i = 0; i < 8; ++i) {
-    hop |= std::uint64_t{static_cast<unsigned char>(record[static_cast<std::size_t>(i)])} << (8 * i);
+    hop |= std::uint64_t{static_cast<unsigned char>(record[static_cast<std::size_t>(i)])}
+           << (8 * i);
     check |= std::uint64_t{static_cast<unsigned char>(record[static_cast<std::size_t>(8 + i)])}
              << (8 * i);
   }

@@ -22,7 +22,7 @@ struct Config {
   std::uint32_t nodes = 3;
   Nanos retransmit_ns = 1 * ms_ns;  // 0: no acks, no retransmission
   bool persist = true;
-  std::uint64_t laps_max = 0;       // 0: the token circulates until the run ends
+  std::uint64_t laps_max = 0;  // 0: the token circulates until the run ends
 };
 
 struct Token {
@@ -62,7 +62,9 @@ class Core {
   void accept(std::uint64_t hop, Effects<Message>& fx);
   void forward(std::uint64_t hop, Effects<Message>& fx);
   void note_accept(std::uint64_t hop, Effects<Message>& fx) const;
-  [[nodiscard]] NodeId successor() const noexcept { return NodeId{(self_.value + 1) % config_.nodes}; }
+  [[nodiscard]] NodeId successor() const noexcept {
+    return NodeId{(self_.value + 1) % config_.nodes};
+  }
   [[nodiscard]] bool acks() const noexcept { return config_.retransmit_ns > 0; }
 
   Config config_;
