@@ -1,0 +1,137 @@
+#include "invariants/trains/train_integrity_checker.hpp"
+
+#include <gtest/gtest.h>
+
+#include "invariants/trains/test_trains.hpp"
+
+namespace ry::trains {
+namespace {
+
+using test::payload;
+using test::ref;
+using test::step;
+using test::train;
+
+void client(TrainIntegrityChecker& c, std::uint64_t at, std::uint32_t node, std::uint32_t sender,
+            std::uint64_t seq, std::string data) {
+  c.on_client(step(at), ref(node), ClientRequest{MsgId{NodeId{sender}, seq}, std::move(data)});
+}
+void send(TrainIntegrityChecker& c, std::uint64_t at, std::uint32_t from, std::uint32_t to,
+          const Train& t) {
+  c.on_send_message(step(at), ref(from), NodeId{to}, Message{t});
+}
+void receive(TrainIntegrityChecker& c, std::uint64_t at, std::uint32_t to, std::uint32_t from,
+             const Train& t) {
+  c.on_receive_message(step(at), ref(to), NodeId{from}, Message{t});
+}
+
+TEST(TrainIntegrityChecker, TrainLifeIsClean) {
+  Verdict verdict;
+  TrainIntegrityChecker c(verdict);
+  EXPECT_EQ(c.name(), "train_integrity");
+  client(c, 1, 1, 1, 1, "a");
+  client(c, 2, 2, 2, 1, "b");
+  client(c, 3, 0, 1, 1, "a");  // a client retry of the same id at another node
+  // Lap 1: the content grows while open.
+  send(c, 4, 0, 1, train(0, 1, false, {}, 1));
+  receive(c, 5, 1, 0, train(0, 1, false, {}, 1));
+  send(c, 5, 1, 2, train(0, 1, false, {payload(1, 1, "a")}, 1));
+  receive(c, 6, 2, 1, train(0, 1, false, {payload(1, 1, "a")}, 1));
+  // Closed at node 2; holders grow on the propagation lap; retransmissions and duplicates.
+  const std::vector<Payload> closed{payload(1, 1, "a"), payload(2, 1, "b")};
+  for (std::uint32_t hop = 0; hop < 6; ++hop) {
+    const std::uint32_t from = (2 + hop) % 3;
+    send(c, 7 + hop, from, (from + 1) % 3, train(0, 1, true, closed, hop + 1, hop + 1));
+    send(c, 7 + hop, from, (from + 1) % 3, train(0, 1, true, closed, hop + 1, hop + 1));
+    receive(c, 8 + hop, (from + 1) % 3, from, train(0, 1, true, closed, hop + 1, hop + 1));
+  }
+  // Recycled: (2,0) starts empty again.
+  send(c, 20, 0, 1, train(0, 2, false, {}, 7));
+  EXPECT_FALSE(verdict.violated()) << verdict.first().detail;
+  EXPECT_GT(c.checks(), 10U);
+  EXPECT_EQ(c.remembered_keys(), 1U);
+}
+
+TEST(TrainIntegrityChecker, PayloadNobodyBroadcastFires) {
+  Verdict verdict;
+  TrainIntegrityChecker c(verdict);
+  client(c, 1, 1, 1, 1, "a");
+  send(c, 2, 1, 2, train(0, 1, false, {payload(1, 1, "a"), payload(1, 2, "x")}));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_EQ(verdict.first().property, "train_integrity");
+  EXPECT_EQ(verdict.first().step, 2U);
+  EXPECT_EQ(verdict.first().nodes, std::vector<NodeId>{NodeId{1}});
+  EXPECT_NE(verdict.first().detail.find("(1,2) that no client broadcast"), std::string::npos);
+}
+
+TEST(TrainIntegrityChecker, PayloadWithOtherDataFires) {
+  Verdict verdict;
+  TrainIntegrityChecker c(verdict);
+  client(c, 1, 0, 0, 1, "a");
+  receive(c, 3, 2, 1, train(1, 4, true, {payload(0, 1, "A")}));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_EQ(verdict.first().step, 3U);
+  EXPECT_EQ(verdict.first().nodes, (std::vector<NodeId>{NodeId{2}, NodeId{0}}));
+}
+
+TEST(TrainIntegrityChecker, ClosedContentThatChangesFires) {
+  Verdict verdict;
+  TrainIntegrityChecker c(verdict);
+  client(c, 1, 0, 0, 1, "a");
+  client(c, 1, 1, 1, 1, "b");
+  send(c, 2, 2, 0, train(0, 1, true, {payload(0, 1, "a")}, 1, 1));
+  receive(c, 3, 0, 2, train(0, 1, true, {payload(0, 1, "a")}, 1, 1));
+  send(c, 3, 0, 1, train(0, 1, true, {payload(0, 1, "a")}, 2, 2));
+  EXPECT_FALSE(verdict.violated());
+  // Node 1 appends to a closed train: both payloads were broadcast, but the content changed.
+  send(c, 4, 1, 2, train(0, 1, true, {payload(0, 1, "a"), payload(1, 1, "b")}, 1, 3));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_EQ(verdict.first().property, "train_integrity");
+  EXPECT_EQ(verdict.first().step, 4U);
+  EXPECT_EQ(verdict.first().nodes, (std::vector<NodeId>{NodeId{1}, NodeId{2}}));
+  EXPECT_NE(verdict.first().detail.find("first seen closed at node 2/0 at step 2"),
+            std::string::npos);
+}
+
+TEST(TrainIntegrityChecker, SameKeyOfAnotherIssuerIsNotTheSameTrain) {
+  Verdict verdict;
+  TrainIntegrityChecker c(verdict);
+  client(c, 1, 0, 0, 1, "a");
+  send(c, 2, 0, 1, train(0, 1, true, {payload(0, 1, "a")}));
+  send(c, 3, 1, 2, train(1, 1, true, {}));
+  EXPECT_FALSE(verdict.violated());
+}
+
+TEST(TrainIntegrityChecker, MemoryStaysFlatOverManyClocks) {
+  Verdict verdict;
+  TrainIntegrityChecker c(verdict, 8);
+  for (std::uint64_t clock = 1; clock <= 20'000; ++clock) {
+    for (std::uint32_t issuer = 0; issuer < 2; ++issuer) {
+      client(c, clock, issuer, issuer, clock, "p");
+      send(c, clock, issuer, 1 - issuer, train(issuer, clock, true, {payload(issuer, clock, "p")}));
+    }
+  }
+  EXPECT_FALSE(verdict.violated());
+  EXPECT_LE(c.remembered_keys(), 2U * 9U);
+  // A closed train far below is not remembered (its payloads are still checked).
+  send(c, 20'001, 0, 1, train(0, 3, true, {payload(0, 4, "other")}));
+  EXPECT_EQ(c.unchecked_closed(), 1U);
+  EXPECT_TRUE(verdict.violated());  // (0,4)'s data was "p"
+  EXPECT_LE(c.remembered_keys(), 2U * 9U);
+}
+
+TEST(TrainIntegrityChecker, OldRetransmittedCopyWithinTheMarginIsChecked) {
+  Verdict verdict;
+  TrainIntegrityChecker c(verdict);
+  client(c, 1, 0, 0, 1, "a");
+  send(c, 2, 2, 0, train(0, 1, true, {payload(0, 1, "a")}, 1));
+  send(c, 3, 0, 1, train(0, 2, false, {}, 2));
+  send(c, 4, 2, 0, train(0, 1, true, {payload(0, 1, "a")}, 1));  // stale retransmission: fine
+  EXPECT_FALSE(verdict.violated());
+  send(c, 5, 2, 0, train(0, 1, true, {}, 1));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_EQ(verdict.first().step, 5U);
+}
+
+}  // namespace
+}  // namespace ry::trains
