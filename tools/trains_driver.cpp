@@ -2,6 +2,10 @@
 
 #include <cstdio>
 
+#include "invariants/trains/clock_bound_checker.hpp"
+#include "invariants/trains/key_uniqueness_checker.hpp"
+#include "invariants/trains/train_integrity_checker.hpp"
+
 namespace ry {
 
 class TrainsDriver::Progress final : public Observer {
@@ -78,6 +82,25 @@ void TrainsDriver::attach(World<Core>& world, Verdict& verdict) {
   world.add_observer(&*integrity_);
   world.add_observer(&*validity_);
   world.add_observer(progress_.get());
+  // TRAINS-specific checkers (docs/trains.md section 7) see typed trains too.
+  auto add = [&world, this](auto checker) {
+    world.add_observer(checker.get());
+    world.add_message_observer(checker.get());
+    extra_checkers_.push_back(std::move(checker));
+  };
+  add(std::make_unique<trains::TrainIntegrityChecker>(verdict));
+  add(std::make_unique<trains::KeyUniquenessChecker>(
+      verdict, [&world, n = options_.nodes](std::uint32_t issuer) {
+        std::uint64_t floor = 0;
+        for (std::uint32_t i = 0; i < n; ++i) {
+          if (const Core* core = world.core(NodeId{i}))
+            floor = std::max(floor, core->floor(issuer));
+        }
+        return floor;
+      }));
+  add(std::make_unique<trains::ClockBoundChecker>(
+      verdict, options_.nodes, options_.trains,
+      [&world](NodeId node) { return world.core(node); }));
   WorkloadOptions w;
   for (std::uint32_t i = 0; i < std::min(options_.clients, options_.nodes); ++i) {
     w.clients.push_back(NodeId{i});
