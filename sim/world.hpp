@@ -83,7 +83,7 @@ class World final : public Cluster {
     ++stats_.steps;
     step_ = Step{stats_.steps, now_};
     assert_context().step = step_.index;
-    std::visit([this](auto& e) { handle(e); }, event);
+    std::visit([&](auto& e) { handle(e); }, event);
     assert_context().node = -1;
     for (Observer* o : observers_) o->after_step(step_);
     return true;
@@ -341,7 +341,7 @@ class World final : public Cluster {
     n.deferred.pop_front();
     if (!n.deferred.empty()) queue_.push(now_, Event{Unpause{u.node}});
     resuming_ = true;
-    std::visit([this](auto& deferred) { handle(deferred); }, e);
+    std::visit([&](auto& deferred) { handle(deferred); }, e);
     resuming_ = false;
   }
 
