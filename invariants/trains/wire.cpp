@@ -36,15 +36,7 @@ std::uint64_t closed_content_digest(const Train& train) noexcept {
   h = hash_u64(h, train.view.value);
   h = hash_u64(h, train.issuer.value);
   h = hash_u64(h, train.clock);
-  h = hash_u64(h, train.bytes);
-  h = hash_u64(h, train.payloads.size());
-  for (const Payload& payload : train.payloads) {
-    h = hash_u64(h, payload.sender.value);
-    h = hash_u64(h, payload.seq);
-    h = hash_u64(h, payload.data.size());
-    h = fnv1a(payload.data, h);
-  }
-  return h;
+  return payloads_digest(train, h);
 }
 
 std::string describe_key(const Key& key) {

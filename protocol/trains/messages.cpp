@@ -24,15 +24,7 @@ bool operator==(const NodeSet& a, const NodeSet& b) noexcept {
   return true;
 }
 
-std::uint64_t content_digest(const Train& train) noexcept {
-  std::uint64_t h = fnv_offset;
-  h = hash_u64(h, train.view.value);
-  h = hash_u64(h, train.issuer.value);
-  h = hash_u64(h, train.clock);
-  h = hash_u64(h, train.closed ? 1 : 0);
-  h = hash_u64(h, train.holders);
-  h = hash_u64(h, train.stable_clock);
-  h = train.acks.digest(h);
+std::uint64_t payloads_digest(const Train& train, std::uint64_t h) noexcept {
   h = hash_u64(h, train.bytes);
   h = hash_u64(h, train.payloads.size());
   for (const Payload& payload : train.payloads) {
@@ -42,6 +34,18 @@ std::uint64_t content_digest(const Train& train) noexcept {
     h = fnv1a(payload.data, h);
   }
   return h;
+}
+
+std::uint64_t content_digest(const Train& train) noexcept {
+  std::uint64_t h = fnv_offset;
+  h = hash_u64(h, train.view.value);
+  h = hash_u64(h, train.issuer.value);
+  h = hash_u64(h, train.clock);
+  h = hash_u64(h, train.closed ? 1 : 0);
+  h = hash_u64(h, train.holders);
+  h = hash_u64(h, train.stable_clock);
+  h = train.acks.digest(h);
+  return payloads_digest(train, h);
 }
 
 MessageInfo describe(const Message& message) noexcept {

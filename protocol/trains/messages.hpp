@@ -126,6 +126,9 @@ inline LinkHeader* link_header(Message& message) noexcept {
 // Hash of what a train carries and means (key, closed, holders, stable, acks, payloads), without
 // the link header: equal for every copy of one train state, wherever it travels.
 std::uint64_t content_digest(const Train& train) noexcept;
+// Folds a train's byte count and payloads (sender, seq, data) into `h`: the part of its content
+// that every digest of a train covers.
+std::uint64_t payloads_digest(const Train& train, std::uint64_t h) noexcept;
 
 // For observers (checkers, traces). train: issuer, clock, closed, payloads, holders, lseq;
 // ack: cumulative, lseq. `digest` hashes the complete message, link header included.
