@@ -13,56 +13,38 @@ int usage_error(const std::string& what) {
   return static_cast<int>(Outcome::usage);
 }
 
+namespace {
+
+// Binds one run option. Bounds are checked by validate(), after parsing, for every way options
+// come in (flags, trace headers), so none are repeated here.
+template <class T>
+void bind(CLI::App& app, const std::string& flag, const std::string& help, RunOptions& o,
+          T RunOptions::*member) {
+  app.add_option(flag, o.*member, help)->capture_default_str();
+}
+void bind(CLI::App& app, const std::string& flag, const std::string& help, RunOptions& o,
+          bool RunOptions::*member) {
+  if (RunOptions{}.*member) {
+    app.add_option(flag, o.*member, help)->capture_default_str();
+  } else {
+    app.add_flag(flag, o.*member, help);
+  }
+}
+template <class T>
+void bind(CLI::App& app, const std::string& flag, const std::string& help, RunOptions& o,
+          std::optional<T> RunOptions::*member) {
+  app.add_option_function<T>(
+      flag, [&o, member](const T& value) { o.*member = value; }, help);
+}
+
+}  // namespace
+
 void add_run_options(CLI::App& app, RunOptions& o) {
-  app.add_option("--protocol", o.protocol, "protocol to simulate: trains (default) or ring")
-      ->check(CLI::IsMember({"ring", "trains"}));
-  app.add_option("--nodes", o.nodes, "number of nodes")->check(CLI::Range(2, 1'000'000));
-  app.add_option("--seed", o.seed, "the run's seed: same seed, same trace");
-  app.add_option("--faults", o.faults, "fault profile: none or mild")
-      ->check(CLI::IsMember({"none", "mild"}));
-  app.add_option("--time-ms", o.time_ms, "simulated length of the safety phase (ms)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{86'400'000}));
-  app.add_option("--liveness-ms", o.liveness_ms, "liveness budget after the heal (simulated ms)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{86'400'000}));
-  app.add_option("--latency-min-us", o.latency_min_us, "minimum link latency (us)")
-      ->check(CLI::Range(std::int64_t{0}, std::int64_t{60'000'000}));
-  app.add_option("--latency-max-us", o.latency_max_us, "maximum link latency (us)")
-      ->check(CLI::Range(std::int64_t{0}, std::int64_t{60'000'000}));
-  app.add_option_function<std::uint32_t>(
-         "--loss-ppm", [&o](const std::uint32_t& v) { o.loss_ppm = v; },
-         "message loss, parts per million (default from --faults)")
-      ->check(CLI::Range(0, 999'999));
-  app.add_option_function<std::uint32_t>(
-         "--dup-ppm", [&o](const std::uint32_t& v) { o.dup_ppm = v; },
-         "message duplication, parts per million (default from --faults)")
-      ->check(CLI::Range(0, 1'000'000));
-  app.add_option_function<std::int64_t>(
-         "--drift-ppm-max", [&o](const std::int64_t& v) { o.drift_ppm_max = v; },
-         "per-node clock drift drawn in [-max, max] ppm (default from --faults)")
-      ->check(CLI::Range(std::int64_t{0}, std::int64_t{99'999}));
-  app.add_flag("--fifo", o.fifo, "links never reorder");
-  app.add_option("--trains", o.trains, "trains: K train slots (issuers 0..K-1)")
-      ->check(CLI::Range(1U, 1'000'000U));
-  app.add_option("--mode", o.mode, "trains: delivery mode, uto (static ring) or to")
-      ->check(CLI::IsMember({"uto", "to"}));
-  app.add_option("--clients", o.clients, "trains: nodes 0..clients-1 broadcast");
-  app.add_option("--interval-us", o.interval_us, "trains: mean time between broadcasts of a client")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000'000}));
-  app.add_option("--payload-bytes", o.payload_bytes, "trains: bytes per broadcast")
-      ->check(CLI::Range(1U, 65536U));
-  app.add_option("--link-retransmit-us", o.link_retransmit_us,
-                 "trains: link-layer retransmission timeout")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{60'000'000}));
-  app.add_option("--issuer-stagger-us", o.issuer_stagger_us,
-                 "trains: issuers start at seeded times in [0, this]")
-      ->check(CLI::Range(std::int64_t{0}, std::int64_t{60'000'000}));
-  app.add_option("--laps", o.laps, "ring: stop after this many laps (0: run the whole phase)");
-  app.add_option("--ring-retransmit-us", o.ring_retransmit_us,
-                 "ring: retransmission timeout (0: no acks, no retransmission)")
-      ->check(CLI::Range(std::int64_t{0}, std::int64_t{60'000'000}));
-  app.add_option("--ring-persist", o.ring_persist,
-                 "ring: write and sync each accepted hop before forwarding (true/false)");
-  app.add_option("--bug", o.bugs, "plant a bug (repeatable; see `railyard bugs`)");
+  for (const OptionSpec& spec : option_table()) {
+    const std::string flag(spec.flag);
+    const std::string help(spec.help);
+    std::visit([&](auto member) { bind(app, flag, help, o, member); }, spec.field);
+  }
 }
 
 int run_cli(int argc, char** argv) {

@@ -4,7 +4,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "protocol/common/bugs.hpp"
@@ -48,6 +51,25 @@ struct RunOptions {
   std::string trace;
   bool quiet = false;
 };
+
+// One run option: its key in JSON (the trace header's config), its command-line flag, its help
+// line, and the field it sets. option_table() is the only list of run options: the command
+// line, the trace header, the JSON reader and the reproduce command are all made from it, and
+// validate() holds every bound.
+using OptionField =
+    std::variant<std::string RunOptions::*, bool RunOptions::*, std::uint32_t RunOptions::*,
+                 std::uint64_t RunOptions::*, std::int64_t RunOptions::*,
+                 std::optional<std::uint32_t> RunOptions::*,
+                 std::optional<std::int64_t> RunOptions::*, std::vector<std::string> RunOptions::*>;
+
+struct OptionSpec {
+  std::string_view key;
+  std::string_view flag;
+  std::string_view help;
+  OptionField field;
+};
+
+std::span<const OptionSpec> option_table();
 
 // Fills the unset values from the fault profile. Idempotent.
 void resolve(RunOptions& options);
