@@ -9,8 +9,6 @@ binaries=("$@")
 failures=0
 checked=0
 for protocol in ring trains; do
-  "${binaries[0]}" run --protocol "$protocol" --time-ms 1 --quiet > /dev/null 2>&1
-  [[ $? -eq 2 ]] && continue  # protocol not built yet
   for seed in $(seq 1 "$seeds"); do
     i=0
     for b in "${binaries[@]}"; do

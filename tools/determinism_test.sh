@@ -13,11 +13,9 @@ configs=(
   "--protocol ring --nodes 5 --faults mild"
   "--protocol ring --nodes 3 --faults mild --fifo"
   "--protocol ring --nodes 8 --faults none --latency-min-us 10 --latency-max-us 500"
+  "--protocol trains --nodes 5 --faults mild --time-ms 300"
+  "--protocol trains --nodes 4 --faults none --time-ms 300 --trains 3"
 )
-if "$ry" run --protocol trains --time-ms 1 --quiet > /dev/null 2>&1 || [[ $? -ne 2 ]]; then
-  configs+=("--protocol trains --nodes 5 --faults mild --time-ms 300"
-            "--protocol trains --nodes 4 --faults none --time-ms 300 --trains 3")
-fi
 for config in "${configs[@]}"; do
   for seed in $(seq 1 "$seeds"); do
     # shellcheck disable=SC2086
