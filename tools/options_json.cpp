@@ -80,7 +80,10 @@ std::optional<RunOptions> options_from_json(const Json& config, const std::strin
     return std::nullopt;
   }
   RunOptions o;
-  for (const auto& [key, value] : config.items()) {
+  // Not a structured binding: clang 14 cannot capture one in the lambda below.
+  for (const auto& item : config.items()) {
+    const std::string& key = item.key();
+    const Json& value = item.value();
     const OptionSpec* spec = find_option(key);
     if (spec == nullptr) {
       error = where + ": field '" + key + "': unknown option";
