@@ -1,6 +1,7 @@
 // The simulated network: per-link latency (uniform between a minimum and a maximum, plus rare
-// delay spikes), loss, duplication, reordering (unless a link is FIFO), and cuts of arbitrary
-// directed links. All draws come from the network stream of the run's seed.
+// delay spikes), loss, duplication, reordering (unless a link is FIFO), cuts of arbitrary
+// directed links, and clogs (a link's traffic held, then released in a burst). All draws come
+// from the network stream of the run's seed.
 #pragma once
 
 #include <cstdint>
@@ -45,6 +46,19 @@ class Network {
   [[nodiscard]] bool is_cut(NodeId from, NodeId to) const;
   [[nodiscard]] std::size_t cut_count() const noexcept { return cuts_.size(); }
 
+  // Clogging: until `until`, a message sent from `from` to `to` arrives no earlier than `until`.
+  // Held messages are released in a burst at `until`, in send order (they share one arrival time
+  // and the event queue breaks ties by insertion order); one whose own latency takes it past
+  // `until` arrives at its own time. Loss and duplication apply as usual. A second clog of a
+  // clogged link extends it to the later time. Unclogging stops holding new sends; messages
+  // already held still arrive at their release time.
+  void clog(NodeId from, NodeId to, Time until);
+  void unclog(NodeId from, NodeId to);
+  void unclog_all();
+  [[nodiscard]] bool is_clogged(NodeId from, NodeId to, Time now) const;
+  // Clogs set and not yet unclogged (expired ones included until the next clog or unclog).
+  [[nodiscard]] std::size_t clog_count() const noexcept { return clogs_.size(); }
+
   void set_model(LinkModel model) { model_ = model; }
   void set_link_model(NodeId from, NodeId to, LinkModel model);
   [[nodiscard]] const LinkModel& model() const noexcept { return model_; }
@@ -55,7 +69,8 @@ class Network {
   static std::uint64_t key(NodeId from, NodeId to) {
     return (std::uint64_t{from.value} << 32) | to.value;
   }
-  Time draw_arrival(const LinkModel& m, std::uint64_t link, Time now);
+  Time draw_arrival(const LinkModel& m, std::uint64_t link, Time now, Time not_before);
+  Time clogged_until(std::uint64_t link, Time now) const;
 
   std::uint32_t nodes_;
   LinkModel model_;
@@ -63,6 +78,7 @@ class Network {
   std::set<std::uint64_t> cuts_;
   std::map<std::uint64_t, LinkModel> overrides_;
   std::map<std::uint64_t, Time> last_arrival_;  // FIFO links only
+  std::map<std::uint64_t, Time> clogs_;         // link -> end of its clog
 };
 
 }  // namespace ry

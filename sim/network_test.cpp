@@ -215,5 +215,65 @@ TEST(Network, SameSeedSameRoutesDifferentSeedDifferentRoutes) {
   EXPECT_NE(routes(1234), routes(1235));
 }
 
+// ---- Clogging: hold, then burst.
+
+TEST(Network, ClogHoldsALinkUntilItsEndThenLetsTrafficThrough) {
+  Network net(3, fixed(100), 1);
+  net.clog(n0, n1, Time{1000});
+  EXPECT_TRUE(net.is_clogged(n0, n1, Time{0}));
+  EXPECT_FALSE(net.is_clogged(n1, n0, Time{0}));  // one direction only
+  EXPECT_FALSE(net.is_clogged(n0, n1, Time{1000}));
+  for (Nanos t : {0, 10, 500, 899}) {
+    const Route r = net.route(n0, n1, Time{t});
+    ASSERT_EQ(r.fate, Route::Fate::deliver);
+    EXPECT_EQ(r.arrival[0], Time{1000}) << "sent at " << t;  // held to the clog's end
+  }
+  EXPECT_EQ(net.route(n0, n1, Time{950}).arrival[0], Time{1050});   // its own latency is later
+  EXPECT_EQ(net.route(n1, n0, Time{0}).arrival[0], Time{100});      // the reverse link flows
+  EXPECT_EQ(net.route(n0, n2, Time{0}).arrival[0], Time{100});      // other links flow
+  EXPECT_EQ(net.route(n0, n1, Time{1000}).arrival[0], Time{1100});  // over: normal latency
+}
+
+TEST(Network, ClogOfAClogExtendsItAndUnclogStopsHoldingNewSends) {
+  Network net(2, fixed(100), 1);
+  net.clog(n0, n1, Time{1000});
+  net.clog(n0, n1, Time{500});  // earlier: does not shorten
+  EXPECT_EQ(net.route(n0, n1, Time{0}).arrival[0], Time{1000});
+  net.clog(n0, n1, Time{2000});
+  EXPECT_EQ(net.route(n0, n1, Time{0}).arrival[0], Time{2000});
+  net.unclog(n0, n1);
+  EXPECT_EQ(net.route(n0, n1, Time{0}).arrival[0], Time{100});
+  net.clog(n0, n1, Time{2000});
+  net.clog(n1, n0, Time{2000});
+  EXPECT_EQ(net.clog_count(), 2U);
+  net.unclog_all();
+  EXPECT_EQ(net.clog_count(), 0U);
+  EXPECT_EQ(net.route(n1, n0, Time{0}).arrival[0], Time{100});
+}
+
+TEST(Network, ClogIsNoShieldAgainstCutsAndLoss) {
+  Network net(2, fixed(100), 1);
+  net.clog(n0, n1, Time{1000});
+  net.cut(n0, n1);
+  EXPECT_EQ(net.route(n0, n1, Time{0}).fate, Route::Fate::cut);
+  net.heal(n0, n1);
+  LinkModel lossy = fixed(100);
+  lossy.loss_ppm = 1'000'000;
+  net.set_model(lossy);
+  EXPECT_EQ(net.route(n0, n1, Time{0}).fate, Route::Fate::lost);
+}
+
+TEST(Network, ClogOnAFifoLinkKeepsItsOrder) {
+  Network net(2, jittery(true), 17);
+  net.clog(n0, n1, Time{3 * ms_ns});
+  Time last{};
+  for (int i = 0; i < 200; ++i) {
+    const Route r = net.route(n0, n1, Time{i * 20 * us_ns});
+    ASSERT_GE(r.arrival[0], Time{3 * ms_ns});
+    ASSERT_GE(r.arrival[0], last);
+    last = r.arrival[0];
+  }
+}
+
 }  // namespace
 }  // namespace ry
