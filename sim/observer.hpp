@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "protocol/common/effects.hpp"
 #include "protocol/common/message_info.hpp"
@@ -34,12 +36,20 @@ constexpr std::string_view to_string(DropReason r) {
   return "?";
 }
 
-// One injected fault or heal, for the trace and the run summary.
+// One injected fault or heal, for the trace and the run summary (kinds in traces/SCHEMA.md).
+// A constructor rather than an aggregate, so FaultInfo{"cut", 0, 1, hold} needs no detail
+// (-Wmissing-field-initializers).
 struct FaultInfo {
+  FaultInfo() = default;
+  FaultInfo(const char* kind_, std::int64_t node_ = -1, std::int64_t peer_ = -1,
+            std::int64_t value_ = 0, std::string detail_ = {})
+      : kind(kind_), node(node_), peer(peer_), value(value_), detail(std::move(detail_)) {}
+
   const char* kind = "";  // a string literal: "crash", "restart", "cut", "heal", "pause", ...
   std::int64_t node = -1;
   std::int64_t peer = -1;
   std::int64_t value = 0;  // a duration, a drift, a count: meaning depends on kind
+  std::string detail;      // free text: a partition's shape, "at <moment>"; empty if none
 };
 
 class Observer {

@@ -189,7 +189,9 @@ void TraceWriter::on_fault(const Step& s, const FaultInfo& f) {
   event_start(j, s, "fault").symbol("fault", f.kind);
   if (f.node >= 0) j.field("node", f.node);
   if (f.peer >= 0) j.field("peer", f.peer);
-  j.field("value", f.value).end();
+  j.field("value", f.value);
+  if (!f.detail.empty()) j.field("detail", f.detail);
+  j.end();
   emit_event();
 }
 

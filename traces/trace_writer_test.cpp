@@ -62,8 +62,9 @@ void feed(TraceWriter& w, std::int64_t hop) {
   w.on_restart(s2, NodeRef{NodeId{2}, 2});
   w.on_fault(s2, FaultInfo{"cut", 0, 1, 5000});
   w.on_fault(s2, FaultInfo{"heal_all", -1, -1, 0});
+  w.on_fault(s2, FaultInfo{"partition", -1, -1, 6, "{0,1}|{2,3,4}"});
 }
-constexpr std::uint64_t fed_events = 13;
+constexpr std::uint64_t fed_events = 14;
 
 TEST(TraceWriter, HeaderShape) {
   Lines out;
@@ -102,9 +103,9 @@ TEST(TraceWriter, EveryEventIsOneParsableLineWithCommonFields) {
     EXPECT_TRUE(e["t"].is_number_integer());
     kinds.push_back(e["ev"].get<std::string>());
   }
-  EXPECT_EQ(kinds,
-            (std::vector<std::string>{"send", "recv", "drop", "timer", "client", "reply", "deliver",
-                                      "view", "note", "crash", "restart", "fault", "fault"}));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"send", "recv", "drop", "timer", "client", "reply",
+                                             "deliver", "view", "note", "crash", "restart", "fault",
+                                             "fault", "fault"}));
   const auto send = nlohmann::json::parse(out.lines[0]);
   EXPECT_EQ(send["step"], 1);
   EXPECT_EQ(send["t"], 100);
@@ -122,6 +123,11 @@ TEST(TraceWriter, EveryEventIsOneParsableLineWithCommonFields) {
   const auto heal = nlohmann::json::parse(out.lines[12]);
   EXPECT_FALSE(heal.contains("node"));  // no node: the field is left out, not -1
   EXPECT_EQ(nlohmann::json::parse(out.lines[11])["peer"], 1);
+  // A fault's detail is written only when it has one, after its value.
+  EXPECT_FALSE(nlohmann::json::parse(out.lines[11]).contains("detail"));
+  EXPECT_EQ(out.lines[13], R"({"step":2,"t":250,"ev":"fault","fault":"partition","value":6,)"
+                           R"("detail":"{0,1}|{2,3,4}"})"
+                           "\n");
 }
 
 TEST(TraceWriter, FooterShapeAndCounts) {
