@@ -3,8 +3,20 @@
 #include <algorithm>
 
 #include "protocol/common/assert.hpp"
+#include "protocol/common/prng.hpp"
 
 namespace ry {
+
+void Disk::make_durable(std::string record) {
+  if (!misdirect_seed_) {
+    durable_.push_back(std::move(record));
+    return;
+  }
+  Prng prng(*misdirect_seed_);
+  misdirect_seed_.reset();
+  if (durable_.empty()) return;  // misdirected to nowhere: lost
+  durable_[prng.below(durable_.size())] = std::move(record);
+}
 
 void Disk::sync_complete(std::uint64_t mark) {
   // Syncs complete in order of request, and a crash in between discards the pending list:
@@ -17,12 +29,43 @@ void Disk::sync_complete(std::uint64_t mark) {
     if (op.rewrite) {
       durable_.clear();
     } else {
-      durable_.push_back(std::move(op.record));
+      make_durable(std::move(op.record));
     }
   }
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(count));
   applied_ += count;
   RY_ASSERT(applied_ <= mark);
+}
+
+void Disk::crash() {
+  if (torn_seed_) {
+    // The write in progress when the node died reached the platter only in part.
+    Prng prng(*torn_seed_);
+    torn_seed_.reset();
+    if (!pending_.empty() && !pending_.front().rewrite && pending_.front().record.size() >= 2) {
+      std::string& record = pending_.front().record;
+      const auto keep =
+          static_cast<std::size_t>(prng.between(1, static_cast<std::int64_t>(record.size()) - 1));
+      record.resize(keep);
+      make_durable(std::move(record));
+    }
+  }
+  applied_ += pending_.size();
+  pending_.clear();
+}
+
+bool Disk::corrupt(std::uint64_t seed) {
+  std::vector<std::size_t> candidates;
+  for (std::size_t i = 0; i < durable_.size(); ++i) {
+    if (!durable_[i].empty()) candidates.push_back(i);
+  }
+  if (candidates.empty()) return false;
+  Prng prng(seed);
+  std::string& record = durable_[candidates[prng.below(candidates.size())]];
+  const std::uint64_t bit = prng.below(record.size() * 8);
+  record[bit / 8] =
+      static_cast<char>(static_cast<unsigned char>(record[bit / 8]) ^ (1U << (bit % 8)));
+  return true;
 }
 
 std::uint64_t Disk::bytes() const noexcept {
