@@ -1,6 +1,21 @@
 // A node's own clock: offset and drift (ppm) against global simulated time. Cores read time and
 // set timers only through it, so skew shows up as early or late timeouts (docs/design.md).
-// Integer arithmetic only; jumps (issue: fault model) change the offset.
+// Integer arithmetic only.
+//
+// The model, and what clock faults do to timers:
+//  - The clock runs piecewise linearly: from an anchor (global g0, local l0) it reads
+//    local(g) = l0 + (g - g0) + (g - g0) * drift / 1e6 (truncated toward zero). A fresh clock is
+//    anchored at (0, offset).
+//  - A timer is converted to global time when it is set: it fires global_duration(after) later,
+//    using the drift of that moment (rounded up, so it never fires before its local deadline as
+//    long as the clock is not changed meanwhile).
+//  - jump(delta) moves the local reading by delta at once, forwards or backwards. Timers already
+//    armed do not move, like timers on a monotonic clock: a backward jump never makes a timer
+//    fire earlier in global time, nor does a forward one; the core sees the jump in the `now`
+//    it is handed when the timer fires (a backward jump makes that reading smaller).
+//  - set_drift_ppm_at(now, ppm) changes the rate from `now` on without a jump: the reading at
+//    `now` is unchanged. Timers already armed keep the global time computed when they were set;
+//    timers set afterwards use the new rate.
 #pragma once
 
 #include <cstdint>
@@ -16,16 +31,15 @@ class NodeClock {
   static constexpr std::int64_t drift_ppm_max = 100'000;  // 10 %: beyond any real oscillator
 
   NodeClock() = default;
-  NodeClock(Nanos offset_ns, std::int64_t drift_ppm)
-      : offset_ns_(offset_ns), drift_ppm_(drift_ppm) {
+  NodeClock(Nanos offset_ns, std::int64_t drift_ppm) : local0_(offset_ns), drift_ppm_(drift_ppm) {
     RY_ASSERT(drift_ppm > -drift_ppm_max && drift_ppm < drift_ppm_max);
   }
 
-  // local = global + offset + global * drift / 1e6
   [[nodiscard]] Time local(Time global) const noexcept {
+    const Nanos elapsed = global.ns - global0_;
     const auto skew =
-        static_cast<std::int64_t>(static_cast<i128>(global.ns) * drift_ppm_ / 1'000'000);
-    return Time{global.ns + offset_ns_ + skew};
+        static_cast<std::int64_t>(static_cast<i128>(elapsed) * drift_ppm_ / 1'000'000);
+    return Time{local0_ + elapsed + skew};
   }
 
   // How much global time passes while this clock advances by `local_ns` (rounded up, so a timer
@@ -37,16 +51,30 @@ class NodeClock {
     return static_cast<Nanos>((scaled + rate - 1) / rate);
   }
 
-  void jump(Nanos delta_ns) noexcept { offset_ns_ += delta_ns; }
+  void jump(Nanos delta_ns) noexcept { local0_ += delta_ns; }
+
+  // Sets the drift as if it had been in force since the anchor (for a clock set up before the
+  // run starts, at global time zero). Mid-run, use set_drift_ppm_at.
   void set_drift_ppm(std::int64_t drift_ppm) noexcept {
     RY_ASSERT(drift_ppm > -drift_ppm_max && drift_ppm < drift_ppm_max);
     drift_ppm_ = drift_ppm;
   }
-  [[nodiscard]] Nanos offset_ns() const noexcept { return offset_ns_; }
+  // Changes the rate from `global` on, keeping the reading at `global` continuous.
+  void set_drift_ppm_at(Time global, std::int64_t drift_ppm) noexcept {
+    RY_ASSERT(drift_ppm > -drift_ppm_max && drift_ppm < drift_ppm_max);
+    local0_ = local(global).ns;
+    global0_ = global.ns;
+    drift_ppm_ = drift_ppm;
+  }
+
+  // The reading at global time zero of the current segment, extrapolated: local0 - g0 when the
+  // drift is zero. Informational only.
+  [[nodiscard]] Nanos offset_ns() const noexcept { return local0_ - global0_; }
   [[nodiscard]] std::int64_t drift_ppm() const noexcept { return drift_ppm_; }
 
  private:
-  Nanos offset_ns_ = 0;
+  Nanos global0_ = 0;  // the anchor: global time ...
+  Nanos local0_ = 0;   // ... and the local reading then
   std::int64_t drift_ppm_ = 0;
 };
 

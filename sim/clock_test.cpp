@@ -96,5 +96,29 @@ TEST(NodeClock, ExtremeTimesDoNotOverflow) {
   EXPECT_LT(c.global_duration(century), century);
 }
 
+TEST(NodeClock, DriftChangedMidRunKeepsTheReadingContinuousAndChangesTheRate) {
+  NodeClock c(5 * ms_ns, 0);
+  const Time at{2 * s_ns};
+  const Time before = c.local(at);
+  c.set_drift_ppm_at(at, 50'000);  // 5 % fast from 2 s on
+  EXPECT_EQ(c.local(at), before);  // no jump
+  EXPECT_EQ(c.drift_ppm(), 50'000);
+  // 100 ms of global time later, the clock has advanced 105 ms.
+  EXPECT_EQ(c.local(Time{at.ns + 100 * ms_ns}) - before, 105 * ms_ns);
+  EXPECT_EQ(c.global_duration(105 * ms_ns), 100 * ms_ns);
+  // Back to -5 % later: still continuous, now slow.
+  const Time later{3 * s_ns};
+  const Time reading = c.local(later);
+  c.set_drift_ppm_at(later, -50'000);
+  EXPECT_EQ(c.local(later), reading);
+  EXPECT_EQ(c.local(Time{later.ns + 100 * ms_ns}) - reading, 95 * ms_ns);
+  // Monotone across both changes.
+  Time prev = c.local(Time{0});
+  for (Nanos g = 0; g <= 4 * s_ns; g += 7 * ms_ns) {
+    ASSERT_GE(c.local(Time{g}), prev);
+    prev = c.local(Time{g});
+  }
+}
+
 }  // namespace
 }  // namespace ry
