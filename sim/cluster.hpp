@@ -4,12 +4,15 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "protocol/common/effects.hpp"
 #include "sim/clock.hpp"
+#include "sim/disk.hpp"
 #include "sim/fiber.hpp"
 #include "sim/network.hpp"
 #include "sim/observer.hpp"
+#include "sim/partition.hpp"
 
 namespace ry {
 
@@ -24,6 +27,35 @@ class Cluster : public FiberHost {
   virtual void crash(NodeId node) = 0;
   virtual void restart(NodeId node) = 0;
   virtual void pause(NodeId node, Nanos duration_ns) = 0;
+
+  // Crash at a protocol moment: the next time `node`'s core emits a Note whose kind equals
+  // `moment` in a handler, that step's deliveries, replies, views and notes are reported as
+  // usual (a node that delivered and then crashed did deliver), its sends are dropped (never
+  // sent, never reported), its timers are not armed, and the node crashes (unsynced writes
+  // lost), reported as fault {crash, node, detail "at <moment>"} before on_crash. One-shot;
+  // survives a crash of the node by other means. Arming again replaces the moment.
+  virtual void crash_at(NodeId node, std::string moment) = 0;
+  virtual void cancel_crash_at(NodeId node) = 0;
+
+  // Network faults, each reported. partition() cuts every link of `p` and reports
+  // {partition, value = links cut, detail = p.describe()}; heal_partition() heals the links of
+  // `p` and reports {heal, detail = p.describe()}; heal_partitions() heals every cut (made by
+  // partitions or by network().cut) and reports {heal}. clog() holds the directed link's traffic
+  // for `duration_ns` (Network::clog) and reports {clog, node from, peer to, value duration}.
+  virtual void partition(const Partition& p) = 0;
+  virtual void heal_partition(const Partition& p) = 0;
+  virtual void heal_partitions() = 0;
+  virtual void clog(NodeId from, NodeId to, Nanos duration_ns) = 0;
+
+  // Disk faults (sim/disk.hpp), seeded from the disk stream, reported as
+  // {disk_torn|disk_corrupt|disk_misdirect|disk_slow, node, value duration}. `duration_ns`
+  // matters only for slow: for that long, sync latency is multiplied by slow_disk_factor.
+  virtual void disk_fault(NodeId node, DiskFault fault, Nanos duration_ns) = 0;
+
+  // Clock faults (semantics in sim/clock.hpp), reported as {clock_jump, node, value delta} and
+  // {clock_drift, node, value ppm}. |ppm| < NodeClock::drift_ppm_max (asserted).
+  virtual void clock_jump(NodeId node, Nanos delta_ns) = 0;
+  virtual void set_drift(NodeId node, std::int64_t ppm) = 0;
 
   virtual Network& network() noexcept = 0;
   virtual NodeClock& clock(NodeId node) noexcept = 0;

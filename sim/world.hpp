@@ -8,6 +8,8 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -23,6 +25,7 @@ namespace ry {
 struct DiskModel {
   Nanos sync_min_ns = 100 * us_ns;
   Nanos sync_max_ns = 500 * us_ns;
+  Nanos write_ns = 0;  // per record appended, added to the latency of the sync that covers it
 };
 
 struct WorldOptions {
@@ -127,6 +130,7 @@ class World final : public Cluster {
   void crash(NodeId node) override {
     NodeState& n = nodes_[node.value];
     if (!n.core) return;
+    n.unsynced_appends = 0;
     n.core.reset();
     n.disk.crash();
     for (auto& [id, handle] : n.timers) queue_.cancel(handle);
@@ -155,6 +159,65 @@ class World final : public Cluster {
     n.paused_until = until;
     ++stats_.pauses;
     queue_.push(until, Event{Unpause{node}});
+  }
+
+  void crash_at(NodeId node, std::string moment) override {
+    RY_ASSERT(node.value < options_.nodes && !moment.empty());
+    nodes_[node.value].crash_at = std::move(moment);
+  }
+
+  void cancel_crash_at(NodeId node) override { nodes_[node.value].crash_at.clear(); }
+
+  void partition(const Partition& p) override {
+    report_fault({"partition", -1, -1, static_cast<std::int64_t>(p.cut.size()), p.describe()});
+    for (const auto& link : p.cut) network_.cut(link.first, link.second);
+  }
+
+  void heal_partition(const Partition& p) override {
+    report_fault({"heal", -1, -1, 0, p.describe()});
+    for (const auto& link : p.cut) network_.heal(link.first, link.second);
+  }
+
+  void heal_partitions() override {
+    report_fault({"heal", -1, -1, 0, {}});
+    network_.heal_all();
+  }
+
+  void clog(NodeId from, NodeId to, Nanos duration_ns) override {
+    RY_ASSERT(duration_ns >= 0);
+    report_fault({"clog", from.value, to.value, duration_ns, {}});
+    network_.clog(from, to, now_ + duration_ns);
+  }
+
+  void disk_fault(NodeId node, DiskFault fault, Nanos duration_ns) override {
+    RY_ASSERT(node.value < options_.nodes && duration_ns >= 0);
+    NodeState& n = nodes_[node.value];
+    report_fault({fault_kind(fault), node.value, -1, duration_ns, {}});
+    switch (fault) {
+      case DiskFault::torn: n.disk.arm_torn(disk_prng_.next()); break;
+      case DiskFault::corrupt: n.disk.corrupt(disk_prng_.next()); break;
+      case DiskFault::misdirect: n.disk.arm_misdirect(disk_prng_.next()); break;
+      case DiskFault::slow:
+        n.disk_slow_until = std::max(n.disk_slow_until, now_ + duration_ns);
+        break;
+    }
+  }
+
+  void clock_jump(NodeId node, Nanos delta_ns) override {
+    report_fault({"clock_jump", node.value, -1, delta_ns, {}});
+    nodes_[node.value].clock.jump(delta_ns);
+  }
+
+  void set_drift(NodeId node, std::int64_t ppm) override {
+    report_fault({"clock_drift", node.value, -1, ppm, {}});
+    nodes_[node.value].clock.set_drift_ppm_at(now_, ppm);
+  }
+
+  [[nodiscard]] bool disk_slow(NodeId node) const {
+    return nodes_[node.value].disk_slow_until > now_;
+  }
+  [[nodiscard]] const std::string& crash_at_moment(NodeId node) const {
+    return nodes_[node.value].crash_at;
   }
 
   bool client_request(NodeId node, ClientRequest request) override {
@@ -223,7 +286,10 @@ class World final : public Cluster {
     Time last_sync_at;
     std::vector<std::pair<TimerId, EventHandle>> timers;  // armed timers; a handful per node
     std::vector<HeldSends> held;
-    std::deque<Event> deferred;  // events that arrived during a pause, in order
+    std::deque<Event> deferred;          // events that arrived during a pause, in order
+    std::string crash_at;                // crash at the next note of this kind; empty if none
+    Time disk_slow_until;                // a slow disk (DiskFault::slow) until then
+    std::uint64_t unsynced_appends = 0;  // appends not yet covered by a requested sync
   };
 
   Time local_now(const NodeState& n) const { return n.clock.local(now_); }
@@ -369,17 +435,63 @@ class World final : public Cluster {
     queue_.push(route.arrival[0], Event{Arrival{from, send.to, std::move(send.message)}});
   }
 
+  // True if this step's notes fire the node's crash_at trigger.
+  bool crash_moment(const NodeState& n, const Effects<Message>& fx) const {
+    if (n.crash_at.empty()) return false;
+    for (const Note& note : fx.notes) {
+      if (std::string_view(note.kind) == n.crash_at) return true;
+    }
+    return false;
+  }
+
+  // The step ends in a crash (crash_at): its writes reach the disk only as unsynced writes
+  // (which the crash loses, or tears), its sends and timers never happen, and its output is
+  // reported, because it did happen before the node died.
+  void apply_then_crash(NodeId node, Effects<Message>& fx) {
+    NodeState& n = nodes_[node.value];
+    const NodeRef ref{node, n.incarnation};
+    if (fx.disk_rewrite) n.disk.rewrite();
+    for (std::string& record : fx.disk_appends) n.disk.append(std::move(record));
+    report_output(ref, fx);
+    std::string moment = std::move(n.crash_at);
+    n.crash_at.clear();
+    report_fault({"crash", node.value, -1, 0, "at " + moment});
+    crash(node);
+  }
+
+  void report_output(NodeRef ref, const Effects<Message>& fx) {
+    stats_.deliveries += fx.deliveries.size();
+    for (Observer* o : observers_) {
+      for (const Delivery& d : fx.deliveries) o->on_deliver(step_, ref, d);
+      for (const ClientReply& r : fx.replies) o->on_reply(step_, ref, r);
+      for (const ViewInstall& v : fx.views) o->on_view(step_, ref, v);
+      for (const Note& note : fx.notes) o->on_note(step_, ref, note);
+    }
+  }
+
+  Nanos sync_latency(NodeState& n) {
+    Nanos latency = disk_prng_.between(options_.disk.sync_min_ns, options_.disk.sync_max_ns);
+    latency += options_.disk.write_ns * static_cast<Nanos>(n.unsynced_appends);
+    n.unsynced_appends = 0;
+    if (n.disk_slow_until > now_) latency *= slow_disk_factor;
+    return latency;
+  }
+
   void apply(NodeId node, Effects<Message>& fx) {
     NodeState& n = nodes_[node.value];
     RY_ASSERT(n.core);
+    if (crash_moment(n, fx)) {
+      apply_then_crash(node, fx);
+      return;
+    }
     const NodeRef ref{node, n.incarnation};
     // 1. Durable writes first.
     if (fx.disk_rewrite) n.disk.rewrite();
+    n.unsynced_appends += fx.disk_appends.size();
     for (std::string& record : fx.disk_appends) n.disk.append(std::move(record));
     if (fx.disk_sync) {
       const std::uint64_t mark = n.disk.sync_mark();
-      const Nanos latency =
-          disk_prng_.between(options_.disk.sync_min_ns, options_.disk.sync_max_ns);
+      const Nanos latency = sync_latency(n);
       // A disk completes syncs in the order they were asked for.
       n.last_sync_at = std::max(n.last_sync_at, now_ + latency);
       queue_.push(n.last_sync_at, Event{SyncDone{node, n.incarnation, mark}});
@@ -398,13 +510,7 @@ class World final : public Cluster {
       n.timers.emplace_back(t.id, queue_.push(at, Event{TimerFire{node, n.incarnation, t.id}}));
     }
     // 4. Output, reported to the observers.
-    stats_.deliveries += fx.deliveries.size();
-    for (Observer* o : observers_) {
-      for (const Delivery& d : fx.deliveries) o->on_deliver(step_, ref, d);
-      for (const ClientReply& r : fx.replies) o->on_reply(step_, ref, r);
-      for (const ViewInstall& v : fx.views) o->on_view(step_, ref, v);
-      for (const Note& note : fx.notes) o->on_note(step_, ref, note);
-    }
+    report_output(ref, fx);
   }
 
   void cancel_timer(NodeState& n, TimerId id) {
