@@ -1,10 +1,20 @@
-// The seeded nemesis: a fiber that injects one fault at a time (crash then restart, pause, a cut
-// link then heal, a clock jump) at times drawn from the faults stream, and reports each one.
-// stop_and_heal() ends the safety phase: it stops injecting and heals everything, so the
-// liveness phase starts from a whole, quiet cluster (docs/design.md, "Phases").
+// The seeded nemesis: many faults, overlapping. Every interval (drawn from the faults stream) it
+// picks a fault kind by weight and applies it; a fault with a hold (crash, pause, cut, partition,
+// clog, slow disk) gets its own fiber that heals that one fault after the hold, so faults
+// overlap, at most `max_active` of them at once. Instant faults (clock jump, drift change, torn,
+// corrupt and misdirected writes) take no slot. Every fault and heal is reported.
+//
+// stop_and_heal() ends the safety phase (docs/design.md, "Phases"): it stops injecting, heals
+// cuts, partitions and clogs, turns off loss, duplication and delay spikes, and restarts crashed
+// nodes if `restart` is set, so the liveness phase starts from a quiet cluster.
+//
+// Deterministic: one Prng on the faults stream (disk fault details come from the World's disk
+// stream), active faults in a vector in injection order, no unordered containers.
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "protocol/common/prng.hpp"
@@ -14,22 +24,30 @@ namespace ry {
 
 struct NemesisOptions {
   bool enabled = false;
-  Nanos interval_min_ns = 50 * ms_ns;  // quiet time between two faults
+  Nanos interval_min_ns = 50 * ms_ns;  // time between two injections
   Nanos interval_max_ns = 200 * ms_ns;
   Nanos hold_min_ns = 5 * ms_ns;  // how long a fault lasts before it is healed
   Nanos hold_max_ns = 80 * ms_ns;
-  bool crashes = true;
-  bool pauses = true;
-  bool cuts = true;
-  bool clock_jumps = true;
+  std::uint32_t max_active = 2;  // concurrent faults with a hold
+  // Relative weights; 0 turns a kind off.
+  std::uint32_t crash = 1, pause = 1, cut = 1, partition = 1, clog = 0, clock_jump = 1,
+                clock_drift = 0, disk = 0;
+  bool restart = true;         // false: a crashed node stays down until the end of the run
+  std::uint32_t max_down = 1;  // at most this many nodes crashed at once
   Nanos clock_jump_max_ns = 20 * ms_ns;
+  std::int64_t drift_ppm_max = 500;  // for clock_drift: a new drift in [-max, max]
 };
 
 struct NemesisStats {
   std::uint64_t crashes = 0;
+  std::uint64_t restarts = 0;
   std::uint64_t pauses = 0;
   std::uint64_t cuts = 0;
+  std::uint64_t partitions = 0;
+  std::uint64_t clogs = 0;
   std::uint64_t clock_jumps = 0;
+  std::uint64_t clock_drifts = 0;
+  std::uint64_t disk_faults = 0;
 };
 
 class Nemesis {
@@ -37,20 +55,53 @@ class Nemesis {
   Nemesis(Cluster& cluster, NemesisOptions options);
 
   void start();
-  // Stops injecting and heals: restarts crashed nodes, heals cuts, turns off loss and
-  // duplication. Pauses run out by themselves.
+  // Stops injecting and heals (see above). Clocks, disks and pauses are left as they are.
   void stop_and_heal();
 
   [[nodiscard]] const NemesisStats& stats() const noexcept { return stats_; }
+  // Faults with a hold that are in force now.
+  [[nodiscard]] std::size_t active() const noexcept { return active_.size(); }
+  // Whether an active cut or partition of the nemesis cuts this link (for tests).
+  [[nodiscard]] bool holds_cut(NodeId from, NodeId to) const;
 
  private:
+  enum class Kind : std::uint8_t {
+    crash,
+    pause,
+    cut,
+    partition,
+    clog,
+    clock_jump,
+    clock_drift,
+    disk,
+    none
+  };
+  using Link = std::pair<NodeId, NodeId>;
+  struct Active {
+    std::uint64_t id;
+    Kind kind;
+    NodeId node;
+    std::vector<Link> links;  // cut or partition: the links it cuts
+    std::string detail;       // partition: its description
+  };
+
   void run(Fiber& fiber);
+  [[nodiscard]] Kind pick_kind();
+  void inject(Kind kind);
+  void hold_then_heal(Active fault, Nanos hold);
+  void heal(std::uint64_t id);
+  void heal_links(const std::vector<Link>& links);
+  [[nodiscard]] Partition pick_partition();
+  [[nodiscard]] std::vector<NodeId> pick_distinct(std::vector<NodeId> pool, std::uint64_t count);
   NodeId pick_node();
+  std::uint32_t down_count() const;
 
   Cluster& cluster_;
   NemesisOptions options_;
   Prng prng_;
   NemesisStats stats_;
+  std::vector<Active> active_;  // in injection order
+  std::uint64_t next_id_ = 1;
   bool stopped_ = false;
 };
 

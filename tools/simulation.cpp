@@ -21,9 +21,13 @@ WorldOptions world_options(const RunOptions& o) {
 NemesisOptions nemesis_options(const RunOptions& o) {
   NemesisOptions n;
   n.enabled = o.faults == "mild";
+  // The mild profile: crashes, pauses, single-link cuts and clock jumps, one fault at a time.
+  n.crash = n.pause = n.cut = n.clock_jump = 1;
+  n.partition = n.clog = n.clock_drift = n.disk = 0;
+  n.max_active = 1;
   // TRAINS has no membership yet: a crashed node could only come back without its state, which
   // the protocol does not support before view changes and rejoin exist (docs/trains.md 5).
-  if (o.protocol == "trains") n.crashes = false;
+  if (o.protocol == "trains") n.crash = 0;
   return n;
 }
 
