@@ -10,7 +10,7 @@
 
 namespace ry {
 
-// Exit codes of docs/design.md, "Command line".
+// Exit codes of docs/design.md, "Command line", plus `halted`.
 enum class Outcome : int {
   passed = 0,
   violation = 1,
@@ -18,7 +18,13 @@ enum class Outcome : int {
   no_liveness = 3,
   nondeterminism = 4,
   environment = 5,
+  // Safety held and progress stopped because the protocol, by its specification, cannot make
+  // progress in what the faults left (TRAINS uto, or any protocol without recovery, with a node
+  // crashed for good). No liveness was owed, so the exit code is 0; the summary says "halted".
+  halted = 6,
 };
+
+constexpr int exit_code(Outcome o) { return o == Outcome::halted ? 0 : static_cast<int>(o); }
 
 constexpr const char* to_string(Outcome o) {
   switch (o) {
@@ -28,6 +34,7 @@ constexpr const char* to_string(Outcome o) {
     case Outcome::no_liveness: return "no_liveness";
     case Outcome::nondeterminism: return "nondeterminism";
     case Outcome::environment: return "environment";
+    case Outcome::halted: return "halted";
   }
   return "?";
 }

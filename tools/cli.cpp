@@ -57,6 +57,10 @@ int run_cli(int argc, char** argv) {
   add_run_options(*run, run_options);
   run->add_option("--trace", run_options.trace, "write the JSON Lines trace to this file");
   run->add_flag("--quiet", run_options.quiet, "print only the outcome line");
+  std::string scenario;
+  run->add_option("--scenario", scenario,
+                  "run a scenario file (options, fault schedule, expected outcome); only --seed, "
+                  "--trace and --quiet may be given with it");
 
   std::string replay_path;
   bool replay_quiet = false;
@@ -98,6 +102,16 @@ int run_cli(int argc, char** argv) {
     return usage_error(e.what() + where);
   }
 
+  if (run->parsed() && !scenario.empty()) {
+    for (const OptionSpec& spec : option_table()) {
+      if (spec.key != "seed" && run->count(std::string(spec.flag)) > 0) {
+        return usage_error(std::string(spec.flag) + ": set it in the scenario's \"options\" (" +
+                           scenario + "), not on the command line");
+      }
+    }
+    return command_run_scenario(scenario, run->count("--seed") > 0 ? &run_options : nullptr,
+                                run_options.trace, run_options.quiet);
+  }
   if (run->parsed()) return command_run(run_options);
   if (replay->parsed()) return command_replay(replay_path, replay_quiet);
   if (soak->parsed()) return command_soak(soak_run, soak_options);

@@ -5,6 +5,7 @@
 set -u
 ry=$(realpath "$1")
 schema_tool=$(cd "$(dirname "$0")" && pwd)/validate_trace.py
+scenarios=$(cd "$(dirname "$0")/../scenarios" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 2
@@ -64,10 +65,10 @@ check replay_empty 2 "$ry" replay empty.jsonl
 expect_one_line_error replay_empty "empty.jsonl"
 { echo '{"type":"header","schema":1,"config":{"nodes":"five"}}'; tail -1 a.jsonl; } > badfield.jsonl
 check replay_bad_field 2 "$ry" replay badfield.jsonl
-expect_one_line_error replay_bad_field "badfield.jsonl:1: header.config: field 'nodes': expected an integer"
+expect_one_line_error replay_bad_field "badfield.jsonl:1: field 'config.nodes': expected an integer"
 { echo '{"type":"header","schema":1,"config":{"nodez":5}}'; tail -1 a.jsonl; } > unknown.jsonl
 check replay_unknown_field 2 "$ry" replay unknown.jsonl
-expect_one_line_error replay_unknown_field "field 'nodez': unknown option"
+expect_one_line_error replay_unknown_field "field 'config.nodez': unknown option"
 check replay_missing 5 "$ry" replay does-not-exist.jsonl
 expect_one_line_error replay_missing "does-not-exist.jsonl: cannot open"
 
@@ -95,6 +96,38 @@ check help 0 "$ry" run --help
 grep -q -- "--seed" "$work/out" || { echo "FAIL help: no --seed in run --help"; failures=$((failures + 1)); }
 check bugs 0 "$ry" bugs
 grep -q "B3" "$work/out" || { echo "FAIL bugs: B3 not listed"; failures=$((failures + 1)); }
+
+# Scenarios: the expected outcome decides the exit code; the schedule travels in the trace
+# header, so replay needs no scenario file; bad files get one line with file, line and field.
+check scenario_passes 0 "$ry" run --scenario "$scenarios/trains-uto-partition-split.json" --trace sc.jsonl
+grep -q "scenario         ok: pass, as expected" "$work/out" || { echo "FAIL scenario_passes: no ok line"; failures=$((failures + 1)); }
+grep -q '"ev":"fault","fault":"partition",.*"detail":"{0,1}|{2,3,4}"' sc.jsonl || { echo "FAIL scenario trace: no partition fault line"; failures=$((failures + 1)); }
+check scenario_replays 0 "$ry" replay sc.jsonl
+sed 's/"outcome": "violation", "property": "clock_bound"/"outcome": "pass"/' \
+  "$scenarios/trains-b3-staggered-issuers.json" > wrong-expect.json
+check scenario_expectation_fails 1 "$ry" run --scenario wrong-expect.json
+grep -q "scenario         FAILED: expected pass, observed violation of clock_bound" "$work/out" || { echo "FAIL scenario_expectation_fails: no FAILED line"; failures=$((failures + 1)); }
+sed 's/"bugs": \["B3"\]/"bugs": []/' "$scenarios/trains-b3-staggered-issuers.json" > missed-bug.json
+check scenario_missed_violation 1 "$ry" run --scenario missed-bug.json
+printf '{"name": "x",\n "options": {"nodes": 5},\n "schedule": [{"at_ms": 10, "do": "partition", "shape": "split",\n   "side": [0, 0]}],\n "expect": {"outcome": "pass"}}\n' > badscenario.json
+check scenario_bad_field 2 "$ry" run --scenario badscenario.json --trace y.jsonl
+expect_one_line_error scenario_bad_field "badscenario.json:4: field 'schedule\[0\].side': a node is listed twice"
+printf '{"name": "x",\n "expect": {"outcome": "pass"}\n "options": {}}\n' > malformed.json
+check scenario_malformed 2 "$ry" run --scenario malformed.json
+expect_one_line_error scenario_malformed "malformed.json:3: malformed JSON"
+check scenario_with_flag 2 "$ry" run --scenario badscenario.json --nodes 3
+expect_one_line_error scenario_with_flag "nodes: set it in the scenario"
+check scenario_missing 5 "$ry" run --scenario nothing.json
+expect_one_line_error scenario_missing "nothing.json: cannot read"
+[[ ! -e y.jsonl && ! -e y.jsonl.tmp ]] || { echo "FAIL bad scenario left a trace behind"; failures=$((failures + 1)); }
+
+# Swarm: the mix is printed first and written into the header; the same seed gives the same trace.
+check swarm_runs 0 "$ry" run --swarm --seed 11 --trace sw1.jsonl
+grep -q "swarm mix" "$work/out" || { echo "FAIL swarm_runs: mix not printed"; failures=$((failures + 1)); }
+head -1 sw1.jsonl | grep -q '"swarm_mix":{' || { echo "FAIL swarm header: no swarm_mix"; failures=$((failures + 1)); }
+check swarm_again 0 "$ry" run --swarm --seed 11 --trace sw2.jsonl --quiet
+cmp -s sw1.jsonl sw2.jsonl || { echo "FAIL swarm determinism: seed 11 gave two traces"; failures=$((failures + 1)); }
+check swarm_replays 0 "$ry" replay sw1.jsonl
 
 # Soak: passes, writes a summary; bad ranges are usage errors.
 check soak_passes 0 "$ry" soak --seeds 1..20 --jobs 2 --summary soak.json

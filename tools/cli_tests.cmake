@@ -17,4 +17,20 @@ add_test(NAME soak_ring_mild
          COMMAND $<TARGET_FILE:railyard> soak --protocol ring --seeds 1..100 --jobs 2
                  --summary ${CMAKE_BINARY_DIR}/soak-ring.json)
 set_tests_properties(seeds_corpus planted_bugs PROPERTIES LABELS "seeds" TIMEOUT 600)
-set_tests_properties(soak_trains_mild soak_ring_mild PROPERTIES LABELS "soak" TIMEOUT 600)
+add_test(NAME soak_trains_swarm
+         COMMAND $<TARGET_FILE:railyard> soak --protocol trains --swarm --seeds 1..200 --jobs 2
+                 --time-ms 300 --summary ${CMAKE_BINARY_DIR}/soak-trains-swarm.json)
+add_test(NAME soak_ring_swarm
+         COMMAND $<TARGET_FILE:railyard> soak --protocol ring --swarm --seeds 1..200 --jobs 2
+                 --time-ms 300 --summary ${CMAKE_BINARY_DIR}/soak-ring-swarm.json)
+set_tests_properties(soak_trains_mild soak_ring_mild soak_trains_swarm soak_ring_swarm
+                     PROPERTIES LABELS "soak" TIMEOUT 600)
+
+# Every scenario file must produce its expected outcome (scenarios/README.md).
+file(GLOB scenario_files CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/scenarios/*.json)
+foreach(scenario ${scenario_files})
+  get_filename_component(scenario_name ${scenario} NAME_WE)
+  add_test(NAME scenario_${scenario_name}
+           COMMAND $<TARGET_FILE:railyard> run --scenario ${scenario} --quiet)
+  set_tests_properties(scenario_${scenario_name} PROPERTIES LABELS "scenarios" TIMEOUT 120)
+endforeach()

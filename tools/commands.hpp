@@ -15,6 +15,9 @@ namespace ry {
 void add_run_options(CLI::App& app, RunOptions& options);
 
 int command_run(RunOptions options);
+// Runs a scenario file; `seed_from`, if set, overrides the scenario's seed with its seed.
+int command_run_scenario(const std::string& path, const RunOptions* seed_from,
+                         const std::string& trace, bool quiet);
 int command_replay(const std::string& path, bool quiet);
 
 struct SoakOptions {

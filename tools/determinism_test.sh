@@ -15,6 +15,8 @@ configs=(
   "--protocol ring --nodes 8 --faults none --latency-min-us 10 --latency-max-us 500"
   "--protocol trains --nodes 5 --faults mild --time-ms 300"
   "--protocol trains --nodes 4 --faults none --time-ms 300 --trains 3"
+  "--protocol trains --nodes 5 --swarm --time-ms 300"
+  "--protocol ring --nodes 5 --swarm --time-ms 300"
 )
 for config in "${configs[@]}"; do
   for seed in $(seq 1 "$seeds"); do

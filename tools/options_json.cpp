@@ -1,7 +1,11 @@
 #include "tools/options_json.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <type_traits>
+
+#include "tools/json_source.hpp"
+#include "tools/schedule.hpp"
 
 namespace ry {
 
@@ -73,33 +77,41 @@ const OptionSpec* find_option(std::string_view key) {
 
 }  // namespace
 
-std::optional<RunOptions> options_from_json(const Json& config, const std::string& where,
-                                            std::string& error) {
-  if (!config.is_object()) {
-    error = where + ": expected a JSON object";
+std::optional<RunOptions> options_from_json(const Json& config, const JsonSource& source,
+                                            const std::string& pointer, std::string& error) {
+  auto fail = [&](const std::string& at, const std::string& what) {
+    error = source.where(at) + ": " + (at.empty() ? "" : "field '" + field_name(at) + "': ") + what;
     return std::nullopt;
-  }
+  };
+  if (!config.is_object()) return fail(pointer, "expected a JSON object");
   RunOptions o;
   // Not a structured binding: clang 14 cannot capture one in the lambda below.
   for (const auto& item : config.items()) {
     const std::string& key = item.key();
     const Json& value = item.value();
+    if (key == "schedule" || key == "swarm_mix") continue;
     const OptionSpec* spec = find_option(key);
-    if (spec == nullptr) {
-      error = where + ": field '" + key + "': unknown option";
-      return std::nullopt;
-    }
+    const std::string at = pointer + "/" + key;
+    if (spec == nullptr) return fail(at, "unknown option");
     const Problem problem =
         std::visit([&](auto member) { return read(value, o.*member); }, spec->field);
-    if (problem) {
-      error = where + ": field '" + key + "': " + *problem;
-      return std::nullopt;
-    }
+    if (problem) return fail(at, *problem);
   }
   resolve(o);
   if (auto problem = validate(o)) {
-    error = where + ": " + *problem;
-    return std::nullopt;
+    // validate() names the field first ("nodes: must be ..."): point at its line when it is set.
+    const auto colon = problem->find(": ");
+    const std::string key = problem->substr(0, std::min(colon, problem->find('/')));
+    if (colon != std::string::npos && config.contains(key)) {
+      return fail(pointer + "/" + key, problem->substr(colon + 2));
+    }
+    return fail(pointer, *problem);
+  }
+  if (config.contains("schedule")) {
+    auto schedule = schedule_from_json(config["schedule"], o.nodes, o.time_ms, source,
+                                       pointer + "/schedule", error);
+    if (!schedule) return std::nullopt;
+    o.schedule = std::move(*schedule);
   }
   return o;
 }

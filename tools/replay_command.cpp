@@ -5,6 +5,7 @@
 #include <string>
 
 #include "tools/commands.hpp"
+#include "tools/json_source.hpp"
 #include "tools/options_json.hpp"
 #include "tools/simulation.hpp"
 #include "traces/trace_reader.hpp"
@@ -18,7 +19,8 @@ int command_replay(const std::string& path, bool quiet) {
     return static_cast<int>(reader.io_error() ? Outcome::environment : Outcome::usage);
   }
   std::string error;
-  auto options = options_from_json(reader.header()["config"], path + ":1: header.config", error);
+  auto options =
+      options_from_json(reader.header()["config"], JsonSource(path, 1), "/config", error);
   if (!options) return usage_error(error);
   if (reader.header().value("build", "") != RY_BUILD_ID_STRING) {
     std::fprintf(stderr,

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "tools/swarm.hpp"
 #include "traces/json_line.hpp"
 
 namespace ry {
@@ -9,7 +10,7 @@ namespace ry {
 namespace {
 
 using O = RunOptions;
-const std::array<OptionSpec, 23> options = {{
+const std::array<OptionSpec, 24> options = {{
     {"protocol", "--protocol", "protocol to simulate: trains (default) or ring", &O::protocol},
     {"nodes", "--nodes", "number of nodes", &O::nodes},
     {"seed", "--seed", "the run's seed: same seed, same trace", &O::seed},
@@ -17,6 +18,8 @@ const std::array<OptionSpec, 23> options = {{
     {"time_ms", "--time-ms", "simulated length of the safety phase (ms)", &O::time_ms},
     {"liveness_ms", "--liveness-ms", "liveness budget after the heal (simulated ms)",
      &O::liveness_ms},
+    {"swarm", "--swarm", "swarm testing: the seed picks which fault kinds are on and how hard",
+     &O::swarm},
     {"latency_min_us", "--latency-min-us", "minimum link latency (us)", &O::latency_min_us},
     {"latency_max_us", "--latency-max-us", "maximum link latency (us)", &O::latency_max_us},
     {"loss_ppm", "--loss-ppm", "message loss, parts per million (default from --faults)",
@@ -173,6 +176,9 @@ std::string to_json(const RunOptions& o) {
   for (const OptionSpec& spec : options) {
     std::visit([&](auto member) { write_json(j, spec.key, o.*member); }, spec.field);
   }
+  if (!o.schedule.empty()) j.raw("schedule", schedule_to_json(o.schedule));
+  // Derived from the seed, written so that a failing seed shows its world; readers skip it.
+  if (o.swarm) j.raw("swarm_mix", to_json(draw_swarm(o)));
   j.end();
   return out;
 }
@@ -184,6 +190,10 @@ std::string reproduce_command(const RunOptions& o) {
   RunOptions profile;
   profile.faults = o.faults;
   resolve(profile);
+  if (!o.scenario.empty()) {
+    // A scenario's options and schedule live in its file; only the seed can be overridden.
+    return "railyard run --scenario " + o.scenario + " --seed " + std::to_string(o.seed);
+  }
   std::string cmd = "railyard run";
   for (const OptionSpec& spec : options) {
     const bool always = spec.key == "protocol" || spec.key == "nodes" || spec.key == "seed";

@@ -12,6 +12,7 @@
 
 #include "protocol/common/bugs.hpp"
 #include "protocol/common/ids.hpp"
+#include "tools/schedule.hpp"
 
 namespace ry {
 
@@ -22,6 +23,7 @@ struct RunOptions {
   std::string faults = "mild";      // none | mild
   std::int64_t time_ms = 1000;      // length of the safety phase, simulated
   std::int64_t liveness_ms = 2000;  // budget of the liveness phase, simulated
+  bool swarm = false;               // the seed picks the fault kinds and how hard (tools/swarm.hpp)
 
   // Network (unset: taken from the fault profile).
   std::int64_t latency_min_us = 50;
@@ -47,7 +49,12 @@ struct RunOptions {
 
   std::vector<std::string> bugs;
 
+  // A scripted fault schedule (from a scenario file or a trace header). Part of the run's
+  // identity but not a flag: it is written into the trace header when not empty.
+  Schedule schedule;
+
   // Not part of the run's identity.
+  std::string scenario;  // the file the options came from, for the reproduce command
   std::string trace;
   bool quiet = false;
 };

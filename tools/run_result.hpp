@@ -9,15 +9,19 @@
 #include "sim/nemesis.hpp"
 #include "sim/verdict.hpp"
 #include "sim/world.hpp"
+#include "tools/fault_log.hpp"
 
 namespace ry {
 
 struct RunResult {
   Outcome outcome = Outcome::passed;
   Violation violation;          // when outcome == violation
-  std::string liveness_detail;  // when outcome == no_liveness
+  std::string liveness_detail;  // when outcome == no_liveness or halted
   WorldStats stats;
   NemesisStats faults;
+  FaultCounts fault_counts{};           // every injected fault, nemesis and schedule alike
+  std::vector<std::string> fault_list;  // the first FaultLog::list_max, with times and targets
+  std::string swarm;                    // the swarm mix, when --swarm
   std::uint64_t checks = 0;
   std::uint64_t trace_events = 0;
   std::uint64_t trace_hash = 0;

@@ -1,6 +1,7 @@
 #include "tools/simulation.hpp"
 
 #include "tools/ring_driver.hpp"
+#include "tools/swarm.hpp"
 #include "tools/trains_driver.hpp"
 #include "traces/json_line.hpp"
 
@@ -15,10 +16,12 @@ WorldOptions world_options(const RunOptions& o) {
   w.link.loss_ppm = o.loss_ppm.value_or(0);
   w.link.duplicate_ppm = o.dup_ppm.value_or(0);
   w.link.fifo = o.fifo;
+  if (o.swarm) w.link = draw_swarm(o).link;
   return w;
 }
 
 NemesisOptions nemesis_options(const RunOptions& o) {
+  if (o.swarm) return draw_swarm(o).nemesis;
   NemesisOptions n;
   n.enabled = o.faults == "mild";
   // The mild profile: crashes, pauses, single-link cuts and clock jumps, one fault at a time.
@@ -27,12 +30,15 @@ NemesisOptions nemesis_options(const RunOptions& o) {
   n.max_active = 1;
   // TRAINS has no membership yet: a crashed node could only come back without its state, which
   // the protocol does not support before view changes and rejoin exist (docs/trains.md 5).
-  if (o.protocol == "trains") n.crash = 0;
+  if (o.protocol == "trains") {
+    n.crash = 0;
+    n.restart = false;  // nor may a crash from a scenario be undone at the heal
+  }
   return n;
 }
 
 void set_clocks(Cluster& cluster, const RunOptions& o) {
-  const std::int64_t drift = o.drift_ppm_max.value_or(0);
+  const std::int64_t drift = o.swarm ? draw_swarm(o).drift_ppm_max : o.drift_ppm_max.value_or(0);
   if (drift == 0) return;
   Prng prng(o.seed, Stream::clocks);
   for (std::uint32_t i = 0; i < cluster.node_count(); ++i) {
@@ -59,7 +65,17 @@ std::string footer_extra(const RunResult& r) {
     j.end_array().end();
   }
   if (r.outcome == Outcome::no_liveness) j.field("liveness", r.liveness_detail);
+  if (r.outcome == Outcome::halted) j.field("halted", r.liveness_detail);
   return out;
+}
+
+std::optional<std::string> expected_halt(const Cluster& cluster) {
+  std::string down;
+  for (std::uint32_t i = 0; i < cluster.node_count(); ++i) {
+    if (!cluster.is_up(NodeId{i})) down += (down.empty() ? "" : ",") + std::to_string(i);
+  }
+  if (down.empty()) return std::nullopt;
+  return "node(s) " + down + " crashed for good; safety held";
 }
 
 RunResult simulate_any(const RunOptions& options, const TraceTarget* trace) {

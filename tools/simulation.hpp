@@ -19,8 +19,10 @@
 
 #include "sim/nemesis.hpp"
 #include "sim/world.hpp"
+#include "tools/fault_log.hpp"
 #include "tools/run_options.hpp"
 #include "tools/run_result.hpp"
+#include "tools/schedule.hpp"
 #include "traces/trace_writer.hpp"
 
 namespace ry {
@@ -37,6 +39,9 @@ NemesisOptions nemesis_options(const RunOptions& options);
 // Offsets and drifts for every node, drawn from the clocks stream.
 void set_clocks(Cluster& cluster, const RunOptions& options);
 std::string footer_extra(const RunResult& result);
+// Why the run halted rather than failed liveness, or nothing: a node crashed for good (no
+// protocol here makes progress without every node before TRAINS membership, docs/trains.md 5).
+std::optional<std::string> expected_halt(const Cluster& cluster);
 
 template <class Driver>
 RunResult simulate(const RunOptions& options, const TraceTarget* trace) {
@@ -47,6 +52,8 @@ RunResult simulate(const RunOptions& options, const TraceTarget* trace) {
   Verdict verdict;
   set_clocks(world, options);
   driver.attach(world, verdict);
+  FaultLog fault_log;
+  world.add_observer(&fault_log);
 
   std::optional<TraceWriter> writer;
   RunResult result;
@@ -66,6 +73,9 @@ RunResult simulate(const RunOptions& options, const TraceTarget* trace) {
   Nemesis nemesis(world, nemesis_options(options));
   world.start();
   nemesis.start();
+  if (!options.schedule.empty()) {
+    world.spawn([&](Fiber& fiber) { play_schedule(options.schedule, world, fiber); });
+  }
   const Time safety_end{options.time_ms * ms_ns};
   world.run_until(safety_end, stop);
 
@@ -75,8 +85,9 @@ RunResult simulate(const RunOptions& options, const TraceTarget* trace) {
     const Time liveness_end = safety_end + options.liveness_ms * ms_ns;
     world.run_until(liveness_end, [&] { return stop() || driver.live(); });
     if (!verdict.violated() && !driver.live()) {
-      result.outcome = Outcome::no_liveness;
-      result.liveness_detail = driver.liveness_failure(world);
+      const auto halt = expected_halt(world);
+      result.outcome = halt ? Outcome::halted : Outcome::no_liveness;
+      result.liveness_detail = halt ? *halt : driver.liveness_failure(world);
     }
   }
   if (verdict.violated()) {
@@ -85,6 +96,8 @@ RunResult simulate(const RunOptions& options, const TraceTarget* trace) {
   }
   result.stats = world.stats();
   result.faults = nemesis.stats();
+  result.fault_counts = fault_log.counts();
+  result.fault_list = fault_log.list();
   result.checks = driver.checks();
   result.sim_end = world.now();
   driver.summarize(world, result);

@@ -50,7 +50,7 @@ struct ChildReport {
   int outcome = 0;
   std::uint64_t steps = 0;
   std::uint64_t checks = 0;
-  std::uint64_t crashes = 0, pauses = 0, cuts = 0, clock_jumps = 0;
+  FaultCounts faults{};
   char detail[400] = {};
 };
 
@@ -72,20 +72,17 @@ void run_child(RunOptions options, int fd) {
   report.outcome = static_cast<int>(r.outcome);
   report.steps = r.stats.steps;
   report.checks = r.checks;
-  report.crashes = r.faults.crashes;
-  report.pauses = r.faults.pauses;
-  report.cuts = r.faults.cuts;
-  report.clock_jumps = r.faults.clock_jumps;
+  report.faults = r.fault_counts;
   std::string detail;
   if (r.outcome == Outcome::violation) {
     detail = r.violation.property + " at step " + std::to_string(r.violation.step) + ": " +
              r.violation.detail;
-  } else if (r.outcome == Outcome::no_liveness) {
+  } else if (r.outcome == Outcome::no_liveness || r.outcome == Outcome::halted) {
     detail = r.liveness_detail;
   }
   std::snprintf(report.detail, sizeof report.detail, "%s", detail.c_str());
   const ssize_t written = write(fd, &report, sizeof report);
-  _exit(written == static_cast<ssize_t>(sizeof report) ? report.outcome
+  _exit(written == static_cast<ssize_t>(sizeof report) ? exit_code(r.outcome)
                                                        : static_cast<int>(Outcome::environment));
 }
 
@@ -122,7 +119,8 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
   std::vector<Failure> failures;
   std::uint64_t next = range->first;
   std::uint64_t done = 0;
-  std::uint64_t steps = 0, checks = 0, crashes = 0, pauses = 0, cuts = 0, jumps = 0;
+  std::uint64_t steps = 0, checks = 0, halted = 0;
+  FaultCounts faults{};
   const std::uint64_t total = range->last - range->first + 1;
   bool stopping = false;
   double last_progress = 0;
@@ -185,10 +183,8 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
     if (reported) {
       steps += report.steps;
       checks += report.checks;
-      crashes += report.crashes;
-      pauses += report.pauses;
-      cuts += report.cuts;
-      jumps += report.clock_jumps;
+      for (std::size_t i = 0; i < faults.size(); ++i) faults[i] += report.faults[i];
+      if (static_cast<Outcome>(report.outcome) == Outcome::halted) ++halted;
     }
     Failure failure{child.seed, "", ""};
     if (!reported) {
@@ -196,7 +192,7 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
       failure.detail = WIFSIGNALED(status)
                            ? std::string("killed by signal ") + strsignal(WTERMSIG(status))
                            : "exit " + std::to_string(WEXITSTATUS(status));
-    } else if (report.outcome != 0) {
+    } else if (exit_code(static_cast<Outcome>(report.outcome)) != 0) {
       failure.kind = to_string(static_cast<Outcome>(report.outcome));
       failure.detail = report.detail;
     }
@@ -228,18 +224,18 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
       .field("seeds_last", range->last)
       .field("seeds_run", done)
       .field("failures_count", static_cast<std::uint64_t>(failures.size()))
+      .field("halted", halted)
+      .field("swarm", options.swarm)
       .field("wall_ms", static_cast<std::int64_t>(wall * 1000))
       .field("seeds_per_s_x1000",
              static_cast<std::int64_t>(wall > 0 ? static_cast<double>(done) / wall * 1000 : 0))
       .field("steps", steps)
       .field("checks", checks)
-      .object("fault_counts")
-      .field("crashes", crashes)
-      .field("pauses", pauses)
-      .field("cuts", cuts)
-      .field("clock_jumps", jumps)
-      .end()
-      .array("failures");
+      .object("fault_counts");
+  for (std::size_t i = 0; i < faults.size(); ++i) {
+    j.field(i < fault_kinds.size() ? fault_kinds[i] : "other", faults[i]);
+  }
+  j.end().array("failures");
   for (const auto& f : failures) {
     RunOptions seed_options = options;
     seed_options.seed = f.seed;
@@ -260,13 +256,18 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
                  soak.summary.c_str(), std::strerror(errno));
     return static_cast<int>(Outcome::environment);
   }
+  std::string fault_text;
+  for (std::size_t i = 0; i < faults.size(); ++i) {
+    if (faults[i] == 0) continue;
+    fault_text += (fault_text.empty() ? "" : ", ") + std::to_string(faults[i]) + " " +
+                  std::string(i < fault_kinds.size() ? fault_kinds[i] : "other");
+  }
   std::printf(
-      "soak: %llu seeds in %.1f s (%.1f seeds/s), %zu failed; faults injected: %llu crashes, "
-      "%llu pauses, %llu cuts, %llu clock jumps; summary %s\n",
+      "soak: %llu seeds in %.1f s (%.1f seeds/s), %zu failed, %llu halted as expected\n"
+      "soak: faults injected: %s\nsoak: summary %s\n",
       static_cast<unsigned long long>(done), wall,
       wall > 0 ? static_cast<double>(done) / wall : 0.0, failures.size(),
-      static_cast<unsigned long long>(crashes), static_cast<unsigned long long>(pauses),
-      static_cast<unsigned long long>(cuts), static_cast<unsigned long long>(jumps),
+      static_cast<unsigned long long>(halted), fault_text.empty() ? "none" : fault_text.c_str(),
       soak.summary.c_str());
   return failures.empty() ? 0 : static_cast<int>(Outcome::violation);
 }

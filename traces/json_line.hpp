@@ -110,6 +110,12 @@ class BasicJsonLine {
     string(value);
     return *this;
   }
+  // An element that is already JSON text.
+  JsonLine& raw_element(std::string_view json) {
+    comma();
+    out_.append(json.data(), json.size());
+    return *this;
+  }
   JsonLine& begin_element() {
     comma();
     return begin();

@@ -1,0 +1,33 @@
+// Where each value of a JSON document sits in its file, so that an error about a field (unknown
+// key, wrong type, impossible value) can name the file and line, not just the field. nlohmann's
+// DOM keeps no positions; this scans the text once (after nlohmann accepted it) and records the
+// line of every member and array element under its JSON pointer ("/schedule/3/at_ms").
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace ry {
+
+class JsonSource {
+ public:
+  // `text` must be valid JSON (parse it with nlohmann first: its errors carry line and column).
+  JsonSource(std::string file, std::string_view text);
+  // A document that is one line of a larger file (a trace header): every field is on `line`.
+  JsonSource(std::string file, int line);
+
+  // "file:line" of the value at `pointer`, or of its closest enclosing value that is known.
+  [[nodiscard]] std::string where(const std::string& pointer) const;
+  [[nodiscard]] const std::string& file() const noexcept { return file_; }
+
+ private:
+  std::string file_;
+  int fixed_line_ = 0;
+  std::map<std::string, int> lines_;
+};
+
+// "/schedule/3/at_ms" -> "schedule[3].at_ms": how an error names a field for a person.
+std::string field_name(std::string_view pointer);
+
+}  // namespace ry
