@@ -29,11 +29,6 @@ Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/,
   RY_ASSERT(successor_ != self_);
 }
 
-const Core::Slot& Core::slot(std::uint32_t issuer) const {
-  RY_ASSERT(issuer < slots_.size());
-  return slots_[issuer];
-}
-
 const std::vector<NodeId>& Core::required_acks() const noexcept {
   return config_.mode == Config::Mode::uto ? all_nodes_ : view_.members;
 }
@@ -303,20 +298,22 @@ void Core::deliver_key(const Key& key, Fx& fx) {
   Slot& s = slots_[key.issuer];
   RY_ASSERT(s.done_upto + 1 == key.clock);  // G2 made the done set per issuer a prefix
   const Held& held = held_.at(key);
+  const PayloadList& payloads = held.train.payloads;
   order_.clear();
-  for (const Payload& payload : held.train.payloads) order_.push_back(&payload);
+  for (std::uint32_t i = 0; i < payloads.size(); ++i) order_.push_back(i);
   std::sort(order_.begin(), order_.end(),
-            [](const Payload* a, const Payload* b) { return a->id() < b->id(); });
-  for (const Payload* payload : order_) {
+            [&](std::uint32_t a, std::uint32_t b) { return payloads[a].id() < payloads[b].id(); });
+  for (const std::uint32_t i : order_) {
+    const Payload& payload = payloads[i];
     // The same id broadcast at two nodes can reach two trains: deliver it once (the position is
     // the same everywhere). Bug B5 removes the duplicate filters.
-    if (delivered_.contains(payload->id()) && !config_.has(Bug::B5)) {
-      fx.note("dup", payload->sender.value, i64(payload->seq));
+    if (delivered_.contains(payload.id()) && !config_.has(Bug::B5)) {
+      fx.note("dup", payload.sender.value, i64(payload.seq));
       continue;
     }
-    delivered_.insert(payload->id());
-    known_.insert(payload->id());
-    fx.deliver(payload->id(), fnv1a(payload->data));
+    delivered_.insert(payload.id());
+    known_.insert(payload.id());
+    fx.deliver(payload.id(), payloads.data_digest(i));
   }
   order_.clear();
   s.done_upto = key.clock;

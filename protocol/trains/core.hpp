@@ -13,6 +13,7 @@
 #include <set>
 #include <vector>
 
+#include "protocol/common/assert.hpp"
 #include "protocol/common/core.hpp"
 #include "protocol/common/effects.hpp"
 #include "protocol/trains/config.hpp"
@@ -84,7 +85,11 @@ class Core {
     std::uint32_t holders_seen = 0;
   };
 
-  [[nodiscard]] const Slot& slot(std::uint32_t issuer) const;
+  // Inline: the checkers read a slot's watermarks after every step.
+  [[nodiscard]] const Slot& slot(std::uint32_t issuer) const {
+    RY_ASSERT(issuer < slots_.size());
+    return slots_[issuer];
+  }
   void handle(NodeId from, Message&& message, Fx& fx);
   void handle_train(Train&& train, Fx& fx);
   void handle_open(Train&& train, Fx& fx);
@@ -120,8 +125,8 @@ class Core {
   SeqFilter known_;              // ids queued, seen on a train, or delivered here
   SeqFilter delivered_;          // ids delivered here
   Links<Message> links_;
-  Time now_;                           // of the current entry point; not state
-  std::vector<const Payload*> order_;  // scratch for delivery order; not state
+  Time now_;                          // of the current entry point; not state
+  std::vector<std::uint32_t> order_;  // scratch for delivery order; not state
 };
 
 static_assert(ProtocolCore<Core>);

@@ -36,22 +36,34 @@ struct Payload {
 // retransmission buffer, or a holder keeping closed content, trains.md 2.4) copies one pointer,
 // never the data. Appending builds a new list (copy on write), which only a node that appends
 // pays for.
+//
+// Because a list never changes once built, it also keeps what is derived from its content,
+// computed once when the list is built: the FNV-1a digest of each payload's data (every delivery
+// and every checker needs it) and the digest of the whole list, which every digest of a train
+// folds in (describe() on every send and receipt, the checkers' closed-content digest), so that
+// none of them hashes the payload bytes again at every hop.
 class PayloadList {
  public:
-  [[nodiscard]] std::size_t size() const noexcept { return items_ ? items_->size() : 0; }
+  [[nodiscard]] std::size_t size() const noexcept { return block_ ? block_->items.size() : 0; }
   [[nodiscard]] bool empty() const noexcept { return size() == 0; }
-  [[nodiscard]] const Payload* begin() const noexcept { return items_ ? items_->data() : nullptr; }
+  [[nodiscard]] const Payload* begin() const noexcept {
+    return block_ ? block_->items.data() : nullptr;
+  }
   [[nodiscard]] const Payload* end() const noexcept { return begin() + size(); }
   [[nodiscard]] const Payload& operator[](std::size_t i) const noexcept { return begin()[i]; }
-
-  void append(std::vector<Payload>&& more) {
-    if (more.empty()) return;
-    auto next = std::make_shared<std::vector<Payload>>();
-    next->reserve(size() + more.size());
-    next->insert(next->end(), begin(), end());
-    for (auto& payload : more) next->push_back(std::move(payload));
-    items_ = std::move(next);
+  // fnv1a(data) of payload i.
+  [[nodiscard]] std::uint64_t data_digest(std::size_t i) const noexcept {
+    return block_->data_digests[i];
   }
+  // True if both lists are one shared block (so their content is equal without comparing it).
+  [[nodiscard]] bool shares(const PayloadList& other) const noexcept {
+    return block_ != nullptr && block_ == other.block_;
+  }
+
+  void append(std::vector<Payload>&& more);
+
+  // Digest of every payload (sender, seq, data size, data digest), in order, and the count.
+  [[nodiscard]] std::uint64_t digest() const noexcept;
 
   friend bool operator==(const PayloadList& a, const PayloadList& b) noexcept {
     if (a.size() != b.size()) return false;
@@ -62,7 +74,13 @@ class PayloadList {
   }
 
  private:
-  std::shared_ptr<const std::vector<Payload>> items_;
+  struct Block {
+    std::vector<Payload> items;
+    std::vector<std::uint64_t> data_digests;  // fnv1a(items[i].data)
+    std::uint64_t chain = 0;                  // every payload folded in, in order
+    std::uint64_t digest = 0;                 // chain and the count
+  };
+  std::shared_ptr<const Block> block_;
 };
 
 // A set of node ids (ack bits, trains.md 1): inline for the first 64 ids, any N beyond.
@@ -90,6 +108,16 @@ class NodeSet {
     return n;
   }
   [[nodiscard]] std::uint64_t digest(std::uint64_t h) const noexcept;
+  // Folds the set's words into `h` with `mix(h, word)`; trailing zero words do not change the
+  // set, so they are left out.
+  template <class Mix>
+  [[nodiscard]] std::uint64_t fold(std::uint64_t h, Mix&& mix) const noexcept {
+    h = mix(h, low_);
+    std::size_t used = high_.size();
+    while (used > 0 && high_[used - 1] == 0) --used;
+    for (std::size_t i = 0; i < used; ++i) h = mix(h, high_[i]);
+    return h;
+  }
 
   friend bool operator==(const NodeSet& a, const NodeSet& b) noexcept;
 
@@ -123,11 +151,21 @@ inline LinkHeader* link_header(Message& message) noexcept {
   return nullptr;
 }
 
+// Folds one word into a message digest, a word at a time: digests are taken at every send and
+// receipt, and FNV's byte at a time (hash_u64) costs eight dependent multiplies per word. Pure
+// integer arithmetic, so every platform and compiler gets the same value.
+constexpr std::uint64_t digest_mix(std::uint64_t h, std::uint64_t v) noexcept {
+  h ^= v * 0x9e3779b97f4a7c15ULL;
+  h = (h << 27) | (h >> 37);
+  return h * 0xbf58476d1ce4e5b9ULL + 0x94d049bb133111ebULL;
+}
+
 // Hash of what a train carries and means (key, closed, holders, stable, acks, payloads), without
 // the link header: equal for every copy of one train state, wherever it travels.
 std::uint64_t content_digest(const Train& train) noexcept;
-// Folds a train's byte count and payloads (sender, seq, data) into `h`: the part of its content
-// that every digest of a train covers.
+// Folds a train's byte count and its payload list's digest (PayloadList::digest: sender, seq
+// and data of every payload) into `h`: the part of its content that every digest of a train
+// covers.
 std::uint64_t payloads_digest(const Train& train, std::uint64_t h) noexcept;
 
 // For observers (checkers, traces). train: issuer, clock, closed, payloads, holders, lseq;

@@ -4,9 +4,10 @@
 // the filter then also claims the skipped seqs, so it can only err towards "already seen".
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
-#include <map>
-#include <set>
+#include <vector>
 
 #include "protocol/common/hash.hpp"
 #include "protocol/common/ids.hpp"
@@ -18,40 +19,45 @@ class SeqFilter {
   static constexpr std::size_t window_max = 1024;
 
   [[nodiscard]] bool contains(MsgId id) const {
-    const auto it = senders_.find(id.sender.value);
-    if (it == senders_.end()) return false;
-    return id.seq < it->second.next || it->second.above.contains(id.seq);
+    const PerSender* s = find(id.sender.value);
+    if (s == nullptr) return false;
+    return id.seq < s->next || std::binary_search(s->above.begin(), s->above.end(), id.seq);
   }
 
   void insert(MsgId id) {
-    PerSender& s = senders_[id.sender.value];
+    PerSender& s = at(id.sender.value);
     if (id.seq < s.next) return;
     if (id.seq == s.next) {
       ++s.next;
     } else {
-      s.above.insert(id.seq);
+      const auto it = std::lower_bound(s.above.begin(), s.above.end(), id.seq);
+      if (it != s.above.end() && *it == id.seq) return;
+      s.above.insert(it, id.seq);
       if (s.above.size() > window_max) {
-        s.next = *s.above.begin() + 1;
+        s.next = s.above.front() + 1;
         s.above.erase(s.above.begin());
       }
     }
-    while (!s.above.empty() && *s.above.begin() <= s.next) {
-      if (*s.above.begin() == s.next) ++s.next;
-      s.above.erase(s.above.begin());
+    // Seqs that the watermark has reached leave the window.
+    std::size_t reached = 0;
+    while (reached < s.above.size() && s.above[reached] <= s.next) {
+      if (s.above[reached] == s.next) ++s.next;
+      ++reached;
     }
+    s.above.erase(s.above.begin(), s.above.begin() + static_cast<std::ptrdiff_t>(reached));
   }
 
   // The largest window over all senders (memory tests), and the number of senders.
   [[nodiscard]] std::size_t window_size() const {
     std::size_t n = 0;
-    for (const auto& [sender, s] : senders_) n = s.above.size() > n ? s.above.size() : n;
+    for (const PerSender& s : senders_) n = s.above.size() > n ? s.above.size() : n;
     return n;
   }
   [[nodiscard]] std::size_t senders() const { return senders_.size(); }
 
   [[nodiscard]] std::uint64_t digest(std::uint64_t h) const noexcept {
-    for (const auto& [sender, s] : senders_) {
-      h = hash_u64(h, sender);
+    for (const PerSender& s : senders_) {
+      h = hash_u64(h, s.sender);
       h = hash_u64(h, s.next);
       h = hash_u64(h, s.above.size());
       for (std::uint64_t seq : s.above) h = hash_u64(h, seq);
@@ -60,11 +66,33 @@ class SeqFilter {
   }
 
  private:
+  // Senders are a handful (the broadcasting nodes), looked up on every payload a train carries:
+  // a sorted vector beats a map, and the window is a small sorted vector too.
   struct PerSender {
-    std::uint64_t next = 0;  // every seq below is in the set
-    std::set<std::uint64_t> above;
+    std::uint32_t sender = 0;
+    std::uint64_t next = 0;            // every seq below is in the set
+    std::vector<std::uint64_t> above;  // sorted, all > next
   };
-  std::map<std::uint32_t, PerSender> senders_;
+
+  [[nodiscard]] const PerSender* find(std::uint32_t sender) const {
+    const auto it = lower(sender);
+    return it != senders_.end() && it->sender == sender ? &*it : nullptr;
+  }
+  PerSender& at(std::uint32_t sender) {
+    const auto it = lower(sender);
+    if (it != senders_.end() && it->sender == sender) return *it;
+    return *senders_.insert(it, PerSender{sender, 0, {}});
+  }
+  [[nodiscard]] std::vector<PerSender>::const_iterator lower(std::uint32_t sender) const {
+    return std::lower_bound(senders_.begin(), senders_.end(), sender,
+                            [](const PerSender& s, std::uint32_t v) { return s.sender < v; });
+  }
+  std::vector<PerSender>::iterator lower(std::uint32_t sender) {
+    return std::lower_bound(senders_.begin(), senders_.end(), sender,
+                            [](const PerSender& s, std::uint32_t v) { return s.sender < v; });
+  }
+
+  std::vector<PerSender> senders_;  // sorted by sender
 };
 
 }  // namespace ry::trains
