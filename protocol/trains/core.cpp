@@ -188,7 +188,11 @@ void Core::handle_closed(Train&& train, Fx& fx) {
   // The issuer after the propagation lap: every member holds the key, it is stable. Recycle,
   // delivered or still parked (trains.md 2.5). Only the current train recycles.
   learn_stable(self_.value, key.clock, fx);
-  if (key.clock == issued_) create_train(fx);
+  if (key.clock == issued_) {
+    create_train(fx);
+    // The moment a crash would swallow the fresh train (bug B8's scenario, trains.md 8).
+    fx.note("recycled", self_.value, i64(issued_), i64(key.clock));
+  }
 }
 
 void Core::create_train(Fx& fx) {
@@ -303,6 +307,7 @@ void Core::deliver_key(const Key& key, Fx& fx) {
   for (std::uint32_t i = 0; i < payloads.size(); ++i) order_.push_back(i);
   std::sort(order_.begin(), order_.end(),
             [&](std::uint32_t a, std::uint32_t b) { return payloads[a].id() < payloads[b].id(); });
+  std::int64_t delivered = 0;
   for (const std::uint32_t i : order_) {
     const Payload& payload = payloads[i];
     // The same id broadcast at two nodes can reach two trains: deliver it once (the position is
@@ -314,6 +319,12 @@ void Core::deliver_key(const Key& key, Fx& fx) {
     delivered_.insert(payload.id());
     known_.insert(payload.id());
     fx.deliver(payload.id(), payloads.data_digest(i));
+    ++delivered;
+  }
+  // The moment of bug U1 (trains.md 8): an issuer has delivered its own train's content, and this
+  // step's sends (the forward of that train, when it is the one being handled) have not left.
+  if (key.issuer == self_.value && delivered > 0) {
+    fx.note("issuer_delivered", key.issuer, i64(key.clock), delivered);
   }
   order_.clear();
   s.done_upto = key.clock;

@@ -4,7 +4,11 @@
 // Timer ids: `issuer_start_timer` (1) creates this issuer's first train after its configured
 // start delay; `link_timer_base + peer` (1000 + peer) are the link layer's retransmit timers.
 // Notes (observation only): "clock_gap" (issuer, clock, seen), "close" (issuer, clock, payloads),
-// "park" (issuer, clock), "stable" (issuer, clock), "stale" (issuer, clock), "dup" (sender, seq).
+// "park" (issuer, clock), "stable" (issuer, clock), "stale" (issuer, clock), "dup" (sender, seq),
+// "issuer_delivered" (issuer, clock, payloads delivered: an issuer delivered content of its own
+// train, in the step before that step's sends leave), "recycled" (issuer, new clock, old clock:
+// the issuer created the next train of its slot on a stable key, trains.md 2.5). The last two
+// mark moments a fault may target (crash right after the handler, its sends dropped).
 #pragma once
 
 #include <cstdint>

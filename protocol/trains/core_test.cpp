@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 
 #include "protocol/common/hash.hpp"
 #include "protocol/trains/test_ring.hpp"
@@ -294,6 +295,47 @@ TEST(TrainsCore, DescribeNamesTheFields) {
   other.stable_clock = 1;
   EXPECT_NE(describe(Message{other}).digest, info.digest);
   EXPECT_STREQ(describe(Message{LinkAck{3, 4}}).kind, "ack");
+}
+
+// The notes a crash-at-moment fault aims at (trains.md 8: U1's "issuer delivered, not yet
+// forwarded", B8's "a crash swallows a freshly recycled train"), on the golden example.
+TEST(TrainsCore, NotesMarkIssuerDeliveredAndRecycled) {
+  LockStepRing ring(make_config(3, 2));
+  ring.start();
+  ring.broadcast(0, 1, "a");
+  const auto notes_of = [&](std::string_view kind) {
+    std::vector<std::pair<std::uint32_t, Note>> out;
+    for (const auto& [node, note] : ring.notes()) {
+      if (kind == note.kind) out.emplace_back(node.value, note);
+    }
+    return out;
+  };
+  for (int i = 0; i < 3; ++i) ring.step();  // steps 0..2
+  EXPECT_TRUE(notes_of("issuer_delivered").empty());
+  ring.clear_records();
+  ring.step();  // step 3: node 1 delivers `a`, which its own train (1,1) carries
+  const auto delivered = notes_of("issuer_delivered");
+  ASSERT_EQ(delivered.size(), 1U);
+  EXPECT_EQ(delivered[0].first, 1U);
+  EXPECT_EQ(delivered[0].second.a, 1);  // issuer
+  EXPECT_EQ(delivered[0].second.b, 1);  // clock
+  EXPECT_EQ(delivered[0].second.c, 1);  // payloads delivered
+  ring.clear_records();
+  ring.step();  // step 4: nodes 0 and 2 deliver `a`, not their own train's; (1,0) is empty
+  EXPECT_TRUE(notes_of("issuer_delivered").empty());
+  EXPECT_TRUE(notes_of("recycled").empty());
+  ring.clear_records();
+  ring.step();  // step 5: both issuers recycle
+  auto recycled = notes_of("recycled");
+  std::sort(recycled.begin(), recycled.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  ASSERT_EQ(recycled.size(), 2U);
+  for (std::uint32_t issuer = 0; issuer < 2; ++issuer) {
+    EXPECT_EQ(recycled[issuer].first, issuer);
+    EXPECT_EQ(recycled[issuer].second.a, issuer);
+    EXPECT_EQ(recycled[issuer].second.b, 2);  // the new clock
+    EXPECT_EQ(recycled[issuer].second.c, 1);  // the stable one it replaces
+  }
 }
 
 }  // namespace
