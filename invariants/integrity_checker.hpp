@@ -7,53 +7,72 @@
 //
 // The simulator reports a client request before the effects of the step that handles it, so a
 // core that delivers its own broadcast in the same step is seen in the right order.
+//
+// Memory follows in-flight work: each broadcast id is tracked (its digest, and which nodes
+// delivered it where) until it has been delivered at every one of the `nodes` nodes; then it
+// retires into per-sender seq intervals (retired_ids.hpp). Any later delivery of a retired id is a
+// duplicate (every node has it already), reported without the first delivery's position, which
+// is forgotten by then. With `nodes` = 0 (unknown) nothing retires. A node that is down keeps the
+// ids it has not delivered tracked (it may restart and deliver them). O(1) amortised per delivery.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "invariants/checker.hpp"
-#include "invariants/msg_id_hash.hpp"
 #include "invariants/node_table.hpp"
+#include "invariants/retired_ids.hpp"
 
 namespace ry {
 
 class IntegrityChecker final : public Checker {
  public:
-  explicit IntegrityChecker(Verdict& verdict) noexcept : Checker(verdict) {}
+  // `nodes`: the cluster's node count N (ids 0..N-1), or 0 if unknown.
+  explicit IntegrityChecker(Verdict& verdict, std::uint32_t nodes = 0) noexcept
+      : Checker(verdict), nodes_(nodes) {}
 
   [[nodiscard]] std::string_view name() const override { return "integrity"; }
 
   void on_client(const Step& step, NodeRef node, const ClientRequest& request) override;
   void on_deliver(const Step& step, NodeRef node, const Delivery& delivery) override;
 
+  // Broadcast ids tracked (not yet delivered everywhere), and retired seq intervals.
+  [[nodiscard]] std::size_t tracked() const noexcept { return tracked_count_; }
+  [[nodiscard]] std::size_t retired_intervals() const { return retired_.intervals(); }
+
  private:
-  struct Broadcast {
-    std::uint64_t digest = 0;
-    NodeRef node;
-    std::uint64_t step = 0;
-  };
   struct FirstDelivery {
+    NodeId node;
     std::uint64_t position = 0;  // counts from 1, over all incarnations
     std::uint32_t incarnation = 0;
     std::uint64_t step = 0;
   };
-  struct NodeLog {
-    std::uint64_t length = 0;
-    // Probed only, never iterated (no hash order reaches an output).
-    std::unordered_map<MsgId, FirstDelivery, MsgIdHash> delivered;
+  struct Broadcast {
+    std::uint64_t digest = 0;
+    NodeRef node;
+    std::uint64_t step = 0;
+    std::vector<FirstDelivery> deliveries;  // one per node that delivered it
+    NodeBits everywhere;                    // which of nodes 0..N-1 delivered it
   };
+  using SenderTable = std::map<std::uint64_t, Broadcast>;  // by seq
 
   // Both return true if they found a violation (and recorded it).
-  bool check_broadcast(const Step& step, NodeRef node, const Delivery& delivery,
-                       std::uint64_t position);
-  bool check_duplicate(const Step& step, NodeRef node, const Delivery& delivery, const NodeLog& log,
-                       std::uint64_t position);
+  bool check_content(const Step& step, NodeRef node, const Delivery& delivery,
+                     const Broadcast& broadcast, std::uint64_t position);
+  bool check_duplicate(const Step& step, NodeRef node, const Delivery& delivery,
+                       const Broadcast& broadcast, std::uint64_t position);
+  void record(const Step& step, NodeRef node, const Delivery& delivery, SenderTable& table,
+              SenderTable::iterator it, std::uint64_t position);
 
-  // The first request seen for each id; a client retry repeats the same id and data.
-  std::unordered_map<MsgId, Broadcast, MsgIdHash> broadcasts_;
-  NodeTable<NodeLog> logs_;
+  std::uint32_t nodes_;
+  // The first request seen for each id not yet retired; a client retry repeats the same id and
+  // data. By sender, then seq: ordered, so that a gap between retired ids can be tested.
+  std::map<std::uint32_t, SenderTable> tracked_;
+  std::size_t tracked_count_ = 0;
+  RetiredIds retired_;
+  NodeTable<std::uint64_t> lengths_;  // deliveries per node, over all incarnations
 };
 
 }  // namespace ry

@@ -125,5 +125,95 @@ TEST(IntegrityChecker, DeliveryBeforeItsBroadcastIsSpurious) {
   EXPECT_EQ(verdict.first().step, 1U);
 }
 
+// --- bounded memory (nodes given): ids retire once delivered everywhere ---------------------
+
+TEST(IntegrityChecker, IdsDeliveredEverywhereRetireAndMemoryStaysFlat) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict, 3);
+  History h{&checker};
+  for (std::uint64_t seq = 1; seq <= 2000; ++seq) {
+    // Every third seq of sender 0 was refused (never broadcast): gaps must not split memory.
+    if (seq % 3 == 0) continue;
+    h.broadcast(ref(0), msg(0, seq));
+    for (std::uint32_t node = 0; node < 3; ++node) h.deliver(ref(node), msg(0, seq));
+  }
+  EXPECT_FALSE(verdict.violated()) << verdict.first().detail;
+  EXPECT_EQ(checker.tracked(), 0U);
+  EXPECT_EQ(checker.retired_intervals(), 1U);
+}
+
+TEST(IntegrityChecker, DuplicateLongAfterRetirementFires) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict, 2);
+  History h{&checker};
+  for (std::uint64_t seq = 1; seq <= 1000; ++seq) {
+    h.broadcast(ref(1), msg(1, seq));
+    h.deliver(ref(0), msg(1, seq));
+    h.deliver(ref(1), msg(1, seq));
+  }
+  ASSERT_FALSE(verdict.violated());
+  const std::uint64_t step = h.next_step();
+  h.deliver(ref(0), msg(1, 7));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_EQ(verdict.first().step, step);
+  EXPECT_EQ(verdict.first().nodes, std::vector<NodeId>{NodeId{0}});
+  EXPECT_NE(verdict.first().detail.find("duplicate: node 0/0 delivered (1,7) at position 1001"),
+            std::string::npos)
+      << verdict.first().detail;
+}
+
+TEST(IntegrityChecker, DuplicateBeforeRetirementKeepsItsDetail) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict, 3);
+  History h{&checker};
+  h.broadcast(ref(0), msg(0, 1));
+  h.deliver(ref(0), msg(0, 1));
+  h.deliver(ref(1), msg(0, 1));
+  h.deliver(ref(0), msg(0, 1));  // node 2 has not delivered it: still tracked
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_NE(verdict.first().detail.find("already at position 1 in incarnation 0 at step 2"),
+            std::string::npos)
+      << verdict.first().detail;
+}
+
+TEST(IntegrityChecker, RetryOfARetiredIdIsClean) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict, 2);
+  History h{&checker};
+  h.broadcast(ref(0), msg(0, 1));
+  h.deliver(ref(0), msg(0, 1));
+  h.deliver(ref(1), msg(0, 1));
+  h.broadcast(ref(1), msg(0, 1));  // a late client retry
+  EXPECT_FALSE(verdict.violated());
+  EXPECT_EQ(checker.tracked(), 0U);
+}
+
+TEST(IntegrityChecker, SpuriousBetweenRetiredIdsStillFires) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict, 2);
+  History h{&checker};
+  for (std::uint64_t seq = 1; seq <= 10; ++seq) {
+    h.broadcast(ref(0), msg(0, seq));
+    h.deliver(ref(0), msg(0, seq));
+    h.deliver(ref(1), msg(0, seq));
+  }
+  h.deliver(ref(0), msg(0, 11), 0);  // never broadcast
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_EQ(verdict.first().detail.rfind("spurious: node 0/0 delivered (0,11)", 0), 0U)
+      << verdict.first().detail;
+}
+
+TEST(IntegrityChecker, ChangedContentAfterOthersDeliveredIsSpurious) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict, 3);
+  History h{&checker};
+  h.broadcast(ref(0), msg(0, 1));
+  h.deliver(ref(0), msg(0, 1));
+  h.deliver(ref(1), msg(0, 1));
+  h.deliver(ref(2), msg(0, 1), 42);
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_NE(verdict.first().detail.find("spurious content"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ry

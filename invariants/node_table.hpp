@@ -27,6 +27,15 @@ class NodeTable {
     return sparse_[node];
   }
 
+  // Calls f(NodeId, T&) for every node with state, in node-id order.
+  template <class F>
+  void for_each(F&& f) {
+    for (std::size_t i = 0; i < dense_.size(); ++i) {
+      f(NodeId{static_cast<std::uint32_t>(i)}, dense_[i]);
+    }
+    for (auto& [node, value] : sparse_) f(node, value);
+  }
+
   // The state of `node`, or nullptr if nothing was ever recorded for it.
   [[nodiscard]] const T* find(NodeId node) const {
     if (node.value < dense_max) {

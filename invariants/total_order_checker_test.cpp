@@ -243,5 +243,99 @@ TEST(TotalOrderChecker, KeepsOnlyTheFirstViolation) {
   EXPECT_EQ(verdict.first().step, 3U);
 }
 
+// --- bounded memory: the global sequence is kept from the slowest live node on -------------
+
+// Delivers msg(0, first..last) at `node`.
+void deliver_range(History& h, std::uint32_t node, std::uint64_t first, std::uint64_t last,
+                   std::uint32_t incarnation = 0) {
+  for (std::uint64_t seq = first; seq <= last; ++seq)
+    h.deliver(ref(node, incarnation), msg(0, seq));
+}
+
+TEST(TotalOrderChecker, WindowFollowsTheSlowestLiveNode) {
+  Verdict verdict;
+  TotalOrderChecker checker(verdict, {}, 3);
+  History h{&checker};
+  for (std::uint64_t seq = 1; seq <= 5000; ++seq) {
+    for (std::uint32_t node = 0; node < 3; ++node) h.deliver(ref(node), msg(0, seq));
+  }
+  EXPECT_FALSE(verdict.violated());
+  EXPECT_EQ(checker.global_length(), 5000U);
+  EXPECT_LE(checker.retained(), TotalOrderChecker::trim_period);
+}
+
+TEST(TotalOrderChecker, SilentNodeOfTheClusterPinsTheWindow) {
+  Verdict verdict;
+  TotalOrderChecker checker(verdict, {}, 3);
+  History h{&checker};
+  deliver_range(h, 0, 1, 3000);
+  EXPECT_EQ(checker.retained(), 3000U);  // nodes 1 and 2 have not delivered anything yet
+  deliver_range(h, 1, 1, 3000);
+  deliver_range(h, 2, 1, 2);
+  h.deliver(ref(2), msg(0, 99));  // position 3 is (0,3)
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_NE(verdict.first().detail.find("at position 3, but position 3 of the global sequence is "
+                                        "(0,3)"),
+            std::string::npos)
+      << verdict.first().detail;
+}
+
+TEST(TotalOrderChecker, DivergenceLongAfterTrimmingFires) {
+  Verdict verdict;
+  TotalOrderChecker checker(verdict, {}, 2);
+  History h{&checker};
+  deliver_range(h, 0, 1, 4000);
+  deliver_range(h, 1, 1, 3999);
+  ASSERT_LT(checker.retained(), 4000U);
+  const std::uint64_t step = h.next_step();
+  h.deliver(ref(1), msg(1, 1));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_EQ(verdict.first().step, step);
+  EXPECT_NE(verdict.first().detail.find("at position 4000"), std::string::npos)
+      << verdict.first().detail;
+}
+
+TEST(TotalOrderChecker, CrashedNodeNoLongerPinsTheWindow) {
+  Verdict verdict;
+  TotalOrderChecker checker(verdict, {}, 2);
+  History h{&checker};
+  deliver_range(h, 1, 1, 10);
+  h.crash(ref(1));
+  deliver_range(h, 0, 1, 5000);
+  EXPECT_FALSE(verdict.violated());
+  EXPECT_LE(checker.retained(), TotalOrderChecker::trim_period);
+}
+
+TEST(TotalOrderChecker, RestartedNodeBelowTheWindowIsCheckedByHash) {
+  Verdict verdict;
+  TotalOrderChecker checker(verdict, {}, 2);
+  History h{&checker};
+  deliver_range(h, 1, 1, 10);
+  h.crash(ref(1));
+  deliver_range(h, 0, 1, 5000);
+  h.restart(ref(1, 1));
+  deliver_range(h, 1, 11, 5000, 1);  // catches up with the right log: clean
+  EXPECT_FALSE(verdict.violated()) << verdict.first().detail;
+  EXPECT_EQ(checker.position(NodeId{1}), 5000U);
+}
+
+TEST(TotalOrderChecker, RestartedNodeWithAWrongLogBelowTheWindowFires) {
+  Verdict verdict;
+  TotalOrderChecker checker(verdict, {}, 2);
+  History h{&checker};
+  deliver_range(h, 1, 1, 10);
+  h.crash(ref(1));
+  deliver_range(h, 0, 1, 5000);
+  h.restart(ref(1, 1));
+  deliver_range(h, 1, 11, 20, 1);
+  h.deliver(ref(1, 1), msg(2, 2));  // position 21 is wrong, and no longer kept one by one
+  deliver_range(h, 1, 22, 5000, 1);
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_EQ(verdict.first().nodes, std::vector<NodeId>{NodeId{1}});
+  EXPECT_NE(verdict.first().detail.find("node 1/1 delivered, at positions 11 to"),
+            std::string::npos)
+      << verdict.first().detail;
+}
+
 }  // namespace
 }  // namespace ry

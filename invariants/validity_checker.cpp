@@ -18,8 +18,24 @@ void ValidityChecker::on_reply(const Step& step, NodeRef node, const ClientReply
 
 void ValidityChecker::on_deliver(const Step&, NodeRef node, const Delivery& delivery) {
   ++checks_;
-  NodeState& state = nodes_.at(node.id);
-  if (state.delivered.insert(delivery.id).second) ++state.delivered_count;
+  if (retired_.contains(delivery.id)) return;  // delivered everywhere already: a duplicate
+  const auto it = tracked_.try_emplace(delivery.id).first;
+  Tracked& t = it->second;
+  if (delivered_at(t, node.id)) return;
+  if (t.delivered_by.empty()) t.delivered_by.reserve(options_.nodes);
+  t.delivered_by.push_back(node.id);
+  ++nodes_.at(node.id).delivered_count;
+  if (node.id.value >= options_.nodes) return;
+  t.everywhere.insert(node.id);
+  if (t.everywhere.count() < options_.nodes) return;
+  // Delivered at every node: it can never be owed again.
+  if (t.order) order_.erase(*t.order);
+  tracked_.erase(it);
+  retired_.insert(delivery.id, [&](std::uint64_t lo, std::uint64_t hi) {
+    const auto above = tracked_.upper_bound(MsgId{delivery.id.sender, lo});
+    return above == tracked_.end() || above->first.sender != delivery.id.sender ||
+           above->first.seq >= hi;
+  });
 }
 
 void ValidityChecker::on_crash(const Step&, NodeRef node) {
@@ -31,12 +47,16 @@ void ValidityChecker::on_crash(const Step&, NodeRef node) {
 
 void ValidityChecker::accept(const Step& step, NodeRef node, MsgId id, bool delivered_reply) {
   ++checks_;
-  const auto [it, inserted] = accepted_index_.try_emplace(id, accepted_.size());
-  if (inserted) {
-    accepted_.push_back(Accepted{id, node, step.index, delivered_reply});
+  if (retired_.contains(id)) return;  // delivered everywhere already
+  Tracked& t = tracked_[id];
+  if (!t.order) {
+    t.order = accepted_count_;
+    t.accepted = Accepted{node, step.index, delivered_reply};
+    order_.emplace(accepted_count_, id);
+    ++accepted_count_;
     return;
   }
-  Accepted& earlier = accepted_[it->second];
+  Accepted& earlier = t.accepted;
   earlier.delivered_reply = earlier.delivered_reply || delivered_reply;
   // A retry accepted by an incarnation that is alive replaces one whose acceptor crashed since,
   // so that the acceptance the client relies on is the one judged.
@@ -53,24 +73,25 @@ bool ValidityChecker::owed(const Accepted& accepted, std::span<const NodeId> liv
   return state == nullptr || accepted.node.incarnation >= state->crashed_below;
 }
 
-bool ValidityChecker::delivered_at(NodeId node, MsgId id) const {
-  const NodeState* state = nodes_.find(node);
-  return state != nullptr && state->delivered.contains(id);
+bool ValidityChecker::delivered_at(const Tracked& tracked, NodeId node) {
+  return std::find(tracked.delivered_by.begin(), tracked.delivered_by.end(), node) !=
+         tracked.delivered_by.end();
 }
 
 std::optional<std::string> ValidityChecker::check_converged(std::span<const NodeId> live_nodes) {
-  for (const Accepted& accepted : accepted_) {
+  for (const auto& [rank, id] : order_) {
     ++checks_;
-    if (!owed(accepted, live_nodes)) continue;
+    const Tracked& t = tracked_.at(id);
+    if (!owed(t.accepted, live_nodes)) continue;
     for (const NodeId node : live_nodes) {
       ++checks_;
-      if (delivered_at(node, accepted.id)) continue;
+      if (delivered_at(t, node)) continue;
       const auto holders = std::count_if(live_nodes.begin(), live_nodes.end(),
-                                         [&](NodeId n) { return delivered_at(n, accepted.id); });
+                                         [&](NodeId n) { return delivered_at(t, n); });
       const NodeState* state = nodes_.find(node);
       const std::uint64_t count = state == nullptr ? 0 : state->delivered_count;
-      return "broadcast " + describe(accepted.id) + " accepted by " + describe(accepted.node) +
-             " at step " + std::to_string(accepted.step) + " was not delivered at node " +
+      return "broadcast " + describe(id) + " accepted by " + describe(t.accepted.node) +
+             " at step " + std::to_string(t.accepted.step) + " was not delivered at node " +
              std::to_string(node.value) + " (which delivered " + std::to_string(count) +
              " messages); " + std::to_string(holders) + " of " + std::to_string(live_nodes.size()) +
              " live nodes delivered it";

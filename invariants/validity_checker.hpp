@@ -12,20 +12,25 @@
 //     acceptance, which is owed in turn: "of a live member" in section 7), or
 //   - some node replied ReplyStatus::delivered for it (delivered once means owed everywhere).
 // Deliveries count per node over all its incarnations: a restarted node recovers its log.
+//
+// Memory follows in-flight work: an id is tracked (who accepted it, which nodes delivered it)
+// until it has been delivered at every one of `nodes` nodes; then it can never be owed again and
+// retires into per-sender seq intervals (retired_ids.hpp). With `nodes` = 0 (unknown) nothing
+// retires. O(log in-flight) per event.
+
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "invariants/checker.hpp"
-#include "invariants/msg_id_hash.hpp"
 #include "invariants/node_table.hpp"
+#include "invariants/retired_ids.hpp"
 
 namespace ry {
 
@@ -33,6 +38,8 @@ struct ValidityOptions {
   // Count a broadcast as accepted when a client hands it to a node, for protocols that never
   // reply; otherwise only replies count.
   bool accept_on_client = false;
+  // The cluster's node count N (ids 0..N-1), or 0 if unknown.
+  std::uint32_t nodes = 0;
 };
 
 class ValidityChecker final : public Checker {
@@ -49,31 +56,40 @@ class ValidityChecker final : public Checker {
 
   // A one-line description of the first owed broadcast (in order of acceptance) that some node
   // of `live_nodes` has not delivered, or nullopt if every live node delivered every one.
-  // Called once, at the end of the liveness phase: it walks all acceptances.
+  // Called once, at the end of the liveness phase: it walks all acceptances still tracked.
   [[nodiscard]] std::optional<std::string> check_converged(std::span<const NodeId> live_nodes);
 
-  [[nodiscard]] std::uint64_t accepted_count() const noexcept { return accepted_.size(); }
+  // Broadcasts accepted so far, and ids still tracked (not yet delivered everywhere).
+  [[nodiscard]] std::uint64_t accepted_count() const noexcept { return accepted_count_; }
+  [[nodiscard]] std::size_t tracked() const noexcept { return tracked_.size(); }
 
  private:
   struct Accepted {
-    MsgId id;
     NodeRef node;  // the incarnation that accepted it first
     std::uint64_t step = 0;
     bool delivered_reply = false;
   };
+  // An id accepted or delivered somewhere, not yet delivered everywhere.
+  struct Tracked {
+    std::optional<std::uint64_t> order;  // its rank in order_, once accepted
+    Accepted accepted;
+    std::vector<NodeId> delivered_by;  // nodes that delivered it (any incarnation)
+    NodeBits everywhere;               // which of nodes 0..N-1 delivered it
+  };
   struct NodeState {
     std::uint32_t crashed_below = 0;  // every incarnation below this one has crashed
     std::uint64_t delivered_count = 0;
-    std::unordered_set<MsgId, MsgIdHash> delivered;  // probed only, never iterated
   };
 
   void accept(const Step& step, NodeRef node, MsgId id, bool delivered_reply);
   [[nodiscard]] bool owed(const Accepted& accepted, std::span<const NodeId> live_nodes) const;
-  [[nodiscard]] bool delivered_at(NodeId node, MsgId id) const;
+  [[nodiscard]] static bool delivered_at(const Tracked& tracked, NodeId node);
 
   ValidityOptions options_;
-  std::vector<Accepted> accepted_;  // in order of first acceptance: the answer is deterministic
-  std::unordered_map<MsgId, std::size_t, MsgIdHash> accepted_index_;  // probed only
+  std::uint64_t accepted_count_ = 0;
+  std::map<MsgId, Tracked> tracked_;      // ordered: a gap between retired ids can be tested
+  std::map<std::uint64_t, MsgId> order_;  // acceptance rank -> id: the answer is deterministic
+  RetiredIds retired_;
   NodeTable<NodeState> nodes_;
 };
 
