@@ -25,14 +25,7 @@ void ClockBoundChecker::touch(NodeRef node) {
   }
 }
 
-void ClockBoundChecker::on_send(const Step&, NodeRef from, NodeId, const MessageInfo&) {
-  touch(from);
-}
-void ClockBoundChecker::on_receive(const Step&, NodeRef to, NodeId, const MessageInfo&) {
-  touch(to);
-}
 void ClockBoundChecker::on_timer(const Step&, NodeRef node, TimerId) { touch(node); }
-void ClockBoundChecker::on_client(const Step&, NodeRef node, const ClientRequest&) { touch(node); }
 void ClockBoundChecker::on_restart(const Step&, NodeRef node) { touch(node); }
 
 void ClockBoundChecker::on_send_message(const Step& step, NodeRef from, NodeId /*to*/,
@@ -91,7 +84,8 @@ void ClockBoundChecker::check_state(const Step& step, NodeRef node, const Core& 
   if (marks.incarnation != node.incarnation || marks.done_upto.size() != slots_) {
     marks = Watermarks{node.incarnation, std::vector<std::uint64_t>(slots_, 0)};
   }
-  const std::string who = ry::describe(node);
+  // Built only on a violation: this runs after every step.
+  const auto who = [&] { return ry::describe(node); };
   // Per slot bounds, and the largest done key D.
   bool any_done = false;
   Key largest;
@@ -103,20 +97,20 @@ void ClockBoundChecker::check_state(const Step& step, NodeRef node, const Core& 
     checks_ += 4;
     if (seen > made) {
       report(step, {node.id, NodeId{q}},
-             who + " has seen clock " + std::to_string(seen) + " of issuer " + std::to_string(q) +
+             who() + " has seen clock " + std::to_string(seen) + " of issuer " + std::to_string(q) +
                  ", which has created clocks only up to " + std::to_string(made));
       return;
     }
     if (done > seen || stable > seen) {
       report(step, {node.id},
-             who + " has done_upto " + std::to_string(done) + " and stable " +
+             who() + " has done_upto " + std::to_string(done) + " and stable " +
                  std::to_string(stable) + " for issuer " + std::to_string(q) +
                  " above the highest clock it has seen, " + std::to_string(seen));
       return;
     }
     if (done < marks.done_upto[q]) {
       report(step, {node.id},
-             who + " lowered done_upto of issuer " + std::to_string(q) + " from " +
+             who() + " lowered done_upto of issuer " + std::to_string(q) + " from " +
                  std::to_string(marks.done_upto[q]) + " to " + std::to_string(done));
       return;
     }
@@ -131,7 +125,7 @@ void ClockBoundChecker::check_state(const Step& step, NodeRef node, const Core& 
     if (key.issuer >= slots_) continue;  // odd state; the core asserts against it itself
     if (key.clock <= core.done_upto(key.issuer) || key.clock > core.seen(key.issuer)) {
       report(step, {node.id},
-             who + " has key " + describe_key(key) + " parked, but done_upto of issuer " +
+             who() + " has key " + describe_key(key) + " parked, but done_upto of issuer " +
                  std::to_string(key.issuer) + " is " + std::to_string(core.done_upto(key.issuer)) +
                  " and it has seen clocks up to " + std::to_string(core.seen(key.issuer)));
       return;
@@ -147,7 +141,7 @@ void ClockBoundChecker::check_state(const Step& step, NodeRef node, const Core& 
     if (done >= known) continue;
     const Key hole{done + 1, q};
     report(step, {node.id, NodeId{q}},
-           who + " has done key " + describe_key(largest) + " but not the smaller key " +
+           who() + " has done key " + describe_key(largest) + " but not the smaller key " +
                describe_key(hole) + ", which it knows exists (it has seen clock " +
                std::to_string(core.seen(q)) + " of issuer " + std::to_string(q) +
                "): done keys are not downward closed (delivery out of key order)");

@@ -64,11 +64,11 @@ void KeyUniquenessChecker::on_send_message(const Step& step, NodeRef from, NodeI
 void KeyUniquenessChecker::check_origin(const Step& step, NodeRef from, NodeId to,
                                         const Train& train) {
   const Key key = train.key();
-  std::set<std::uint64_t>& clocks = received(from).clocks[key.issuer];
+  ClockSet& clocks = received(from).clocks[key.issuer];
   ++checks_;
   if (clocks.contains(key.clock)) {
     // A forward. Copies of older keys still waiting here were stale: forget them too.
-    clocks.erase(clocks.begin(), clocks.upper_bound(key.clock));
+    clocks.erase_upto(key.clock);
     return;
   }
   ++checks_;
@@ -83,7 +83,7 @@ void KeyUniquenessChecker::check_origin(const Step& step, NodeRef from, NodeId t
                  std::to_string(created) + ": a second train with key " + describe_key(key));
     }
     created = std::max(created, key.clock);
-    clocks.erase(clocks.begin(), clocks.upper_bound(key.clock));
+    clocks.erase_upto(key.clock);
     return;
   }
   report(step, {from.id, to},
@@ -99,7 +99,9 @@ void KeyUniquenessChecker::check_in_flight(const Step& step, NodeRef from, NodeI
                                            const Train& train) {
   const Key key = train.key();
   auto& flights = flights_[key.issuer];
-  const std::uint64_t floor = floor_ ? floor_(key.issuer) : 0;
+  // Asked only when there is something to compare with (the slot's previous hop has usually
+  // landed by now): it visits every node's core.
+  const std::uint64_t floor = flights.empty() || !floor_ ? 0 : floor_(key.issuer);
   for (const Flight& f : flights) {
     ++checks_;
     if (std::min(f.key.clock, key.clock) <= floor) continue;  // an older view's train

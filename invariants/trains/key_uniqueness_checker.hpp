@@ -27,10 +27,10 @@
 // flight in a correct run); memory is bounded by what is in flight, per link and per slot.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -78,10 +78,26 @@ class KeyUniquenessChecker final : public Checker, public MessageObserver<Messag
     std::uint32_t incarnation = 0;
     std::uint64_t max_lseq = 0;
   };
+  // Clocks of one slot, sorted. A node holds one or two at a time, and one is added and one
+  // dropped at every hop: a small vector, not a node-allocating set.
+  struct ClockSet {
+    std::vector<std::uint64_t> sorted;
+    [[nodiscard]] bool contains(std::uint64_t clock) const {
+      return std::binary_search(sorted.begin(), sorted.end(), clock);
+    }
+    void insert(std::uint64_t clock) {
+      const auto it = std::lower_bound(sorted.begin(), sorted.end(), clock);
+      if (it == sorted.end() || *it != clock) sorted.insert(it, clock);
+    }
+    // Drops every clock up to and including `clock`.
+    void erase_upto(std::uint64_t clock) {
+      sorted.erase(sorted.begin(), std::upper_bound(sorted.begin(), sorted.end(), clock));
+    }
+  };
   // What a node received of each slot and has not forwarded yet, in its current incarnation.
   struct Received {
     std::uint32_t incarnation = 0;
-    std::map<std::uint32_t, std::set<std::uint64_t>> clocks;  // by issuer
+    std::map<std::uint32_t, ClockSet> clocks;  // by issuer
   };
 
   // True if this send starts a new logical transmission (not a retransmission).

@@ -10,8 +10,9 @@
 
 namespace ry::trains {
 
-TrainIntegrityChecker::TrainIntegrityChecker(Verdict& verdict, std::uint64_t margin) noexcept
-    : Checker(verdict), margin_(margin) {
+TrainIntegrityChecker::TrainIntegrityChecker(Verdict& verdict, std::uint64_t margin,
+                                             std::uint32_t nodes) noexcept
+    : Checker(verdict), margin_(margin), nodes_(nodes) {
   RY_ASSERT(margin >= 1);
 }
 
@@ -24,7 +25,23 @@ std::size_t TrainIntegrityChecker::remembered_keys() const noexcept {
 void TrainIntegrityChecker::on_client(const Step& /*step*/, NodeRef node,
                                       const ClientRequest& request) {
   ++checks_;
-  broadcasts_.try_emplace(request.id, Broadcast{fnv1a(request.data), node});
+  if (retired_.contains(request.id)) return;  // a retry of an id delivered everywhere
+  broadcasts_.try_emplace(request.id, Broadcast{fnv1a(request.data), node, {}});
+}
+
+void TrainIntegrityChecker::on_deliver(const Step& /*step*/, NodeRef node,
+                                       const Delivery& delivery) {
+  if (node.id.value >= nodes_) return;
+  const auto it = broadcasts_.find(delivery.id);
+  if (it == broadcasts_.end()) return;
+  it->second.delivered.insert(node.id);
+  if (it->second.delivered.count() < nodes_) return;
+  broadcasts_.erase(it);
+  retired_.insert(delivery.id, [&](std::uint64_t lo, std::uint64_t hi) {
+    const auto above = broadcasts_.upper_bound(MsgId{delivery.id.sender, lo});
+    return above == broadcasts_.end() || above->first.sender != delivery.id.sender ||
+           above->first.seq >= hi;
+  });
 }
 
 void TrainIntegrityChecker::on_send_message(const Step& step, NodeRef from, NodeId /*to*/,
@@ -48,24 +65,31 @@ void TrainIntegrityChecker::observe(const Step& step, NodeRef node, const Train&
     }
   }
   if (!train.closed) {
-    check_payloads(step, node, train, how);
+    check_payloads(step, node, train, how, slot);
     return;
   }
   check_closed(step, node, train, how, slot);
 }
 
 bool TrainIntegrityChecker::check_payloads(const Step& step, NodeRef node, const Train& train,
-                                           const char* how) {
-  for (const Payload& payload : train.payloads) {
+                                           const char* how, Slot& slot) {
+  // The same immutable list, already verified: nothing to do.
+  if (train.payloads.shares(slot.verified)) return false;
+  for (std::size_t i = 0; i < train.payloads.size(); ++i) {
+    const Payload& payload = train.payloads[i];
     ++checks_;
     const auto it = broadcasts_.find(payload.id());
     if (it == broadcasts_.end()) {
+      if (retired_.contains(payload.id())) {
+        ++unchecked_payloads_;
+        continue;
+      }
       report(step, node, train, how, {},
              "it carries payload " + ry::describe(payload.id()) + " that no client broadcast");
       return true;
     }
     ++checks_;
-    const std::uint64_t digest = fnv1a(payload.data);
+    const std::uint64_t digest = train.payloads.data_digest(i);
     if (digest != it->second.digest) {
       report(step, node, train, how, {it->second.node.id},
              "its payload " + ry::describe(payload.id()) + " has data digest " +
@@ -74,6 +98,7 @@ bool TrainIntegrityChecker::check_payloads(const Step& step, NodeRef node, const
       return true;
     }
   }
+  slot.verified = train.payloads;
   return false;
 }
 
@@ -83,13 +108,13 @@ void TrainIntegrityChecker::check_closed(const Step& step, NodeRef node, const T
   if (train.clock + margin_ < slot.max_clock) {
     // Too old to remember; its payloads are still checked.
     ++unchecked_closed_;
-    check_payloads(step, node, train, how);
+    check_payloads(step, node, train, how, slot);
     return;
   }
   const std::uint64_t digest = closed_content_digest(train);
   const auto it = slot.closed.find(train.clock);
   if (it == slot.closed.end()) {
-    if (check_payloads(step, node, train, how)) return;
+    if (check_payloads(step, node, train, how, slot)) return;
     slot.closed.emplace(train.clock, Fixed{digest, node, step.index});
     return;
   }

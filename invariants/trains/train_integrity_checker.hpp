@@ -11,21 +11,24 @@
 // Memory: the closed keys of an issuer are forgotten once they are more than `margin` clocks
 // below the highest clock of that issuer seen on the wire, and a closed train that far below is
 // not checked (counted in unchecked_closed()). A correct run holds at most a couple of closed keys
-// per slot in flight, so a run of a million broadcasts keeps O(slots * margin) closed keys. The
-// broadcast table grows with the number of distinct broadcast ids, as IntegrityChecker's does.
+// per slot in flight, so a run of a million broadcasts keeps O(slots * margin) closed keys. A
+// broadcast id is remembered until it has been delivered at every one of `nodes` nodes; then it
+// retires (retired_ids.hpp) and a train that still carries it (a late copy) has that payload's
+// id checked but not its data, whose digest is forgotten (counted in unchecked_payloads()). With
+// `nodes` = 0 (unknown) no broadcast retires.
 //
-// Cost: O(payloads) per train sent or received while open, and O(payload bytes) for a closed one
-// (its content digest); a closed train whose content was already verified is not re-verified.
+// Cost: O(payloads) per train sent or received while open, unless it carries the very payload
+// list (one shared block, messages.hpp) last verified for its slot; O(1) for a closed one whose
+// content was already verified (the list memoises its digest).
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "invariants/checker.hpp"
-#include "invariants/msg_id_hash.hpp"
+#include "invariants/retired_ids.hpp"
 #include "protocol/trains/messages.hpp"
 #include "sim/observer.hpp"
 
@@ -36,7 +39,9 @@ class TrainIntegrityChecker final : public Checker, public MessageObserver<Messa
   static constexpr std::uint64_t default_margin = 64;
 
   // `margin` >= 1: how many clocks below an issuer's highest clock closed keys are remembered.
-  explicit TrainIntegrityChecker(Verdict& verdict, std::uint64_t margin = default_margin) noexcept;
+  // `nodes`: the cluster's node count N (ids 0..N-1), or 0 if unknown.
+  explicit TrainIntegrityChecker(Verdict& verdict, std::uint64_t margin = default_margin,
+                                 std::uint32_t nodes = 0) noexcept;
 
   [[nodiscard]] std::string_view name() const override { return "train_integrity"; }
 
@@ -44,11 +49,16 @@ class TrainIntegrityChecker final : public Checker, public MessageObserver<Messa
   void on_send_message(const Step& step, NodeRef from, NodeId to, const Message& message) override;
   void on_receive_message(const Step& step, NodeRef to, NodeId from,
                           const Message& message) override;
+  void on_deliver(const Step& step, NodeRef node, const Delivery& delivery) override;
 
   // Closed keys currently remembered, over all issuers (bounded memory, see above).
   [[nodiscard]] std::size_t remembered_keys() const noexcept;
   // Closed trains seen too far below their issuer's clock to be checked.
   [[nodiscard]] std::uint64_t unchecked_closed() const noexcept { return unchecked_closed_; }
+  // Payloads of retired ids seen on a train, whose data could not be checked any more.
+  [[nodiscard]] std::uint64_t unchecked_payloads() const noexcept { return unchecked_payloads_; }
+  // Broadcast ids remembered (not yet delivered everywhere).
+  [[nodiscard]] std::size_t remembered_broadcasts() const noexcept { return broadcasts_.size(); }
 
  private:
   struct Fixed {
@@ -59,24 +69,30 @@ class TrainIntegrityChecker final : public Checker, public MessageObserver<Messa
   struct Slot {
     std::uint64_t max_clock = 0;
     std::map<std::uint64_t, Fixed> closed;  // by clock
+    PayloadList verified;                   // the last payload list verified on this slot
   };
   struct Broadcast {
     std::uint64_t digest = 0;
     NodeRef node;
+    NodeBits delivered;  // which of nodes 0..N-1 delivered it
   };
 
   void observe(const Step& step, NodeRef node, const Train& train, const char* how);
   // True if a violation was found (and recorded).
-  bool check_payloads(const Step& step, NodeRef node, const Train& train, const char* how);
+  bool check_payloads(const Step& step, NodeRef node, const Train& train, const char* how,
+                      Slot& slot);
   void check_closed(const Step& step, NodeRef node, const Train& train, const char* how,
                     Slot& slot);
   void report(const Step& step, NodeRef node, const Train& train, const char* how,
               std::vector<NodeId> others, const std::string& what);
 
   std::uint64_t margin_;
+  std::uint32_t nodes_;
   std::uint64_t unchecked_closed_ = 0;
-  // Probed only, never iterated (no hash order reaches an output).
-  std::unordered_map<MsgId, Broadcast, MsgIdHash> broadcasts_;
+  std::uint64_t unchecked_payloads_ = 0;
+  // Ordered (by sender, seq), so that a gap between retired ids can be tested.
+  std::map<MsgId, Broadcast> broadcasts_;
+  RetiredIds retired_;
   std::map<std::uint32_t, Slot> slots_;  // by issuer
 };
 

@@ -133,5 +133,56 @@ TEST(TrainIntegrityChecker, OldRetransmittedCopyWithinTheMarginIsChecked) {
   EXPECT_EQ(verdict.first().step, 5U);
 }
 
+// --- bounded memory (nodes given): broadcasts delivered everywhere retire ------------------
+
+void deliver(TrainIntegrityChecker& c, std::uint64_t at, std::uint32_t node, std::uint32_t sender,
+             std::uint64_t seq) {
+  c.on_deliver(step(at), ref(node), Delivery{MsgId{NodeId{sender}, seq}, 0});
+}
+
+TEST(TrainIntegrityChecker, BroadcastsDeliveredEverywhereRetire) {
+  Verdict verdict;
+  TrainIntegrityChecker c(verdict, TrainIntegrityChecker::default_margin, 2);
+  for (std::uint64_t seq = 1; seq <= 1000; ++seq) {
+    client(c, seq, 0, 0, seq, "x");
+    deliver(c, seq, 0, 0, seq);
+    deliver(c, seq, 1, 0, seq);
+  }
+  EXPECT_EQ(c.remembered_broadcasts(), 0U);
+  // A late copy of a train that carries a retired payload: its id is known, its data unchecked.
+  send(c, 2000, 0, 1, train(0, 1, false, {payload(0, 7, "x")}, 1));
+  EXPECT_FALSE(verdict.violated()) << verdict.first().detail;
+  EXPECT_EQ(c.unchecked_payloads(), 1U);
+}
+
+TEST(TrainIntegrityChecker, UnbroadcastPayloadAfterRetirementsFires) {
+  Verdict verdict;
+  TrainIntegrityChecker c(verdict, TrainIntegrityChecker::default_margin, 2);
+  for (std::uint64_t seq = 1; seq <= 1000; ++seq) {
+    client(c, seq, 0, 0, seq, "x");
+    deliver(c, seq, 0, 0, seq);
+    deliver(c, seq, 1, 0, seq);
+  }
+  send(c, 2000, 0, 1, train(0, 1, false, {payload(0, 1001, "x")}, 1));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_NE(verdict.first().detail.find("payload (0,1001) that no client broadcast"),
+            std::string::npos)
+      << verdict.first().detail;
+}
+
+TEST(TrainIntegrityChecker, SameListIsVerifiedOnceButAChangedOneAgain) {
+  Verdict verdict;
+  TrainIntegrityChecker c(verdict);
+  client(c, 1, 0, 0, 1, "a");
+  const Train t = train(0, 1, false, {payload(0, 1, "a")}, 1);
+  send(c, 2, 0, 1, t);
+  const std::uint64_t checks = c.checks();
+  receive(c, 3, 1, 0, t);  // the same shared list: not verified again
+  EXPECT_EQ(c.checks(), checks);
+  send(c, 4, 1, 2, train(0, 1, false, {payload(0, 1, "A")}, 2));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_NE(verdict.first().detail.find("has data digest"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ry::trains

@@ -33,9 +33,9 @@ std::optional<WireTrain> wire_train(const MessageInfo& info) noexcept {
 
 std::uint64_t closed_content_digest(const Train& train) noexcept {
   std::uint64_t h = fnv_offset;
-  h = hash_u64(h, train.view.value);
-  h = hash_u64(h, train.issuer.value);
-  h = hash_u64(h, train.clock);
+  h = digest_mix(h, train.view.value);
+  h = digest_mix(h, train.issuer.value);
+  h = digest_mix(h, train.clock);
   return payloads_digest(train, h);
 }
 
