@@ -74,9 +74,11 @@ trains::Config TrainsDriver::config() const {
 }
 
 void TrainsDriver::attach(World<Core>& world, Verdict& verdict) {
-  total_order_.emplace(verdict, bug_set(options_));
-  integrity_.emplace(verdict);
-  validity_.emplace(verdict);
+  // Knowing N lets the ordering checkers forget what every node has delivered: their memory then
+  // follows in-flight work, not the run's history.
+  total_order_.emplace(verdict, bug_set(options_), options_.nodes);
+  integrity_.emplace(verdict, options_.nodes);
+  validity_.emplace(verdict, ValidityOptions{.accept_on_client = false, .nodes = options_.nodes});
   progress_ = std::make_unique<Progress>(options_.nodes);
   world.add_observer(&*total_order_);
   world.add_observer(&*integrity_);
@@ -88,7 +90,8 @@ void TrainsDriver::attach(World<Core>& world, Verdict& verdict) {
     world.add_message_observer(checker.get());
     extra_checkers_.push_back(std::move(checker));
   };
-  add(std::make_unique<trains::TrainIntegrityChecker>(verdict));
+  add(std::make_unique<trains::TrainIntegrityChecker>(
+      verdict, trains::TrainIntegrityChecker::default_margin, options_.nodes));
   add(std::make_unique<trains::KeyUniquenessChecker>(
       verdict, [&world, n = options_.nodes](std::uint32_t issuer) {
         std::uint64_t floor = 0;
