@@ -311,13 +311,12 @@ void Core::deliver_key(const Key& key, Fx& fx) {
   for (const std::uint32_t i : order_) {
     const Payload& payload = payloads[i];
     // The same id broadcast at two nodes can reach two trains: deliver it once (the position is
-    // the same everywhere). Bug B5 removes the duplicate filters.
-    if (delivered_.contains(payload.id()) && !config_.has(Bug::B5)) {
+    // the same everywhere). Bug B5 removes the duplicate filters. known_ has the id already: it
+    // holds every payload of every train this node handled or loaded.
+    if (!delivered_.insert(payload.id()) && !config_.has(Bug::B5)) {
       fx.note("dup", payload.sender.value, i64(payload.seq));
       continue;
     }
-    delivered_.insert(payload.id());
-    known_.insert(payload.id());
     fx.deliver(payload.id(), payloads.data_digest(i));
     ++delivered;
   }

@@ -24,14 +24,15 @@ class SeqFilter {
     return id.seq < s->next || std::binary_search(s->above.begin(), s->above.end(), id.seq);
   }
 
-  void insert(MsgId id) {
+  // Adds `id`; false if it was in the set already.
+  bool insert(MsgId id) {
     PerSender& s = at(id.sender.value);
-    if (id.seq < s.next) return;
+    if (id.seq < s.next) return false;
     if (id.seq == s.next) {
       ++s.next;
     } else {
       const auto it = std::lower_bound(s.above.begin(), s.above.end(), id.seq);
-      if (it != s.above.end() && *it == id.seq) return;
+      if (it != s.above.end() && *it == id.seq) return false;
       s.above.insert(it, id.seq);
       if (s.above.size() > window_max) {
         s.next = s.above.front() + 1;
@@ -45,6 +46,7 @@ class SeqFilter {
       ++reached;
     }
     s.above.erase(s.above.begin(), s.above.begin() + static_cast<std::ptrdiff_t>(reached));
+    return true;
   }
 
   // The largest window over all senders (memory tests), and the number of senders.
