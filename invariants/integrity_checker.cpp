@@ -12,11 +12,9 @@ void IntegrityChecker::on_client(const Step& step, NodeRef node, const ClientReq
   ++checks_;
   if (retired_.contains(request.id)) return;  // a retry of an id delivered everywhere
   // try_emplace keeps the first request: a retry of the same id adds nothing.
-  const auto [it, inserted] = tracked_[request.id.sender.value].try_emplace(
-      request.id.seq, Broadcast{fnv1a(request.data), node, step.index, {}, {}});
-  if (!inserted) return;
-  ++tracked_count_;
-  it->second.deliveries.reserve(nodes_);  // one allocation, not one per doubling
+  const auto [it, inserted] =
+      tracked_.try_emplace(request.id, Broadcast{fnv1a(request.data), node, step.index, {}, {}});
+  if (inserted) it->second.deliveries.reserve(nodes_);  // one allocation, not one per doubling
 }
 
 void IntegrityChecker::on_deliver(const Step& step, NodeRef node, const Delivery& delivery) {
@@ -24,15 +22,12 @@ void IntegrityChecker::on_deliver(const Step& step, NodeRef node, const Delivery
   const std::uint64_t position = length + 1;
   length = position;
   ++checks_;
-  const auto sender = tracked_.find(delivery.id.sender.value);
-  if (sender != tracked_.end()) {
-    const auto it = sender->second.find(delivery.id.seq);
-    if (it != sender->second.end()) {
-      if (check_content(step, node, delivery, it->second, position)) return;
-      if (check_duplicate(step, node, delivery, it->second, position)) return;
-      record(step, node, delivery, sender->second, it, position);
-      return;
-    }
+  const auto it = tracked_.find(delivery.id);
+  if (it != tracked_.end()) {
+    if (check_content(step, node, delivery, it->second, position)) return;
+    if (check_duplicate(step, node, delivery, it->second, position)) return;
+    record(step, node, delivery, it, position);
+    return;
   }
   const std::string where = describe(node) + " delivered " + describe(delivery.id) +
                             " at position " + std::to_string(position);
@@ -79,19 +74,14 @@ bool IntegrityChecker::check_duplicate(const Step& step, NodeRef node, const Del
 
 // Records a first delivery at `node`; once every node delivered the id, it retires.
 void IntegrityChecker::record(const Step& step, NodeRef node, const Delivery& delivery,
-                              SenderTable& table, SenderTable::iterator it,
-                              std::uint64_t position) {
+                              Table::iterator it, std::uint64_t position) {
   Broadcast& broadcast = it->second;
   broadcast.deliveries.push_back(FirstDelivery{node.id, position, node.incarnation, step.index});
   if (node.id.value >= nodes_) return;
   broadcast.everywhere.insert(node.id);
   if (broadcast.everywhere.count() < nodes_) return;
-  table.erase(it);
-  --tracked_count_;
-  retired_.insert(delivery.id, [&](std::uint64_t lo, std::uint64_t hi) {
-    const auto above = table.upper_bound(lo);
-    return above == table.end() || above->first >= hi;
-  });
+  tracked_.erase(it);
+  retired_.insert(delivery.id, [&](MsgId id) { return tracked_.contains(id); });
 }
 
 }  // namespace ry

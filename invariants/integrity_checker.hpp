@@ -17,11 +17,12 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "invariants/checker.hpp"
+#include "invariants/msg_id_hash.hpp"
 #include "invariants/node_table.hpp"
 #include "invariants/retired_ids.hpp"
 
@@ -39,7 +40,7 @@ class IntegrityChecker final : public Checker {
   void on_deliver(const Step& step, NodeRef node, const Delivery& delivery) override;
 
   // Broadcast ids tracked (not yet delivered everywhere), and retired seq intervals.
-  [[nodiscard]] std::size_t tracked() const noexcept { return tracked_count_; }
+  [[nodiscard]] std::size_t tracked() const noexcept { return tracked_.size(); }
   [[nodiscard]] std::size_t retired_intervals() const { return retired_.intervals(); }
 
  private:
@@ -56,21 +57,20 @@ class IntegrityChecker final : public Checker {
     std::vector<FirstDelivery> deliveries;  // one per node that delivered it
     NodeBits everywhere;                    // which of nodes 0..N-1 delivered it
   };
-  using SenderTable = std::map<std::uint64_t, Broadcast>;  // by seq
+  using Table = std::unordered_map<MsgId, Broadcast, MsgIdHash>;
 
   // Both return true if they found a violation (and recorded it).
   bool check_content(const Step& step, NodeRef node, const Delivery& delivery,
                      const Broadcast& broadcast, std::uint64_t position);
   bool check_duplicate(const Step& step, NodeRef node, const Delivery& delivery,
                        const Broadcast& broadcast, std::uint64_t position);
-  void record(const Step& step, NodeRef node, const Delivery& delivery, SenderTable& table,
-              SenderTable::iterator it, std::uint64_t position);
+  void record(const Step& step, NodeRef node, const Delivery& delivery, Table::iterator it,
+              std::uint64_t position);
 
   std::uint32_t nodes_;
   // The first request seen for each id not yet retired; a client retry repeats the same id and
-  // data. By sender, then seq: ordered, so that a gap between retired ids can be tested.
-  std::map<std::uint32_t, SenderTable> tracked_;
-  std::size_t tracked_count_ = 0;
+  // data. Probed only, never iterated (no hash order reaches an output).
+  Table tracked_;
   RetiredIds retired_;
   NodeTable<std::uint64_t> lengths_;  // deliveries per node, over all incarnations
 };

@@ -3,10 +3,11 @@
 //
 // A sender's seq is its own counter (docs/trains.md section 1), so ids retire roughly in seq
 // order and the intervals of a sender merge into one. Seqs that were never broadcast (a request
-// refused while its node was down) would split it forever, so a retiring seq also bridges the gap
-// down to the interval below it, and up to the one above, when the caller reports that no id it
-// still tracks lies in the gap. The assumption this rests on: a sender never broadcasts, for the
-// first time, a seq below one that has already retired (its counter only rises).
+// refused while its node was down) would split it forever, so a retiring seq also bridges a gap
+// of up to `gap_probe_max` seqs down to the interval below it, and up to the one above, when the
+// caller says none of the seqs in the gap is still tracked (a wider gap, rarer still, stays
+// open). The assumption this rests on: a sender never broadcasts, for the first time, a seq below
+// one that has already retired (its counter only rises).
 #pragma once
 
 #include <cstdint>
@@ -30,11 +31,21 @@ class RetiredIds {
     return id.seq <= it->second;
   }
 
-  // Adds `id`. `gap_free(lo, hi)` must tell whether no id of this sender that the caller still
-  // tracks has a seq strictly between lo and hi: only then may the gap be bridged.
-  template <class GapFree>
-  void insert(MsgId id, GapFree&& gap_free) {
+  static constexpr std::uint64_t gap_probe_max = 64;
+
+  // Adds `id`. `tracked(MsgId)` tells whether the caller still tracks an id (it is asked only
+  // about seqs in a gap that could be bridged).
+  template <class Tracked>
+  void insert(MsgId id, Tracked&& tracked) {
     if (contains(id)) return;
+    // True if no seq strictly between lo and hi is tracked (and the gap is narrow enough to ask).
+    const auto gap_free = [&](std::uint64_t lo, std::uint64_t hi) {
+      if (hi - lo - 1 > gap_probe_max) return false;
+      for (std::uint64_t seq = lo + 1; seq < hi; ++seq) {
+        if (tracked(MsgId{id.sender, seq})) return false;
+      }
+      return true;
+    };
     Intervals& in = senders_[id.sender.value];
     const std::uint64_t s = id.seq;
     auto next = in.upper_bound(s);  // first interval starting above s

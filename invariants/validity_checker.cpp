@@ -18,8 +18,11 @@ void ValidityChecker::on_reply(const Step& step, NodeRef node, const ClientReply
 
 void ValidityChecker::on_deliver(const Step&, NodeRef node, const Delivery& delivery) {
   ++checks_;
-  if (retired_.contains(delivery.id)) return;  // delivered everywhere already: a duplicate
-  const auto it = tracked_.try_emplace(delivery.id).first;
+  auto it = tracked_.find(delivery.id);
+  if (it == tracked_.end()) {
+    if (retired_.contains(delivery.id)) return;  // delivered everywhere already: a duplicate
+    it = tracked_.try_emplace(delivery.id).first;
+  }
   Tracked& t = it->second;
   if (delivered_at(t, node.id)) return;
   if (t.delivered_by.empty()) t.delivered_by.reserve(options_.nodes);
@@ -31,11 +34,7 @@ void ValidityChecker::on_deliver(const Step&, NodeRef node, const Delivery& deli
   // Delivered at every node: it can never be owed again.
   if (t.order) order_.erase(*t.order);
   tracked_.erase(it);
-  retired_.insert(delivery.id, [&](std::uint64_t lo, std::uint64_t hi) {
-    const auto above = tracked_.upper_bound(MsgId{delivery.id.sender, lo});
-    return above == tracked_.end() || above->first.sender != delivery.id.sender ||
-           above->first.seq >= hi;
-  });
+  retired_.insert(delivery.id, [&](MsgId id) { return tracked_.contains(id); });
 }
 
 void ValidityChecker::on_crash(const Step&, NodeRef node) {

@@ -16,7 +16,7 @@
 // Memory follows in-flight work: an id is tracked (who accepted it, which nodes delivered it)
 // until it has been delivered at every one of `nodes` nodes; then it can never be owed again and
 // retires into per-sender seq intervals (retired_ids.hpp). With `nodes` = 0 (unknown) nothing
-// retires. O(log in-flight) per event.
+// retires. O(1) amortised per event (hash probes among in-flight ids).
 
 #pragma once
 
@@ -26,9 +26,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "invariants/checker.hpp"
+#include "invariants/msg_id_hash.hpp"
 #include "invariants/node_table.hpp"
 #include "invariants/retired_ids.hpp"
 

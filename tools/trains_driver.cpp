@@ -1,7 +1,9 @@
 #include "tools/trains_driver.hpp"
 
 #include <cstdio>
+#include <unordered_map>
 
+#include "invariants/msg_id_hash.hpp"
 #include "invariants/trains/clock_bound_checker.hpp"
 #include "invariants/trains/key_uniqueness_checker.hpp"
 #include "invariants/trains/train_integrity_checker.hpp"
@@ -44,7 +46,7 @@ class TrainsDriver::Progress final : public Observer {
     std::size_t deliveries;
   };
   std::vector<std::uint64_t> delivered_;
-  std::map<MsgId, Pending> pending_;
+  std::unordered_map<MsgId, Pending, MsgIdHash> pending_;  // probed only, never iterated
   LatencyHistogram latency_;
   std::uint64_t accepted_ = 0;
   std::uint64_t rejected_ = 0;

@@ -37,11 +37,7 @@ void TrainIntegrityChecker::on_deliver(const Step& /*step*/, NodeRef node,
   it->second.delivered.insert(node.id);
   if (it->second.delivered.count() < nodes_) return;
   broadcasts_.erase(it);
-  retired_.insert(delivery.id, [&](std::uint64_t lo, std::uint64_t hi) {
-    const auto above = broadcasts_.upper_bound(MsgId{delivery.id.sender, lo});
-    return above == broadcasts_.end() || above->first.sender != delivery.id.sender ||
-           above->first.seq >= hi;
-  });
+  retired_.insert(delivery.id, [&](MsgId id) { return broadcasts_.contains(id); });
 }
 
 void TrainIntegrityChecker::on_send_message(const Step& step, NodeRef from, NodeId /*to*/,

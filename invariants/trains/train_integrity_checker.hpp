@@ -26,8 +26,10 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "invariants/checker.hpp"
+#include "invariants/msg_id_hash.hpp"
 #include "invariants/retired_ids.hpp"
 #include "protocol/trains/messages.hpp"
 #include "sim/observer.hpp"
@@ -90,8 +92,8 @@ class TrainIntegrityChecker final : public Checker, public MessageObserver<Messa
   std::uint32_t nodes_;
   std::uint64_t unchecked_closed_ = 0;
   std::uint64_t unchecked_payloads_ = 0;
-  // Ordered (by sender, seq), so that a gap between retired ids can be tested.
-  std::map<MsgId, Broadcast> broadcasts_;
+  // Probed only, never iterated (no hash order reaches an output).
+  std::unordered_map<MsgId, Broadcast, MsgIdHash> broadcasts_;
   RetiredIds retired_;
   std::map<std::uint32_t, Slot> slots_;  // by issuer
 };

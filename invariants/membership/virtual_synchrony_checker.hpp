@@ -1,0 +1,91 @@
+// Virtual synchrony (docs/trains.md section 7): members that install view v and then view w
+// (consecutive installs at one node incarnation; w is v + 1 unless ids were skipped) delivered the
+// same messages while in v. In TRAINS this is what the frozen delivery and the plan of a view
+// change are for (section 5): every member of the next view applies the same plan, in key order,
+// before it installs it (bugs B10 and B12 break it).
+//
+// Checked incrementally: each node incarnation folds the messages it delivers while in its current
+// view into a digest and a count (delivery order is total, so the order-dependent log digest of
+// state_transfer.hpp serves, at one hash per delivery); when it installs w coming from v, it
+// compares them with those of the first node that made the same transition v -> w. Only that
+// first report is kept per transition, and a transition is dropped once it is below the view floor
+// (views.hpp: no node will install v again), so memory follows view changes in progress.
+//
+// What counts as "in v": the deliveries reported after the node's install of v and before its
+// install of w. The simulator reports a step's deliveries before its view installs, so the plan a
+// core applies in the step that installs w counts in v, as section 5 wants. A core must therefore
+// not deliver messages of w in the step that installs w.
+//
+// Not compared, because the node did not see all of v by itself:
+//   - a node that crashes in v (its segment ends with the crash);
+//   - a restarted node in a view it had already installed before the crash (the view it recovered
+//     from its disk and announces again): its deliveries in v before the crash are in an earlier
+//     incarnation;
+//   - a node that receives a state transfer while in v (state_transfer.hpp): part of its log in v
+//     came from the donor.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "invariants/checker.hpp"
+#include "invariants/membership/views.hpp"
+#include "invariants/node_table.hpp"
+
+namespace ry::membership {
+
+class VirtualSynchronyChecker final : public Checker {
+ public:
+  // `nodes`: the cluster's node count N (ids 0..N-1), or 0 if unknown.
+  explicit VirtualSynchronyChecker(Verdict& verdict, std::uint32_t nodes = 0) noexcept
+      : Checker(verdict), floor_(nodes) {}
+
+  [[nodiscard]] std::string_view name() const override { return "virtual_synchrony"; }
+
+  void on_deliver(const Step& step, NodeRef node, const Delivery& delivery) override;
+  void on_view(const Step& step, NodeRef node, const ViewInstall& install) override;
+  void on_note(const Step& step, NodeRef node, const Note& note) override;
+  void on_crash(const Step& step, NodeRef node) override;
+
+  // Transitions (v -> w) whose first report is kept (memory tests).
+  [[nodiscard]] std::size_t transitions_kept() const noexcept { return transitions_.size(); }
+
+ private:
+  // What one node incarnation delivered in its current view so far.
+  struct Segment {
+    ViewId view;
+    std::uint64_t count = 0;
+    std::uint64_t digest = 0;
+    std::optional<MsgId> last;  // the last message delivered in the view, for the detail
+    std::uint64_t install_step = 0;
+  };
+  struct NodeState {
+    std::uint32_t incarnation = 0;
+    std::optional<Segment> segment;           // none: no view, or not comparable (see above)
+    std::optional<ViewId> highest;            // over all incarnations
+    std::optional<ViewId> highest_earlier;    // over the incarnations before `incarnation`
+  };
+  struct Report {
+    std::uint64_t count = 0;
+    std::uint64_t digest = 0;
+    std::optional<MsgId> last;
+    NodeRef node;
+    std::uint64_t step = 0;
+  };
+  using Transition = std::pair<ViewId, ViewId>;
+
+  NodeState& state(NodeRef node);
+  void compare(const Step& step, NodeRef node, ViewId to, const Segment& segment);
+  void report(const Step& step, NodeRef node, ViewId to, const Segment& segment,
+              const Report& first);
+
+  NodeTable<NodeState> nodes_;
+  std::map<Transition, Report> transitions_;
+  ViewFloor floor_;
+};
+
+}  // namespace ry::membership
