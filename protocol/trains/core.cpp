@@ -174,7 +174,7 @@ void Core::handle_closed(Train&& train, Fx& fx) {
     RY_ASSERT(!done(key));  // done implies held until stable, and stable keys are dropped above
     train.holders += 1;
     observe_payloads(train);
-    held_.emplace(key, Held{train, train.holders});
+    held_.try_emplace(key, Held{train, train.holders});
     park(key, fx);
     forward(std::move(train), fx);
     return;
@@ -260,8 +260,9 @@ void Core::forward(Train&& train, Fx& fx) {
 void Core::park(const Key& key, Fx& fx) {
   RY_ASSERT(held_.contains(key));
   if (done(key)) return;
-  parked_.insert(key);
-  if (key != *parked_.begin() || !deliverable(key)) fx.note("park", key.issuer, i64(key.clock));
+  const auto at = std::lower_bound(parked_.begin(), parked_.end(), key);
+  if (at == parked_.end() || *at != key) parked_.insert(at, key);
+  if (key != parked_.front() || !deliverable(key)) fx.note("park", key.issuer, i64(key.clock));
 }
 
 bool Core::done(const Key& key) const { return slots_[key.issuer].done_upto >= key.clock; }
@@ -290,8 +291,8 @@ bool Core::deliverable(const Key& key) const {
 
 // After every step: deliver parked keys in key order while the smallest is deliverable (G1).
 void Core::drain(Fx& fx) {
-  while (!parked_.empty() && deliverable(*parked_.begin())) {
-    const Key key = *parked_.begin();
+  while (!parked_.empty() && deliverable(parked_.front())) {
+    const Key key = parked_.front();
     parked_.erase(parked_.begin());
     deliver_key(key, fx);
   }
@@ -345,8 +346,8 @@ void Core::collect(std::uint32_t issuer) {
 void Core::check_invariants() const {
   RY_ASSERT(parked_.size() <= held_.size());
   if (!parked_.empty()) {
-    RY_ASSERT(held_.contains(*parked_.begin()));
-    RY_ASSERT(!done(*parked_.begin()));
+    RY_ASSERT(held_.contains(parked_.front()));
+    RY_ASSERT(!done(parked_.front()));
   }
   if (is_issuer()) RY_ASSERT(slots_[self_.value].seen >= issued_);
 }

@@ -13,14 +13,13 @@
 
 #include <cstdint>
 #include <deque>
-#include <map>
-#include <set>
 #include <vector>
 
 #include "protocol/common/assert.hpp"
 #include "protocol/common/core.hpp"
 #include "protocol/common/effects.hpp"
 #include "protocol/trains/config.hpp"
+#include "protocol/trains/flat_map.hpp"
 #include "protocol/trains/link.hpp"
 #include "protocol/trains/messages.hpp"
 #include "protocol/trains/seq_filter.hpp"
@@ -62,7 +61,8 @@ class Core {
   [[nodiscard]] std::size_t held_count() const noexcept { return held_.size(); }
   [[nodiscard]] std::size_t parked_count() const noexcept { return parked_.size(); }
   [[nodiscard]] std::size_t pending_count() const noexcept { return pending_.size(); }
-  [[nodiscard]] const std::set<Key>& parked() const noexcept { return parked_; }
+  // In key order.
+  [[nodiscard]] const std::vector<Key>& parked() const noexcept { return parked_; }
   [[nodiscard]] std::size_t filter_window() const {
     const std::size_t a = known_.window_size();
     const std::size_t b = delivered_.window_size();
@@ -123,8 +123,8 @@ class Core {
   std::uint64_t issued_ = 0;     // last clock this issuer created (trains.md 5's "issued")
   bool issuer_started_ = false;  // its first train exists
   bool frozen_ = false;          // delivery frozen during a view change (trains.md 5)
-  std::map<Key, Held> held_;     // closed content held, until done and stable
-  std::set<Key> parked_;         // closed keys waiting for G0-G3; a subset of held_
+  FlatMap<Key, Held> held_;      // closed content held, until done and stable
+  std::vector<Key> parked_;      // sorted: closed keys waiting for G0-G3; a subset of held_
   std::deque<Payload> pending_;  // local broadcasts not yet on a train
   SeqFilter known_;              // ids queued, seen on a train, or delivered here
   SeqFilter delivered_;          // ids delivered here
