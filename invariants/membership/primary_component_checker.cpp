@@ -12,8 +12,8 @@ namespace ry::membership {
 void PrimaryComponentChecker::on_view(const Step& step, NodeRef node, const ViewInstall& install) {
   check_rise(step, node, install.view, nodes_.at(node.id));
   floor_.record(node.id, install.view);
-  const auto [it, inserted] = views_.try_emplace(
-      install.view, ViewRecord{normalized(install.members), node, step.index});
+  const auto [it, inserted] =
+      views_.try_emplace(install.view, ViewRecord{normalized(install.members), node, step.index});
   if (inserted) {
     if (it != views_.begin()) {
       const auto previous = std::prev(it);

@@ -71,17 +71,17 @@ class RejoinConsistencyChecker final : public Checker {
     bool known = false;
     bool live = true;
     std::uint64_t position = 0;
-    std::uint64_t prefix = 0;             // the log digest of its positions 1..position
-    std::optional<Transfer> check_next;   // compare the next delivery with the global sequence
-    std::optional<Transfer> unverified;   // transferred below the window: compare in the window
+    std::uint64_t prefix = 0;            // the log digest of its positions 1..position
+    std::optional<Transfer> check_next;  // compare the next delivery with the global sequence
+    std::optional<Transfer> unverified;  // transferred below the window: compare in the window
   };
 
   NodeState& state(NodeId node);
   // The log digest of global positions 1..position, if still kept (position 0 is the empty log).
   [[nodiscard]] std::optional<std::uint64_t> prefix_at(std::uint64_t position) const;
   [[nodiscard]] const Entry* entry_at(std::uint64_t position) const;
-  void check_transfer(const Step& step, NodeRef node, std::uint64_t position,
-                      std::uint64_t digest, std::int64_t donor);
+  void check_transfer(const Step& step, NodeRef node, std::uint64_t position, std::uint64_t digest,
+                      std::int64_t donor);
   void check_first_after(const Step& step, NodeRef node, const Delivery& delivery,
                          std::uint64_t position, const Transfer& transfer);
   void check_unverified(const Step& step, NodeRef node, NodeState& s);

@@ -38,8 +38,7 @@ UniformAgreementChecker::UniformAgreementChecker(Verdict& verdict, std::uint32_t
 
 bool UniformAgreementChecker::is_member(NodeId node) const { return contains(members_, node); }
 
-void UniformAgreementChecker::on_deliver(const Step& step, NodeRef node,
-                                         const Delivery& delivery) {
+void UniformAgreementChecker::on_deliver(const Step& step, NodeRef node, const Delivery& delivery) {
   ++checks_;
   std::uint64_t& position = positions_.at(node.id);
   ++position;
@@ -127,8 +126,7 @@ std::optional<std::string> UniformAgreementChecker::check_converged(
     checked = normalized(std::vector<NodeId>(live_nodes.begin(), live_nodes.end()));
   }
   const std::string of_view =
-      view_ ? ", a member of view " + std::to_string(view_->value) + " (the last installed),"
-            : "";
+      view_ ? ", a member of view " + std::to_string(view_->value) + " (the last installed)," : "";
   const auto log_length = [this](NodeId node) {
     const std::uint64_t* position = positions_.find(node);
     return position == nullptr ? std::uint64_t{0} : *position;
@@ -143,9 +141,8 @@ std::optional<std::string> UniformAgreementChecker::check_converged(
       return report(step,
                     describe(ranked.second) + " was delivered by " + describe(t.first) +
                         " at step " + std::to_string(t.step) + " (at its position " +
-                        std::to_string(t.position) + "), but node " +
-                        std::to_string(member.value) + of_view +
-                        " never delivered it (its log has " +
+                        std::to_string(t.position) + "), but node " + std::to_string(member.value) +
+                        of_view + " never delivered it (its log has " +
                         std::to_string(log_length(member)) +
                         " positions): a delivered message must reach every later member",
                     std::move(nodes));

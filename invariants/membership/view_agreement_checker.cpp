@@ -43,9 +43,8 @@ void ViewAgreementChecker::report(const Step& step, NodeRef node, ViewId view,
                        " with members " + describe_members(members) + ", but " +
                        describe(first.first) + " installed view " + std::to_string(view.value) +
                        " with members " + describe_members(first.members) + " at step " +
-                       std::to_string(first.step) + " (only here: " +
-                       describe_members(only_here) + ", only there: " +
-                       describe_members(only_there) +
+                       std::to_string(first.step) + " (only here: " + describe_members(only_here) +
+                       ", only there: " + describe_members(only_there) +
                        "): two views with one id, so two quorums were formed for it");
 }
 

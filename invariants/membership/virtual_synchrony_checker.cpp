@@ -86,9 +86,8 @@ void VirtualSynchronyChecker::report(const Step& step, NodeRef node, ViewId to,
                                      const Segment& segment, const Report& first) {
   std::vector<NodeId> nodes{node.id};
   if (first.node.id != node.id) nodes.push_back(first.node.id);
-  const std::string transition =
-      "view " + std::to_string(segment.view.value) + " before installing view " +
-      std::to_string(to.value);
+  const std::string transition = "view " + std::to_string(segment.view.value) +
+                                 " before installing view " + std::to_string(to.value);
   verdict_.violate(std::string(name()), step.index, std::move(nodes),
                    describe(node) + " delivered " +
                        describe_segment(segment.count, segment.digest, segment.last) + " in " +

@@ -65,9 +65,9 @@ class VirtualSynchronyChecker final : public Checker {
   };
   struct NodeState {
     std::uint32_t incarnation = 0;
-    std::optional<Segment> segment;           // none: no view, or not comparable (see above)
-    std::optional<ViewId> highest;            // over all incarnations
-    std::optional<ViewId> highest_earlier;    // over the incarnations before `incarnation`
+    std::optional<Segment> segment;         // none: no view, or not comparable (see above)
+    std::optional<ViewId> highest;          // over all incarnations
+    std::optional<ViewId> highest_earlier;  // over the incarnations before `incarnation`
   };
   struct Report {
     std::uint64_t count = 0;

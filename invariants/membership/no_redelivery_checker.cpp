@@ -1,0 +1,242 @@
+#include "invariants/membership/no_redelivery_checker.hpp"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "invariants/describe.hpp"
+#include "invariants/membership/state_transfer.hpp"
+
+namespace ry::membership {
+
+namespace {
+
+bool same(const Delivery& a, const Delivery& b) noexcept {
+  return a.id == b.id && a.digest == b.digest;
+}
+
+std::string from(std::int64_t donor) {
+  return donor < 0 ? std::string() : " from node " + std::to_string(donor);
+}
+
+}  // namespace
+
+NoRedeliveryChecker::NoRedeliveryChecker(Verdict& verdict, std::uint32_t nodes) : Checker(verdict) {
+  // Nodes 0..N-1 are live from the start: until each has delivered, nothing is trimmed.
+  for (std::uint32_t i = 0; i < nodes; ++i) log(NodeId{i});
+}
+
+NoRedeliveryChecker::NodeLog& NoRedeliveryChecker::log(NodeId node) {
+  NodeLog& l = logs_.at(node);
+  if (!l.known) {
+    l.known = true;
+    l.prefix = log_digest_empty;
+    l.floor_prefix = log_digest_empty;
+    known_.insert(std::lower_bound(known_.begin(), known_.end(), node), node);
+  }
+  return l;
+}
+
+std::size_t NoRedeliveryChecker::kept() const {
+  std::size_t n = 0;
+  for (const NodeId node : known_) {
+    if (const NodeLog* l = logs_.find(node)) n += l->window.size();
+  }
+  return n;
+}
+
+std::string NoRedeliveryChecker::transfer_words(const NodeLog& l) const {
+  if (!l.reset) return "";
+  return " after its state transfer" + from(l.reset->donor) + " to position " +
+         std::to_string(l.reset->position) + " (step " + std::to_string(l.reset->step) + ")";
+}
+
+void NoRedeliveryChecker::on_deliver(const Step& step, NodeRef node, const Delivery& delivery) {
+  ++checks_;
+  NodeLog& l = log(node.id);
+  l.live = true;
+  l.incarnation = node.incarnation;
+  const std::uint64_t position = ++l.position;
+  l.prefix = log_digest(l.prefix, delivery);
+  if (position > l.high()) {
+    deliver_new(step, node, l, delivery);
+  } else {
+    deliver_again(step, node, l, delivery);
+  }
+  if (l.floor_check && position == l.floor) {
+    l.floor_check = false;
+    ++checks_;
+    if (l.prefix != l.floor_prefix) {
+      verdict_.violate(
+          std::string(name()), step.index, {node.id},
+          describe(node) + transfer_words(l) + " delivered again up to position " +
+              std::to_string(position) + " with log digest " + describe_digest(l.prefix) +
+              ", but the log it had delivered up to " + std::to_string(position) + " has digest " +
+              describe_digest(l.floor_prefix) + ": different content somewhere in positions " +
+              std::to_string(l.reset ? l.reset->position + 1 : 1) + ".." +
+              std::to_string(position) + " (below the kept window, so only digests are compared)");
+    }
+  }
+  if (++since_trim_ >= trim_period) trim();
+}
+
+// A position the node never had: the message must be new to it.
+void NoRedeliveryChecker::deliver_new(const Step& step, NodeRef node, NodeLog& l,
+                                      const Delivery& delivery) {
+  const std::uint64_t position = l.position;
+  check_elsewhere(step, node, l, delivery, position);
+  l.window.push_back(Entry{delivery, l.prefix, node.incarnation, step.index});
+  l.where.insert_or_assign(delivery.id, position);
+  l.reset.reset();  // past everything it had: later details need not name the transfer
+}
+
+// A position the node had before: only after a state transfer, in a later incarnation, with the
+// same content.
+void NoRedeliveryChecker::deliver_again(const Step& step, NodeRef node, NodeLog& l,
+                                        const Delivery& delivery) {
+  const std::uint64_t position = l.position;
+  if (check_elsewhere(step, node, l, delivery, position)) return;
+  if (position <= l.floor) return;  // below the window: the digest at the floor covers it
+  Entry& e = l.window[position - l.floor - 1];
+  ++checks_;
+  const std::string again = describe(node) + transfer_words(l) + " delivered " +
+                            describe(delivery) + " at position " + std::to_string(position);
+  const std::string before = describe(e.delivery) + " in incarnation " +
+                             std::to_string(e.incarnation) + " at step " + std::to_string(e.step);
+  if (!same(e.delivery, delivery)) {
+    verdict_.violate(std::string(name()), step.index, {node.id},
+                     again + ", but it had delivered " + before + " at that position" +
+                         ": different content at a position it delivered before its crash");
+    return;
+  }
+  if (e.incarnation == node.incarnation) {
+    verdict_.violate(std::string(name()), step.index, {node.id},
+                     again + ", which it had delivered there already in this incarnation at step " +
+                         std::to_string(e.step) +
+                         ": a live node's log never goes back, so it delivered it twice");
+    return;
+  }
+  ++checks_;
+  if (e.prefix != l.prefix) {
+    verdict_.violate(std::string(name()), step.index, {node.id},
+                     again + " with log digest " + describe_digest(l.prefix) +
+                         ", but its log up to there had digest " + describe_digest(e.prefix) +
+                         " when it delivered " + before +
+                         ": its log differs from the one it had at some earlier position");
+    return;
+  }
+  e.incarnation = node.incarnation;
+  e.step = step.index;
+}
+
+// Returns true (and reports) if the node delivered this message before at another position.
+bool NoRedeliveryChecker::check_elsewhere(const Step& step, NodeRef node, NodeLog& l,
+                                          const Delivery& delivery, std::uint64_t position) {
+  ++checks_;
+  const std::string again = describe(node) + transfer_words(l) + " delivered " +
+                            describe(delivery.id) + " at position " + std::to_string(position);
+  const auto it = l.where.find(delivery.id);
+  if (it != l.where.end() && it->second != position) {
+    const Entry& e = l.window[it->second - l.floor - 1];
+    verdict_.violate(std::string(name()), step.index, {node.id},
+                     again + ", but it had delivered it at position " + std::to_string(it->second) +
+                         " in incarnation " + std::to_string(e.incarnation) + " at step " +
+                         std::to_string(e.step) +
+                         ": a message is delivered at most once at a node");
+    return true;
+  }
+  if (it == l.where.end() && position > l.floor && l.below.contains(delivery.id)) {
+    verdict_.violate(std::string(name()), step.index, {node.id},
+                     again + ", but it had delivered it before, at a position up to " +
+                         std::to_string(l.floor) +
+                         ": a message is delivered at most once at a node");
+    return true;
+  }
+  return false;
+}
+
+void NoRedeliveryChecker::on_note(const Step& step, NodeRef node, const Note& note) {
+  const std::optional<StateTransfer> t = as_state_transfer(note);
+  if (!t || t->position < 0) return;  // a malformed note is rejoin_consistency's to report
+  ++checks_;
+  transfer(step, node, static_cast<std::uint64_t>(t->position), t->digest, t->donor);
+}
+
+void NoRedeliveryChecker::transfer(const Step& step, NodeRef node, std::uint64_t position,
+                                   std::uint64_t digest, std::int64_t donor) {
+  NodeLog& l = log(node.id);
+  l.live = true;
+  l.incarnation = node.incarnation;
+  l.reset = Transfer{position, donor, step.index};
+  l.floor_check = false;
+  if (position > l.high()) {
+    // Beyond everything it had: the donor's positions replace its log wholesale, and a later
+    // transfer below `position` is compared with this digest.
+    drop_below(l, l.high());
+    l.floor = position;
+    l.floor_prefix = digest;
+  } else if (position < l.floor) {
+    l.floor_check = true;  // compared when its log reaches the floor again
+  } else {
+    const std::uint64_t had =
+        position == l.floor ? l.floor_prefix : l.window[position - l.floor - 1].prefix;
+    ++checks_;
+    if (had != digest) {
+      std::string last;
+      if (position > l.floor) {
+        const Entry& e = l.window[position - l.floor - 1];
+        last = " (it had delivered " + describe(e.delivery.id) + " there in incarnation " +
+               std::to_string(e.incarnation) + " at step " + std::to_string(e.step) + ")";
+      }
+      verdict_.violate(std::string(name()), step.index, {node.id},
+                       describe(node) + "'s state transfer" + from(donor) + " to position " +
+                           std::to_string(position) + " gives it a log with digest " +
+                           describe_digest(digest) + ", but the log it had delivered up to " +
+                           std::to_string(position) + " has digest " + describe_digest(had) + last +
+                           ": different content at positions it delivered before its crash");
+    }
+  }
+  l.position = position;
+  l.prefix = digest;
+}
+
+void NoRedeliveryChecker::on_crash(const Step&, NodeRef node) {
+  ++checks_;
+  log(node.id).live = false;
+}
+
+void NoRedeliveryChecker::on_restart(const Step&, NodeRef node) {
+  ++checks_;
+  NodeLog& l = log(node.id);
+  l.live = true;
+  l.incarnation = node.incarnation;
+}
+
+// Moves the node's positions up to `position` out of the window: their ids into `below`, the log
+// digest at the last one into floor_prefix.
+void NoRedeliveryChecker::drop_below(NodeLog& l, std::uint64_t position) {
+  while (l.floor < position && !l.window.empty()) {
+    const Entry& e = l.window.front();
+    ++l.floor;
+    l.below.insert(e.delivery.id);
+    const auto it = l.where.find(e.delivery.id);
+    if (it != l.where.end() && it->second == l.floor) l.where.erase(it);
+    l.floor_prefix = e.prefix;
+    l.window.pop_front();
+  }
+}
+
+// Drops, at every node, the positions below the slowest live node's log (see the header).
+void NoRedeliveryChecker::trim() {
+  since_trim_ = 0;
+  std::optional<std::uint64_t> slowest;
+  for (const NodeId node : known_) {
+    const NodeLog* l = logs_.find(node);
+    if (l == nullptr || !l->live) continue;
+    if (!slowest || l->position < *slowest) slowest = l->position;
+  }
+  if (!slowest) return;
+  for (const NodeId node : known_) drop_below(logs_.at(node), *slowest);
+}
+
+}  // namespace ry::membership
