@@ -86,7 +86,7 @@ void NoRedeliveryChecker::deliver_new(const Step& step, NodeRef node, NodeLog& l
   const std::uint64_t position = l.position;
   check_elsewhere(step, node, l, delivery, position);
   l.window.push_back(Entry{delivery, l.prefix, node.incarnation, step.index});
-  l.where.insert_or_assign(delivery.id, position);
+  l.delivered.insert(delivery.id);
   l.reset.reset();  // past everything it had: later details need not name the transfer
 }
 
@@ -99,19 +99,25 @@ void NoRedeliveryChecker::deliver_again(const Step& step, NodeRef node, NodeLog&
   if (position <= l.floor) return;  // below the window: the digest at the floor covers it
   Entry& e = l.window[position - l.floor - 1];
   ++checks_;
-  const std::string again = describe(node) + transfer_words(l) + " delivered " +
-                            describe(delivery) + " at position " + std::to_string(position);
-  const std::string before = describe(e.delivery) + " in incarnation " +
-                             std::to_string(e.incarnation) + " at step " + std::to_string(e.step);
+  // Built only on a violation: this path runs on every re-delivery.
+  const auto again = [&] {
+    return describe(node) + transfer_words(l) + " delivered " + describe(delivery) +
+           " at position " + std::to_string(position);
+  };
+  const auto before = [&] {
+    return describe(e.delivery) + " in incarnation " + std::to_string(e.incarnation) + " at step " +
+           std::to_string(e.step);
+  };
   if (!same(e.delivery, delivery)) {
     verdict_.violate(std::string(name()), step.index, {node.id},
-                     again + ", but it had delivered " + before + " at that position" +
+                     again() + ", but it had delivered " + before() + " at that position" +
                          ": different content at a position it delivered before its crash");
     return;
   }
   if (e.incarnation == node.incarnation) {
     verdict_.violate(std::string(name()), step.index, {node.id},
-                     again + ", which it had delivered there already in this incarnation at step " +
+                     again() +
+                         ", which it had delivered there already in this incarnation at step " +
                          std::to_string(e.step) +
                          ": a live node's log never goes back, so it delivered it twice");
     return;
@@ -119,9 +125,9 @@ void NoRedeliveryChecker::deliver_again(const Step& step, NodeRef node, NodeLog&
   ++checks_;
   if (e.prefix != l.prefix) {
     verdict_.violate(std::string(name()), step.index, {node.id},
-                     again + " with log digest " + describe_digest(l.prefix) +
+                     again() + " with log digest " + describe_digest(l.prefix) +
                          ", but its log up to there had digest " + describe_digest(e.prefix) +
-                         " when it delivered " + before +
+                         " when it delivered " + before() +
                          ": its log differs from the one it had at some earlier position");
     return;
   }
@@ -130,29 +136,28 @@ void NoRedeliveryChecker::deliver_again(const Step& step, NodeRef node, NodeLog&
 }
 
 // Returns true (and reports) if the node delivered this message before at another position.
-bool NoRedeliveryChecker::check_elsewhere(const Step& step, NodeRef node, NodeLog& l,
+bool NoRedeliveryChecker::check_elsewhere(const Step& step, NodeRef node, const NodeLog& l,
                                           const Delivery& delivery, std::uint64_t position) {
   ++checks_;
-  const std::string again = describe(node) + transfer_words(l) + " delivered " +
-                            describe(delivery.id) + " at position " + std::to_string(position);
-  const auto it = l.where.find(delivery.id);
-  if (it != l.where.end() && it->second != position) {
-    const Entry& e = l.window[it->second - l.floor - 1];
-    verdict_.violate(std::string(name()), step.index, {node.id},
-                     again + ", but it had delivered it at position " + std::to_string(it->second) +
-                         " in incarnation " + std::to_string(e.incarnation) + " at step " +
-                         std::to_string(e.step) +
-                         ": a message is delivered at most once at a node");
-    return true;
+  if (!l.delivered.contains(delivery.id)) return false;
+  // Below the floor the digest at the floor decides (see the header).
+  if (position <= l.floor) return false;
+  if (position <= l.high() && l.window[position - l.floor - 1].delivery.id == delivery.id) {
+    return false;  // the position it had: deliver_again checks the rest
   }
-  if (it == l.where.end() && position > l.floor && l.below.contains(delivery.id)) {
-    verdict_.violate(std::string(name()), step.index, {node.id},
-                     again + ", but it had delivered it before, at a position up to " +
-                         std::to_string(l.floor) +
-                         ": a message is delivered at most once at a node");
-    return true;
+  std::string before = "before, at a position up to " + std::to_string(l.floor);
+  for (std::size_t i = l.window.size(); i-- > 0;) {  // a violation only: the scan is affordable
+    const Entry& e = l.window[i];
+    if (e.delivery.id != delivery.id) continue;
+    before = "at position " + std::to_string(l.floor + i + 1) + " in incarnation " +
+             std::to_string(e.incarnation) + " at step " + std::to_string(e.step);
+    break;
   }
-  return false;
+  verdict_.violate(std::string(name()), step.index, {node.id},
+                   describe(node) + transfer_words(l) + " delivered " + describe(delivery.id) +
+                       " at position " + std::to_string(position) + ", but it had delivered it " +
+                       before + ": a message is delivered at most once at a node");
+  return true;
 }
 
 void NoRedeliveryChecker::on_note(const Step& step, NodeRef node, const Note& note) {
@@ -212,16 +217,12 @@ void NoRedeliveryChecker::on_restart(const Step&, NodeRef node) {
   l.incarnation = node.incarnation;
 }
 
-// Moves the node's positions up to `position` out of the window: their ids into `below`, the log
-// digest at the last one into floor_prefix.
+// Moves the node's positions up to `position` out of the window, keeping the log digest at the
+// last one.
 void NoRedeliveryChecker::drop_below(NodeLog& l, std::uint64_t position) {
   while (l.floor < position && !l.window.empty()) {
-    const Entry& e = l.window.front();
+    l.floor_prefix = l.window.front().prefix;
     ++l.floor;
-    l.below.insert(e.delivery.id);
-    const auto it = l.where.find(e.delivery.id);
-    if (it != l.where.end() && it->second == l.floor) l.where.erase(it);
-    l.floor_prefix = e.prefix;
     l.window.pop_front();
   }
 }

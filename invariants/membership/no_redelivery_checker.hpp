@@ -18,12 +18,18 @@
 // Memory follows in-flight work: per node, the positions it has delivered above the slowest live
 // node's position (message, digest, the log digest up to it, the incarnation that delivered it),
 // trimmed every `trim_period` deliveries, as in the total order checker; live nodes are nodes
-// 0..N-1 when N is given plus any node seen, until they crash. Below that floor a node keeps the
-// log digest at the floor and the ids it delivered, as seq intervals (id_intervals.hpp). A
-// correct catch-up never goes below the floor: the donor is a member whose log is at least as
-// long as the slowest live one. A transfer that does go below it is still checked, by digest: the
-// node's log must have the same digest when it reaches the floor again, and such a difference
-// names the range of positions rather than one position. O(log) per delivery.
+// 0..N-1 when N is given plus any node seen, until they crash. Below that floor a node keeps only
+// the log digest at the floor. Every id a node has delivered is kept as seq intervals
+// (id_intervals.hpp: one interval per sender, plus one per seq it never delivered), which is
+// what rule 1 is checked against; the position of an earlier delivery is looked up in the window
+// only to word a violation. A correct catch-up never goes below the floor: the donor is a member
+// whose log is at least as long as the slowest live one. A transfer that does go below it is
+// still checked, by digest: the node's log must have the same digest when it reaches the floor
+// again, and such a difference names the range of positions rather than one position (below the
+// floor, rule 1's exceptions are not checked either: the same digest means the same messages at
+// the same positions). The messages a transfer to beyond the node's own log brought are known
+// only by the note's digest, so a later re-delivery of one of them is uniform total order's and
+// integrity's to find. O(log) per delivery, no allocation in the common case.
 //
 // The other membership checkers compare a node's log with the global sequence; this one compares
 // it with the node's own past, so it needs neither the total order checker nor a global copy.
@@ -32,8 +38,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -82,10 +88,9 @@ class NoRedeliveryChecker final : public Checker {
     std::uint64_t floor = 0;
     std::uint64_t floor_prefix = 0;
     std::deque<Entry> window;
-    std::map<MsgId, std::uint64_t> where;  // id -> position, for the window's messages
-    IdIntervals below;                     // ids it delivered at positions up to the floor
-    std::optional<Transfer> reset;         // the last transfer, while it matters for a check
-    bool floor_check = false;              // reset below the floor: compare at the floor
+    IdIntervals delivered;          // every id it has delivered, in any incarnation
+    std::optional<Transfer> reset;  // the last transfer, while it matters for a check
+    bool floor_check = false;       // reset below the floor: compare at the floor
 
     [[nodiscard]] std::uint64_t high() const noexcept { return floor + window.size(); }
   };
@@ -93,7 +98,7 @@ class NoRedeliveryChecker final : public Checker {
   NodeLog& log(NodeId node);
   void deliver_new(const Step& step, NodeRef node, NodeLog& l, const Delivery& delivery);
   void deliver_again(const Step& step, NodeRef node, NodeLog& l, const Delivery& delivery);
-  bool check_elsewhere(const Step& step, NodeRef node, NodeLog& l, const Delivery& delivery,
+  bool check_elsewhere(const Step& step, NodeRef node, const NodeLog& l, const Delivery& delivery,
                        std::uint64_t position);
   void transfer(const Step& step, NodeRef node, std::uint64_t position, std::uint64_t digest,
                 std::int64_t donor);

@@ -14,20 +14,6 @@ bool contains(const std::vector<NodeId>& sorted, NodeId node) {
   return std::binary_search(sorted.begin(), sorted.end(), node);
 }
 
-bool insert(std::vector<NodeId>& sorted, NodeId node) {
-  const auto at = std::lower_bound(sorted.begin(), sorted.end(), node);
-  if (at != sorted.end() && *at == node) return false;
-  sorted.insert(at, node);
-  return true;
-}
-
-bool erase(std::vector<NodeId>& sorted, NodeId node) {
-  const auto at = std::lower_bound(sorted.begin(), sorted.end(), node);
-  if (at == sorted.end() || *at != node) return false;
-  sorted.erase(at);
-  return true;
-}
-
 }  // namespace
 
 UniformAgreementChecker::UniformAgreementChecker(Verdict& verdict, std::uint32_t nodes)
@@ -37,6 +23,16 @@ UniformAgreementChecker::UniformAgreementChecker(Verdict& verdict, std::uint32_t
 }
 
 bool UniformAgreementChecker::is_member(NodeId node) const { return contains(members_, node); }
+
+template <class F>
+void UniformAgreementChecker::sweep(F&& f) {
+  for (auto rank = order_.begin(); rank != order_.end();) {
+    ++checks_;
+    const auto it = tracked_.find(rank->second);
+    ++rank;  // before f, which may retire the message and erase its rank
+    f(it);
+  }
+}
 
 void UniformAgreementChecker::on_deliver(const Step& step, NodeRef node, const Delivery& delivery) {
   ++checks_;
@@ -52,7 +48,7 @@ void UniformAgreementChecker::on_deliver(const Step& step, NodeRef node, const D
     t.order = next_order_++;
     order_.emplace(t.order, delivery.id);
   }
-  if (!insert(t.holders, node.id) || !is_member(node.id)) return;
+  if (!t.holders.insert(node.id) || !is_member(node.id)) return;
   ++t.members_holding;
   if (t.members_holding == members_.size()) retire(it);
 }
@@ -62,7 +58,7 @@ void UniformAgreementChecker::on_view(const Step&, NodeRef, const ViewInstall& i
   if (view_ && install.view <= *view_) return;
   view_ = install.view;
   members_ = normalized(install.members);
-  recount_all();
+  sweep([this](Table::iterator it) { recount(it); });
 }
 
 void UniformAgreementChecker::on_note(const Step&, NodeRef node, const Note& note) {
@@ -72,36 +68,22 @@ void UniformAgreementChecker::on_note(const Step&, NodeRef node, const Note& not
   const auto end = static_cast<std::uint64_t>(transfer->position);
   positions_.at(node.id) = end;
   // The node's log is now positions 1..end: it holds exactly the messages at those positions.
-  for (auto it = tracked_.begin(); it != tracked_.end();) {
-    ++checks_;
-    auto next = std::next(it);
+  sweep([&](Table::iterator it) {
     Tracked& t = it->second;
-    if (t.position <= end ? insert(t.holders, node.id) : erase(t.holders, node.id)) recount(it);
-    it = next;
-  }
+    if (t.position <= end ? t.holders.insert(node.id) : t.holders.erase(node.id)) recount(it);
+  });
 }
 
-bool UniformAgreementChecker::recount(std::map<MsgId, Tracked>::iterator it) {
+void UniformAgreementChecker::recount(Table::iterator it) {
   Tracked& t = it->second;
   t.members_holding = 0;
   for (const NodeId member : members_) {
-    if (contains(t.holders, member)) ++t.members_holding;
+    if (t.holders.contains(member)) ++t.members_holding;
   }
-  if (members_.empty() || t.members_holding < members_.size()) return false;
-  retire(it);
-  return true;
+  if (!members_.empty() && t.members_holding == members_.size()) retire(it);
 }
 
-void UniformAgreementChecker::recount_all() {
-  for (auto it = tracked_.begin(); it != tracked_.end();) {
-    ++checks_;
-    auto next = std::next(it);
-    recount(it);
-    it = next;
-  }
-}
-
-void UniformAgreementChecker::retire(std::map<MsgId, Tracked>::iterator it) {
+void UniformAgreementChecker::retire(Table::iterator it) {
   const Tracked& t = it->second;
   if (t.position > retired_position_) {
     retired_position_ = t.position;
@@ -135,7 +117,7 @@ std::optional<std::string> UniformAgreementChecker::check_converged(
     const Tracked& t = tracked_.at(ranked.second);
     for (const NodeId member : checked) {
       ++checks_;
-      if (contains(t.holders, member)) continue;
+      if (t.holders.contains(member)) continue;
       std::vector<NodeId> nodes{member};
       if (t.first.id != member) nodes.push_back(t.first.id);
       return report(step,

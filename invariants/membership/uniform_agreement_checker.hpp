@@ -29,11 +29,14 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "invariants/checker.hpp"
 #include "invariants/membership/id_intervals.hpp"
+#include "invariants/membership/node_set.hpp"
 #include "invariants/membership/views.hpp"
+#include "invariants/msg_id_hash.hpp"
 #include "invariants/node_table.hpp"
 
 namespace ry::membership {
@@ -67,20 +70,24 @@ class UniformAgreementChecker final : public Checker {
     std::uint64_t position = 0;  // in the log of its first deliverer, from 1
     NodeRef first;
     std::uint64_t step = 0;
-    std::uint64_t order = 0;      // rank of its first delivery: reports are deterministic
-    std::vector<NodeId> holders;  // sorted
+    std::uint64_t order = 0;  // rank of its first delivery: reports are deterministic
+    NodeSet holders;
     std::size_t members_holding = 0;
   };
 
+  using Table = std::unordered_map<MsgId, Tracked, MsgIdHash>;
+
   [[nodiscard]] bool is_member(NodeId node) const;
-  // Recounts `t.members_holding`; retires the message if every member holds it. Returns true if
-  // it retired (the iterator is then invalid).
-  bool recount(std::map<MsgId, Tracked>::iterator it);
-  void retire(std::map<MsgId, Tracked>::iterator it);
-  void recount_all();
+  // Recounts `t.members_holding`; retires the message if every member holds it.
+  void recount(Table::iterator it);
+  void retire(Table::iterator it);
+  // Calls f(iterator) for every tracked message in order of first delivery; f may retire it.
+  template <class F>
+  void sweep(F&& f);
   std::string report(std::uint64_t step, const std::string& detail, std::vector<NodeId> nodes);
 
-  std::map<MsgId, Tracked> tracked_;
+  // Probed per delivery; iterated only through order_, so hash order never reaches an output.
+  Table tracked_;
   std::map<std::uint64_t, MsgId> order_;  // first-delivery rank -> id
   std::uint64_t next_order_ = 0;
   IdIntervals retired_;
