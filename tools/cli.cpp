@@ -80,8 +80,9 @@ int run_cli(int argc, char** argv) {
                    "re-run each failing seed with a trace written into this folder");
 
   BenchOptions bench_options;
-  CLI::App* bench = app.add_subcommand("bench", "measure simulator speed and memory (ring)");
-  bench->add_option("--sizes", bench_options.sizes, "ring sizes, comma separated");
+  CLI::App* bench = app.add_subcommand("bench", "measure simulator and TRAINS speed and memory");
+  bench->add_option("--sizes", bench_options.sizes,
+                    "ring sizes (comma separated), or trains, trains-memory, trains-sweep");
   bench->add_option("--messages", bench_options.messages, "token messages per measurement")
       ->check(CLI::Range(std::uint64_t{1000}, std::uint64_t{1'000'000'000}));
   bench->add_option("--repeats", bench_options.repeats, "repeats per row (median reported)")

@@ -277,7 +277,7 @@ std::string schedule_to_json(const Schedule& schedule) {
   for (const FaultStep& s : schedule) {
     j.begin_element()
         .field("at_ms", s.at_ns / ms_ns)
-        .field("do", actions[static_cast<int>(s.action)].name);
+        .field("do", actions[static_cast<std::size_t>(s.action)].name);
     switch (s.action) {
       case Action::partition:
         j.field("shape", std::string_view{s.shape});
@@ -361,7 +361,7 @@ FaultInfo fault(const char* kind, std::uint32_t node, std::int64_t value) {
 }  // namespace
 
 std::string describe(const FaultStep& s) {
-  std::string what = std::string(actions[static_cast<int>(s.action)].name);
+  std::string what = std::string(actions[static_cast<std::size_t>(s.action)].name);
   switch (s.action) {
     case Action::partition:
       what += " " + s.shape;
