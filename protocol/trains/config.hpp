@@ -19,6 +19,11 @@ struct Config {
   Mode mode = Mode::to;
   std::uint64_t train_bytes_max = 64 * 1024;  // payload data bytes one train may carry
   Nanos link_retransmit_ns = 20 * ms_ns;      // the link layer resends what is unacked this long
+  // trains.md 5, failure detector (`to` mode only): every member sends a heartbeat to every other
+  // member each `heartbeat_ns` and suspects one it has not heard from (any message counts) for
+  // `suspect_ns`, both on its own clock. 0 turns the detector off: nothing is ever excluded.
+  Nanos heartbeat_ns = 10 * ms_ns;
+  Nanos suspect_ns = 50 * ms_ns;
   bool link_fifo = true;  // false: a link delivers in arrival order, so trains may overtake
   // Per slot: how long after start the issuer creates its first train, on its own clock. Missing
   // entries mean 0 (create at start). Staggered starts expose bug B3 (trains.md 8).
