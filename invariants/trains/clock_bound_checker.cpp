@@ -115,7 +115,10 @@ void ClockBoundChecker::check_state(const Step& step, NodeRef node, const Core& 
       return;
     }
     marks.done_upto[q] = done;
-    if (done > 0 && (!any_done || Key{done, q} > largest)) {
+    // Keys at or below the floor were decided by a view change's plan (trains.md 5.4) and are
+    // done at every member; each slot restarts above its own boundary, so key order binds only
+    // the keys created in the current view.
+    if (done > core.floor(q) && (!any_done || Key{done, q} > largest)) {
       largest = Key{done, q};
       any_done = true;
     }

@@ -14,7 +14,9 @@
 //     known stable or done that was not created;
 //   - done_upto(q) never falls within an incarnation;
 //   - every parked key (c, q) is not done and was seen: done_upto(q) < c <= seen(q);
-//   - downward closure: let D be the largest done key at the node (the largest (done_upto(q), q));
+//   - downward closure: let D be the largest done key at the node above its slot's floor (the
+//     largest (done_upto(q), q) with done_upto(q) > floor(q): a view change decides every key up
+//     to the floors at once and each slot restarts above its own floor, trains.md 5.5);
 //     every key below D that the node knows to exist is done: for every q,
 //     done_upto(q) >= min(seen(q), largest clock c' with (c', q) < D). G2 gives this at the
 //     moment D is delivered, and G3 keeps it: every issuer had reached D's clock then, so keys

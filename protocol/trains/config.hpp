@@ -22,8 +22,8 @@ struct Config {
   // trains.md 5, failure detector (`to` mode only): every member sends a heartbeat to every other
   // member each `heartbeat_ns` and suspects one it has not heard from (any message counts) for
   // `suspect_ns`, both on its own clock. 0 turns the detector off: nothing is ever excluded.
-  Nanos heartbeat_ns = 10 * ms_ns;
-  Nanos suspect_ns = 50 * ms_ns;
+  Nanos heartbeat_ns = 20 * ms_ns;
+  Nanos suspect_ns = 100 * ms_ns;
   bool link_fifo = true;  // false: a link delivers in arrival order, so trains may overtake
   // Per slot: how long after start the issuer creates its first train, on its own clock. Missing
   // entries mean 0 (create at start). Staggered starts expose bug B3 (trains.md 8).

@@ -12,14 +12,15 @@ namespace {
 std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 }  // namespace
 
-Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/,
-           const Recovery& /*recovery*/)
+Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/, const Recovery& recovery)
     : config_(config),
       self_(self),
       view_(View::initial(config.nodes)),
       all_nodes_(View::initial(config.nodes).members),
       slots_(config.trains),
-      links_(config.nodes, config.link_retransmit_ns, config.link_fifo, link_timer_base) {
+      links_(config.nodes, config.link_retransmit_ns, config.link_fifo, link_timer_base),
+      last_heard_(config.nodes),
+      suspected_(config.nodes, 0) {
   // Configuration is validated by whoever parses it; here it is a precondition.
   RY_ASSERT(config.nodes >= 2);
   RY_ASSERT(config.trains >= 1 && config.trains <= config.nodes);
@@ -27,6 +28,7 @@ Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/,
   RY_ASSERT(self.value < config.nodes);
   successor_ = view_.successor(self_);
   RY_ASSERT(successor_ != self_);
+  incarnation_ = recovery.incarnation;
 }
 
 const std::vector<NodeId>& Core::required_acks() const noexcept {
@@ -37,6 +39,13 @@ const std::vector<NodeId>& Core::required_acks() const noexcept {
 
 void Core::on_start(Time now, Fx& fx) noexcept {
   now_ = now;
+  if (config_.mode == Config::Mode::to && incarnation_ == 0) {
+    fx.views.push_back(ViewInstall{view_.id, view_.members});
+  }
+  if (membership_on()) {
+    std::fill(last_heard_.begin(), last_heard_.end(), now);
+    fx.set_timer(heartbeat_timer, config_.heartbeat_ns);
+  }
   if (!is_issuer()) return;
   const Nanos delay = config_.issuer_start(self_.value);
   if (delay > 0) {
@@ -54,6 +63,11 @@ void Core::on_message(NodeId from, const Message& message, Time now, Fx& fx) noe
 void Core::on_message(NodeId from, Message&& message, Time now, Fx& fx) noexcept {
   now_ = now;
   if (from.value >= config_.nodes || from == self_) return;  // not a peer: ignore
+  last_heard_[from.value] = now;  // any message is a sign of life (trains.md 5)
+  if (handle_membership(from, message, fx)) {
+    check_invariants();
+    return;
+  }
   if (const auto* ack = std::get_if<LinkAck>(&message)) {
     links_.on_ack(from, *ack);
     return;
@@ -66,7 +80,12 @@ void Core::on_message(NodeId from, Message&& message, Time now, Fx& fx) noexcept
 void Core::on_timer(TimerId timer, Time now, Fx& fx) noexcept {
   now_ = now;
   if (links_.on_timer(timer, now, fx)) return;
-  if (timer == issuer_start_timer && is_issuer() && !issuer_started_) {
+  if (timer == heartbeat_timer && membership_on()) {
+    tick(fx);
+    return;
+  }
+  // While frozen the issuer waits: the install starts its first train above the boundary.
+  if (timer == issuer_start_timer && is_issuer() && !issuer_started_ && !frozen_) {
     create_train(fx);
     drain(fx);
   }
@@ -106,8 +125,23 @@ void Core::handle_train(Train&& train, Fx& fx) {
   const std::uint32_t q = train.issuer.value;
   // Malformed input is dropped, never asserted on.
   if (q >= config_.trains || train.clock == 0) return;
-  // trains.md 2.1: a train of an older view.
-  if (train.clock <= slots_[q].floor) return;
+  // trains.md 5: a train of a view this node has not installed yet waits for the install; one of
+  // an older view, or below the floor, is fenced off (bug B9 lets both through).
+  if (train.view > view_.id) {
+    hold_future(std::move(train));
+    return;
+  }
+  if (!config_.has(Bug::B9) && (train.view < view_.id || train.clock <= slots_[q].floor)) {
+    fx.note("stale", q, i64(train.clock));
+    return;
+  }
+  // A member that has reported is frozen until the install: it neither delivers nor becomes a
+  // holder, so its report stays true (bug B12 lets trains through). Dropping the train is safe:
+  // the install fences every train of the old view and restarts each slot above the boundary.
+  if (frozen_ && !config_.has(Bug::B12)) {
+    fx.note("frozen_drop", q, i64(train.clock));
+    return;
+  }
   learn_stable(q, train.stable_clock, fx);
   // A closed key already stable here has finished its propagation lap: only a stale copy
   // can still arrive.
@@ -171,7 +205,12 @@ void Core::handle_closed(Train&& train, Fx& fx) {
   const auto it = held_.find(key);
   if (it == held_.end()) {
     // Not yet a holder: lap 2, or the issuer's first return. Keep the content until stable.
-    RY_ASSERT(!done(key));  // done implies held until stable, and stable keys are dropped above
+    if (done(key)) {
+      // Done and not held: only an old view's train let through by a bug (B9) gets here.
+      RY_ASSERT(config_.has(Bug::B9) || config_.has(Bug::B12));
+      fx.note("stale", key.issuer, i64(key.clock));
+      return;
+    }
     train.holders += 1;
     observe_payloads(train);
     held_.try_emplace(key, Held{train, train.holders});
@@ -197,6 +236,7 @@ void Core::handle_closed(Train&& train, Fx& fx) {
 
 void Core::create_train(Fx& fx) {
   RY_ASSERT(is_issuer());
+  if (frozen_ && !config_.has(Bug::B12)) return;  // the install starts the next train
   issuer_started_ = true;
   ++issued_;
   Slot& s = slots_[self_.value];
@@ -222,6 +262,7 @@ void Core::load_pending(Train& train) {
   while (!pending_.empty() &&
          train.bytes + pending_.front().data.size() <= config_.train_bytes_max) {
     train.bytes += pending_.front().data.size();
+    if (membership_on()) own_inflight_.try_emplace(pending_.front().id(), pending_.front());
     more.push_back(std::move(pending_.front()));
     pending_.pop_front();
   }
@@ -273,7 +314,9 @@ bool Core::deliverable(const Key& key) const {
   RY_ASSERT(it != held_.end());
   const Slot& own = slots_[key.issuer];
   // G0: f + 1 members hold the closed content, or every member does (stable).
-  if (it->second.holders_seen < view_.f() + 1 && own.stable < key.clock) return false;
+  // Bug U1 (trains-rust) needs only to have seen the train arrive closed.
+  const std::uint32_t needed = config_.has(Bug::U1) ? 1 : view_.f() + 1;
+  if (it->second.holders_seen < needed && own.stable < key.clock) return false;
   for (std::uint32_t q = 0; q < slots_.size(); ++q) {
     const Slot& s = slots_[q];
     // G2: every key of q this node knows to exist below `key` is done. Keys (c', q) < key are
@@ -282,7 +325,8 @@ bool Core::deliverable(const Key& key) const {
     if (s.done_upto < std::min(s.seen, below)) return false;
     // G3: every issuer of the view has reached this clock, so no smaller key can appear later.
     // Bug B3 skips issuers never heard from.
-    if (!view_.contains(NodeId{q})) continue;
+    // Bug B7 waits on excluded issuers too.
+    if (!view_.contains(NodeId{q}) && !config_.has(Bug::B7)) continue;
     if (config_.has(Bug::B3) && s.seen == 0) continue;
     if (s.seen < key.clock) return false;
   }
@@ -298,12 +342,18 @@ void Core::drain(Fx& fx) {
   }
 }
 
-// Delivers one key's payloads in (sender, seq) order; an empty key is just recorded done.
+// Delivers one parked key's payloads; an empty key is just recorded done.
 void Core::deliver_key(const Key& key, Fx& fx) {
   Slot& s = slots_[key.issuer];
   RY_ASSERT(s.done_upto + 1 == key.clock);  // G2 made the done set per issuer a prefix
-  const Held& held = held_.at(key);
-  const PayloadList& payloads = held.train.payloads;
+  deliver_payloads(held_.at(key).train, fx);
+  s.done_upto = key.clock;
+  if (s.stable >= key.clock) held_.erase(key);
+}
+
+// Delivers a closed train's payloads in (sender, seq) order.
+void Core::deliver_payloads(const Train& train, Fx& fx) {
+  const PayloadList& payloads = train.payloads;
   order_.clear();
   for (std::uint32_t i = 0; i < payloads.size(); ++i) order_.push_back(i);
   std::sort(order_.begin(), order_.end(),
@@ -311,6 +361,7 @@ void Core::deliver_key(const Key& key, Fx& fx) {
   std::int64_t delivered = 0;
   for (const std::uint32_t i : order_) {
     const Payload& payload = payloads[i];
+    if (!own_inflight_.empty()) own_inflight_.erase(payload.id());
     // The same id broadcast at two nodes can reach two trains: deliver it once (the position is
     // the same everywhere). Bug B5 removes the duplicate filters. known_ has the id already: it
     // holds every payload of every train this node handled or loaded.
@@ -323,12 +374,10 @@ void Core::deliver_key(const Key& key, Fx& fx) {
   }
   // The moment of bug U1 (trains.md 8): an issuer has delivered its own train's content, and this
   // step's sends (the forward of that train, when it is the one being handled) have not left.
-  if (key.issuer == self_.value && delivered > 0) {
-    fx.note("issuer_delivered", key.issuer, i64(key.clock), delivered);
+  if (train.issuer == self_ && delivered > 0) {
+    fx.note("issuer_delivered", train.issuer.value, i64(train.clock), delivered);
   }
   order_.clear();
-  s.done_upto = key.clock;
-  if (s.stable >= key.clock) held_.erase(key);
 }
 
 // Drops the content of keys of `issuer` that are done and stable (trains.md 4).
@@ -382,6 +431,14 @@ std::uint64_t Core::state_digest() const noexcept {
   }
   h = known_.digest(h);
   h = delivered_.digest(h);
+  for (const Time t : last_heard_) h = hash_u64(h, static_cast<std::uint64_t>(t.ns));
+  for (const std::uint8_t x : suspected_) h = hash_u64(h, x);
+  h = hash_u64(hash_u64(h, promised_.round), promised_.coordinator.value);
+  h = hash_u64(h, accepted_ ? accepted_->ballot.round : 0);
+  h = hash_u64(h, round_ ? round_->ballot.round : 0);
+  h = hash_u64(h, round_ ? round_->answers.size() + round_->acceptors.size() : 0);
+  h = hash_u64(h, future_trains_.size());
+  h = hash_u64(h, own_inflight_.size());
   return links_.digest(h);
 }
 

@@ -2,17 +2,24 @@
 // ry::ProtocolCore. One object is one node in one incarnation.
 //
 // Timer ids: `issuer_start_timer` (1) creates this issuer's first train after its configured
-// start delay; `link_timer_base + peer` (1000 + peer) are the link layer's retransmit timers.
+// start delay; `heartbeat_timer` (2) drives the failure detector and view changes (`to` mode);
+// `link_timer_base + peer` (1000 + peer) are the link layer's retransmit timers.
+// Membership (trains.md 5) lives in view_change.cpp: heartbeats, suspicion, the exclusion view
+// change (Paxos over the old view, see messages.hpp), the plan and the install.
 // Notes (observation only): "clock_gap" (issuer, clock, seen), "close" (issuer, clock, payloads),
 // "park" (issuer, clock), "stable" (issuer, clock), "stale" (issuer, clock), "dup" (sender, seq),
 // "issuer_delivered" (issuer, clock, payloads delivered: an issuer delivered content of its own
 // train, in the step before that step's sends leave), "recycled" (issuer, new clock, old clock:
 // the issuer created the next train of its slot on a stable key, trains.md 2.5). The last two
 // mark moments a fault may target (crash right after the handler, its sends dropped).
+// Membership notes: "gather" (round, base view), "propose" (round, members, steps), "install"
+// (view, members, plan steps), "excluded" (view: this node is not a member of it), "frozen_drop"
+// (issuer, clock: a train dropped while frozen).
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "protocol/common/assert.hpp"
@@ -22,6 +29,7 @@
 #include "protocol/trains/flat_map.hpp"
 #include "protocol/trains/link.hpp"
 #include "protocol/trains/messages.hpp"
+#include "protocol/trains/plan.hpp"
 #include "protocol/trains/seq_filter.hpp"
 #include "protocol/trains/view.hpp"
 
@@ -34,6 +42,7 @@ class Core {
   using Fx = Effects<Message>;
 
   static constexpr TimerId issuer_start_timer{1};
+  static constexpr TimerId heartbeat_timer{2};
   static constexpr std::uint64_t link_timer_base = 1000;
 
   Core(const Config& config, NodeId self, std::uint64_t node_seed, const Recovery& recovery);
@@ -71,6 +80,13 @@ class Core {
   [[nodiscard]] const Links<Message>& links() const noexcept { return links_; }
   // The nodes whose acks close a train: every configured node (uto) or the view (to).
   [[nodiscard]] const std::vector<NodeId>& required_acks() const noexcept;
+  // Membership (trains.md 5).
+  [[nodiscard]] bool frozen() const noexcept { return frozen_; }
+  [[nodiscard]] bool member() const { return view_.contains(self_); }
+  [[nodiscard]] bool suspects(NodeId node) const {
+    return node.value < suspected_.size() && suspected_[node.value] != 0;
+  }
+  [[nodiscard]] std::size_t own_in_flight() const noexcept { return own_inflight_.size(); }
 
  private:
   // Per issuer slot (trains.md 1-5). Everything here is a watermark: no history is kept.
@@ -110,6 +126,44 @@ class Core {
   [[nodiscard]] bool deliverable(const Key& key) const;
   void drain(Fx& fx);
   void deliver_key(const Key& key, Fx& fx);
+  void deliver_payloads(const Train& train, Fx& fx);
+
+  // Membership (view_change.cpp).
+  // A view change this node coordinates: phase 1 collects answers, phase 2 acceptances.
+  struct Answer {
+    NodeReport report;
+    std::optional<AcceptedProposal> accepted;
+  };
+  struct Round {
+    Ballot ballot;
+    Time started;
+    bool accepting = false;
+    std::vector<Answer> answers;
+    Proposal proposal;
+    std::vector<NodeId> acceptors;
+  };
+  [[nodiscard]] bool membership_on() const noexcept {
+    return config_.mode == Config::Mode::to && config_.heartbeat_ns > 0;
+  }
+  [[nodiscard]] std::size_t majority() const noexcept { return view_.members.size() / 2 + 1; }
+  [[nodiscard]] bool handle_membership(NodeId from, Message& message, Fx& fx);
+  void handle_heartbeat(NodeId from, const Heartbeat& heartbeat, Fx& fx);
+  void handle_gather(NodeId from, const Gather& gather, Fx& fx);
+  void handle_report(NodeId from, ReportMsg&& report, Fx& fx);
+  void handle_accept(NodeId from, Accept&& accept, Fx& fx);
+  void handle_accepted(NodeId from, const Accepted& accepted, Fx& fx);
+  void handle_install(NodeId from, const Install& install, Fx& fx);
+  void tick(Fx& fx);
+  void maybe_start_round(Fx& fx);
+  void start_round(Fx& fx);
+  void drive_round(bool resend, Fx& fx);
+  void propose(Fx& fx);
+  void decide(Fx& fx);
+  void promise(const Ballot& ballot);
+  [[nodiscard]] Report make_report() const;
+  void apply_install(const Proposal& proposal, Fx& fx);
+  void requeue_own_in_flight();
+  void hold_future(Train&& train);
   void collect(std::uint32_t issuer);
   [[nodiscard]] bool done(const Key& key) const;
   void check_invariants() const;
@@ -129,6 +183,22 @@ class Core {
   SeqFilter known_;              // ids queued, seen on a train, or delivered here
   SeqFilter delivered_;          // ids delivered here
   Links<Message> links_;
+  // Membership state (trains.md 5).
+  std::vector<Time> last_heard_;         // per node, on this node's clock
+  std::vector<std::uint8_t> suspected_;  // per node
+  bool excluded_ = false;                // an install left this node out
+  bool trouble_ = false;                 // someone is suspected, or a view change stalls
+  Time trouble_since_;
+  Ballot promised_;      // the highest ballot promised for the current view
+  Time last_round_msg_;  // when a coordinator last reached this node
+  std::optional<AcceptedProposal> accepted_;
+  std::optional<Round> round_;
+  std::optional<Install> last_install_;  // resent to members that missed it
+  std::vector<Train> future_trains_;     // trains of a view not installed here yet
+  // Payloads this node loaded onto trains and has not delivered: a view change that skips their
+  // train puts them back in `pending_` (trains.md 5.4: skipped senders re-broadcast).
+  FlatMap<MsgId, Payload> own_inflight_;
+  std::uint32_t incarnation_ = 0;
   Time now_;                          // of the current entry point; not state
   std::vector<std::uint32_t> order_;  // scratch for delivery order; not state
 };

@@ -55,6 +55,7 @@ class FlatMap {
   }
 
   iterator erase(iterator it) { return items_.erase(it); }
+  void clear() noexcept { items_.clear(); }
   std::size_t erase(const K& key) {
     const auto it = find(key);
     if (it == items_.end()) return 0;

@@ -67,6 +67,35 @@ std::uint64_t content_digest(const Train& train) noexcept {
   return payloads_digest(train, h);
 }
 
+namespace {
+
+std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+
+std::uint64_t ballot_digest(std::uint64_t h, const Ballot& b) {
+  return mix(mix(h, b.round), b.coordinator.value);
+}
+
+std::uint64_t proposal_digest(std::uint64_t h, const Proposal& p) {
+  h = mix(mix(h, p.view.value), p.members.size());
+  for (NodeId m : p.members) h = mix(h, m.value);
+  for (std::uint64_t b : p.plan.boundary) h = mix(h, b);
+  for (const PlanStep& step : p.plan.steps) {
+    h = mix(mix(mix(h, step.key.clock), step.key.issuer), step.deliver ? 1 : 0);
+    if (step.deliver) h = mix(h, content_digest(step.content));
+  }
+  return h;
+}
+
+std::uint64_t report_digest(std::uint64_t h, const Report& r) {
+  h = mix(h, r.issued);
+  for (std::uint64_t v : r.seen) h = mix(h, v);
+  for (std::uint64_t v : r.done_upto) h = mix(h, v);
+  for (const Train& t : r.have) h = mix(h, content_digest(t));
+  return h;
+}
+
+}  // namespace
+
 MessageInfo describe(const Message& message) noexcept {
   MessageInfo info;
   if (const auto* train = std::get_if<Train>(&message)) {
@@ -80,11 +109,60 @@ MessageInfo describe(const Message& message) noexcept {
     info.digest = mix(content_digest(*train), train->link.lseq);
     return info;
   }
-  const auto& ack = std::get<LinkAck>(message);
-  info.kind = "ack";
-  info.add("cumulative", static_cast<std::int64_t>(ack.cumulative))
-      .add("lseq", static_cast<std::int64_t>(ack.lseq));
-  info.digest = mix(mix(mix(fnv_offset, 0xacU), ack.cumulative), ack.lseq);
+  if (const auto* ack = std::get_if<LinkAck>(&message)) {
+    info.kind = "ack";
+    info.add("cumulative", static_cast<std::int64_t>(ack->cumulative))
+        .add("lseq", static_cast<std::int64_t>(ack->lseq));
+    info.digest = mix(mix(mix(fnv_offset, 0xacU), ack->cumulative), ack->lseq);
+    return info;
+  }
+  if (const auto* hb = std::get_if<Heartbeat>(&message)) {
+    info.kind = "heartbeat";
+    info.add("view", i64(hb->view.value));
+    info.digest = mix(mix(fnv_offset, 0xbeU), hb->view.value);
+    return info;
+  }
+  if (const auto* g = std::get_if<Gather>(&message)) {
+    info.kind = "gather";
+    info.add("base", i64(g->base.value)).add("round", i64(g->ballot.round));
+    info.digest = ballot_digest(mix(mix(fnv_offset, 0x9aU), g->base.value), g->ballot);
+    return info;
+  }
+  if (const auto* r = std::get_if<ReportMsg>(&message)) {
+    info.kind = "report";
+    info.add("base", i64(r->base.value))
+        .add("round", i64(r->ballot.round))
+        .add("have", i64(r->report.have.size()))
+        .add("accepted", r->accepted ? i64(r->accepted->ballot.round) : -1);
+    std::uint64_t h = ballot_digest(mix(mix(fnv_offset, 0x4eU), r->base.value), r->ballot);
+    h = report_digest(h, r->report);
+    if (r->accepted)
+      h = proposal_digest(ballot_digest(h, r->accepted->ballot), r->accepted->proposal);
+    info.digest = h;
+    return info;
+  }
+  if (const auto* a = std::get_if<Accept>(&message)) {
+    info.kind = "accept";
+    info.add("base", i64(a->base.value))
+        .add("round", i64(a->ballot.round))
+        .add("members", i64(a->proposal.members.size()))
+        .add("steps", i64(a->proposal.plan.steps.size()));
+    info.digest = proposal_digest(
+        ballot_digest(mix(mix(fnv_offset, 0xa2U), a->base.value), a->ballot), a->proposal);
+    return info;
+  }
+  if (const auto* a = std::get_if<Accepted>(&message)) {
+    info.kind = "accepted";
+    info.add("base", i64(a->base.value)).add("round", i64(a->ballot.round));
+    info.digest = ballot_digest(mix(mix(fnv_offset, 0xa3U), a->base.value), a->ballot);
+    return info;
+  }
+  const auto& install = std::get<Install>(message);
+  info.kind = "install";
+  info.add("view", i64(install.proposal.view.value))
+      .add("members", i64(install.proposal.members.size()))
+      .add("steps", i64(install.proposal.plan.steps.size()));
+  info.digest = proposal_digest(mix(mix(fnv_offset, 0x15U), install.base.value), install.proposal);
   return info;
 }
 

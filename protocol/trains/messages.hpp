@@ -1,10 +1,12 @@
-// The messages of TRAINS (docs/trains.md 1): the train itself and the link layer's ack.
+// The messages of TRAINS (docs/trains.md 1, 5): the train, the link layer's ack, and the
+// membership messages.
 // Plain value types; `Message` is a std::variant dispatched with std::visit.
 #pragma once
 
 #include <compare>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -143,9 +145,106 @@ struct Train {
   friend bool operator==(const Train&, const Train&) = default;
 };
 
-using Message = std::variant<Train, LinkAck>;
+// --- Membership (trains.md 5) -------------------------------------------------------------
+//
+// The exclusion view change decides the successor of a view by single-decree Paxos among the
+// view's members: a coordinator gathers reports from a majority at a ballot (phase 1), proposes
+// one next view and plan (phase 2), and installs it once a majority accepted. A ballot round
+// simply retried with a higher id, as trains.md 5.3 sketches it, is not enough: a member that
+// reported to one coordinator may report to a second one at a higher id before the first
+// coordinator's Install reaches it, and two successors of one view with different plans could
+// then both be installed. Carrying the accepted proposal in reports makes the decision unique
+// per view, so view ids stay consecutive (the decided successor of v is v + 1).
+// These messages are sent directly (not round the ring: a dead member not yet suspected would
+// stall a ring pass) and unreliably; the coordinator resends until it has its answers.
 
-// The link layer's hook (link.hpp): trains travel reliably, acks do not.
+// Orders competing coordinators: round first, then the coordinator's id.
+struct Ballot {
+  std::uint64_t round = 0;
+  NodeId coordinator;
+  friend constexpr auto operator<=>(const Ballot&, const Ballot&) = default;
+};
+
+// One member's state, frozen when it reports (trains.md 5.2).
+struct Report {
+  std::uint64_t issued = 0;              // the last clock this node created itself
+  std::vector<std::uint64_t> seen;       // per slot
+  std::vector<std::uint64_t> done_upto;  // per slot
+  std::vector<Train> have;               // closed content held (parked, or done not yet stable)
+  friend bool operator==(const Report&, const Report&) = default;
+};
+
+// One key of the plan, in key order: deliver its closed content, or skip it (trains.md 5.4).
+struct PlanStep {
+  Key key;
+  bool deliver = false;
+  Train content;  // closed content when `deliver`
+  friend bool operator==(const PlanStep&, const PlanStep&) = default;
+};
+
+struct Plan {
+  std::vector<std::uint64_t> boundary;  // per slot: every key up to here is decided
+  std::vector<PlanStep> steps;          // in key order
+  friend bool operator==(const Plan&, const Plan&) = default;
+};
+
+// The successor of a view: its id is the base's + 1.
+struct Proposal {
+  ViewId view;
+  std::vector<NodeId> members;  // sorted
+  Plan plan;
+  friend bool operator==(const Proposal&, const Proposal&) = default;
+};
+
+struct AcceptedProposal {
+  Ballot ballot;
+  Proposal proposal;
+  friend bool operator==(const AcceptedProposal&, const AcceptedProposal&) = default;
+};
+
+// Failure detection (any message counts as a sign of life); `view` lets a member that missed an
+// Install be sent it again.
+struct Heartbeat {
+  ViewId view;
+  friend bool operator==(const Heartbeat&, const Heartbeat&) = default;
+};
+// Phase 1a: the coordinator (the sender) asks members of `base` for their reports.
+struct Gather {
+  ViewId base;
+  Ballot ballot;
+  friend bool operator==(const Gather&, const Gather&) = default;
+};
+// Phase 1b: a member promises `ballot`, freezes, and reports (with what it accepted before).
+struct ReportMsg {
+  ViewId base;
+  Ballot ballot;
+  Report report;
+  std::optional<AcceptedProposal> accepted;
+  friend bool operator==(const ReportMsg&, const ReportMsg&) = default;
+};
+// Phase 2a and 2b.
+struct Accept {
+  ViewId base;
+  Ballot ballot;
+  Proposal proposal;
+  friend bool operator==(const Accept&, const Accept&) = default;
+};
+struct Accepted {
+  ViewId base;
+  Ballot ballot;
+  friend bool operator==(const Accepted&, const Accepted&) = default;
+};
+// The decision: members of `proposal` apply its plan and install its view (trains.md 5.5).
+struct Install {
+  ViewId base;
+  Proposal proposal;
+  friend bool operator==(const Install&, const Install&) = default;
+};
+
+using Message =
+    std::variant<Train, LinkAck, Heartbeat, Gather, ReportMsg, Accept, Accepted, Install>;
+
+// The link layer's hook (link.hpp): trains travel reliably, nothing else does.
 inline LinkHeader* link_header(Message& message) noexcept {
   if (auto* train = std::get_if<Train>(&message)) return &train->link;
   return nullptr;

@@ -1,0 +1,367 @@
+// TRAINS membership (docs/trains.md 5): the heartbeat failure detector and the exclusion view
+// change. The successor of view v is decided by single-decree Paxos among v's members (why:
+// messages.hpp), with a strict majority of v in both phases (the quorum rule: a minority side
+// never decides, it stays frozen and halts). Members freeze when they first report and stay frozen
+// until the install, so the reports a plan is computed from stay true.
+#include <algorithm>
+#include <utility>
+
+#include "protocol/trains/core.hpp"
+
+namespace ry::trains {
+
+namespace {
+std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+
+bool contains(const std::vector<NodeId>& nodes, NodeId node) {
+  return std::find(nodes.begin(), nodes.end(), node) != nodes.end();
+}
+}  // namespace
+
+// Returns false for a message that is not a membership message (a train or a link ack).
+bool Core::handle_membership(NodeId from, Message& message, Fx& fx) {
+  if (std::holds_alternative<Train>(message) || std::holds_alternative<LinkAck>(message)) {
+    return false;
+  }
+  if (!membership_on()) return true;  // uto, or the detector off: nobody sends these
+  std::visit(
+      [&](auto&& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, Heartbeat>) handle_heartbeat(from, m, fx);
+        if constexpr (std::is_same_v<T, Gather>) handle_gather(from, m, fx);
+        if constexpr (std::is_same_v<T, ReportMsg>) handle_report(from, std::move(m), fx);
+        if constexpr (std::is_same_v<T, Accept>) handle_accept(from, std::move(m), fx);
+        if constexpr (std::is_same_v<T, Accepted>) handle_accepted(from, m, fx);
+        if constexpr (std::is_same_v<T, Install>) handle_install(from, m, fx);
+      },
+      message);
+  return true;
+}
+
+// --- failure detector ----------------------------------------------------------------------
+
+// Every heartbeat interval: heartbeats to the other members, suspicion of the silent ones, and
+// the view change's clock (start one, or drive the one this node coordinates).
+void Core::tick(Fx& fx) {
+  fx.set_timer(heartbeat_timer, config_.heartbeat_ns);
+  if (!member()) return;  // excluded: it stays frozen (rejoin is not built yet)
+  for (NodeId m : view_.members) {
+    if (m == self_) continue;
+    fx.send(m, Heartbeat{view_.id});
+    suspected_[m.value] = now_ - last_heard_[m.value] > config_.suspect_ns ? 1 : 0;
+  }
+  if (round_) {
+    drive_round(/*resend=*/true, fx);
+  } else {
+    maybe_start_round(fx);
+  }
+}
+
+// A member that missed an Install (its heartbeat shows the old view) is sent it again.
+void Core::handle_heartbeat(NodeId from, const Heartbeat& heartbeat, Fx& fx) {
+  if (heartbeat.view < view_.id && last_install_ && last_install_->base == heartbeat.view &&
+      contains(last_install_->proposal.members, from)) {
+    fx.send(from, Message{*last_install_});
+  }
+}
+
+// --- starting and coordinating a view change ------------------------------------------------
+
+// A view change starts when a member is suspected, or when this node is frozen and the view
+// change it reported to stalls (its coordinator suspected, or silent for long). The lowest
+// non-suspected member starts at once; the others wait a suspicion timeout per member ranked
+// before them, so that usually one coordinator runs, and still one runs when the lowest never
+// suspects anything (a one-way partition).
+void Core::maybe_start_round(Fx& fx) {
+  bool any_suspect = false;
+  std::uint32_t rank = 0;
+  for (NodeId m : view_.members) {
+    if (suspects(m)) {
+      any_suspect = true;
+    } else if (m < self_) {
+      ++rank;
+    }
+  }
+  const bool stalled = frozen_ && (suspects(promised_.coordinator) ||
+                                   now_ - last_round_msg_ > 4 * config_.suspect_ns);
+  if (!any_suspect && !stalled) {
+    trouble_ = false;
+    return;
+  }
+  if (frozen_ && !stalled) return;  // a coordinator is at work
+  if (!trouble_) {
+    trouble_ = true;
+    trouble_since_ = now_;
+  }
+  if (now_ - trouble_since_ >= static_cast<Nanos>(rank) * config_.suspect_ns) start_round(fx);
+}
+
+// Phase 1a at a fresh ballot, above every ballot this node has promised or tried.
+void Core::start_round(Fx& fx) {
+  std::uint64_t round = promised_.round;
+  if (round_) round = std::max(round, round_->ballot.round);
+  const Ballot ballot{round + 1, self_};
+  round_ = Round{};
+  round_->ballot = ballot;
+  round_->started = now_;
+  promise(ballot);
+  round_->answers.push_back(Answer{NodeReport{self_, make_report()}, accepted_});
+  trouble_ = false;
+  fx.note("gather", i64(ballot.round), i64(view_.id.value));
+  for (NodeId m : view_.members) {
+    if (m != self_) fx.send(m, Message{Gather{view_.id, ballot}});
+  }
+  drive_round(/*resend=*/false, fx);
+}
+
+// Moves the round this node coordinates on: propose once every non-suspected member answered (or
+// the gather timed out with a majority), decide once a majority accepted, and start a higher
+// ballot when a phase times out without its majority. Bug Q1 drops the majority requirement.
+void Core::drive_round(bool resend, Fx& fx) {
+  Round& r = *round_;
+  const bool quorum_rule = !config_.has(Bug::Q1);
+  const Nanos age = now_ - r.started;
+  if (!r.accepting) {
+    bool everyone = true;
+    for (NodeId m : view_.members) {
+      const bool answered = std::any_of(r.answers.begin(), r.answers.end(),
+                                        [&](const Answer& a) { return a.report.node == m; });
+      if (answered) continue;
+      if (!suspects(m)) everyone = false;
+      if (resend) fx.send(m, Message{Gather{view_.id, r.ballot}});
+    }
+    const bool timed_out = age >= config_.suspect_ns;
+    if (everyone || timed_out) {
+      if (r.answers.size() >= majority() || !quorum_rule) {
+        propose(fx);
+      } else if (timed_out) {
+        start_round(fx);  // a minority: stay frozen and keep trying (it halts, never diverges)
+      }
+    }
+    return;
+  }
+  const bool all_accepted = r.acceptors.size() == r.answers.size();
+  if (r.acceptors.size() >= majority() ||
+      (!quorum_rule && (all_accepted || age >= config_.suspect_ns))) {
+    decide(fx);
+    return;
+  }
+  if (age >= 2 * config_.suspect_ns) {
+    start_round(fx);
+    return;
+  }
+  if (!resend) return;
+  for (const Answer& a : r.answers) {
+    if (!contains(r.acceptors, a.report.node)) {
+      fx.send(a.report.node, Message{Accept{view_.id, r.ballot, r.proposal}});
+    }
+  }
+}
+
+// Phase 2a: the value accepted at the highest ballot among the answers, if any (it may already be
+// decided), else a new view of the members that answered, with the plan of their reports.
+void Core::propose(Fx& fx) {
+  Round& r = *round_;
+  const AcceptedProposal* highest = nullptr;
+  for (const Answer& a : r.answers) {
+    if (a.accepted && (highest == nullptr || a.accepted->ballot > highest->ballot)) {
+      highest = &*a.accepted;
+    }
+  }
+  if (highest != nullptr) {
+    r.proposal = highest->proposal;
+  } else {
+    std::vector<NodeReport> reports;
+    r.proposal.view = ViewId{view_.id.value + 1};
+    r.proposal.members.clear();
+    for (const Answer& a : r.answers) {
+      r.proposal.members.push_back(a.report.node);
+      reports.push_back(a.report);
+    }
+    std::sort(r.proposal.members.begin(), r.proposal.members.end());
+    r.proposal.plan = make_plan(reports, config_.trains, config_.bugs);
+  }
+  r.accepting = true;
+  r.started = now_;
+  accepted_ = AcceptedProposal{r.ballot, r.proposal};
+  r.acceptors = {self_};
+  fx.note("propose", i64(r.ballot.round), i64(r.proposal.members.size()),
+          i64(r.proposal.plan.steps.size()));
+  for (const Answer& a : r.answers) {
+    if (a.report.node != self_) {
+      fx.send(a.report.node, Message{Accept{view_.id, r.ballot, r.proposal}});
+    }
+  }
+  drive_round(/*resend=*/false, fx);
+}
+
+// The proposal is chosen: every member of the new view gets the Install.
+void Core::decide(Fx& fx) {
+  Install install{view_.id, round_->proposal};
+  round_.reset();
+  for (NodeId m : install.proposal.members) {
+    if (m != self_) fx.send(m, Message{install});
+  }
+  handle_install(self_, install, fx);
+}
+
+// --- a member's side -------------------------------------------------------------------------
+
+void Core::promise(const Ballot& ballot) {
+  promised_ = ballot;
+  frozen_ = true;
+  last_round_msg_ = now_;
+}
+
+// Phase 1b: promise a ballot at least as high as any promised (the same one again re-sends the
+// report: the first may have been lost), freeze, and report. A higher coordinator supersedes the
+// round this node runs.
+void Core::handle_gather(NodeId from, const Gather& gather, Fx& fx) {
+  if (gather.ballot.coordinator != from) return;
+  if (gather.base != view_.id) {
+    if (gather.base < view_.id && last_install_ && last_install_->base == gather.base &&
+        contains(last_install_->proposal.members, from)) {
+      fx.send(from, Message{*last_install_});
+    }
+    return;
+  }
+  if (!member() || gather.ballot < promised_) return;
+  if (round_ && gather.ballot > round_->ballot) round_.reset();
+  promise(gather.ballot);
+  fx.send(from, Message{ReportMsg{view_.id, gather.ballot, make_report(), accepted_}});
+}
+
+void Core::handle_report(NodeId from, ReportMsg&& report, Fx& fx) {
+  if (!round_ || round_->accepting || report.base != view_.id || report.ballot != round_->ballot) {
+    return;
+  }
+  Round& r = *round_;
+  if (std::any_of(r.answers.begin(), r.answers.end(),
+                  [&](const Answer& a) { return a.report.node == from; })) {
+    return;
+  }
+  if (!view_.contains(from)) return;
+  r.answers.push_back(
+      Answer{NodeReport{from, std::move(report.report)}, std::move(report.accepted)});
+  drive_round(/*resend=*/false, fx);
+}
+
+// Phase 2b.
+void Core::handle_accept(NodeId from, Accept&& accept, Fx& fx) {
+  if (accept.ballot.coordinator != from || accept.base != view_.id || !member()) return;
+  if (accept.ballot < promised_) return;
+  if (round_ && accept.ballot > round_->ballot) round_.reset();
+  promise(accept.ballot);
+  accepted_ = AcceptedProposal{accept.ballot, std::move(accept.proposal)};
+  fx.send(from, Message{Accepted{view_.id, accept.ballot}});
+}
+
+void Core::handle_accepted(NodeId from, const Accepted& accepted, Fx& fx) {
+  if (!round_ || !round_->accepting || accepted.base != view_.id ||
+      accepted.ballot != round_->ballot || contains(round_->acceptors, from)) {
+    return;
+  }
+  round_->acceptors.push_back(from);
+  drive_round(/*resend=*/false, fx);
+}
+
+// The decision for the current view, from its coordinator or resent by a member that has it.
+void Core::handle_install(NodeId /*from*/, const Install& install, Fx& fx) {
+  if (install.base != view_.id || install.proposal.view.value != view_.id.value + 1) return;
+  last_install_ = install;
+  if (!contains(install.proposal.members, self_)) {
+    if (!excluded_) fx.note("excluded", i64(install.proposal.view.value));
+    excluded_ = true;
+    frozen_ = true;
+    return;
+  }
+  apply_install(install.proposal, fx);
+}
+
+// What this node reports (trains.md 5.2). Bug U1 models trains-rust, where the closer does not
+// keep the content: a key only the closer holds is not reported.
+Report Core::make_report() const {
+  Report r;
+  r.issued = issued_;
+  for (const Slot& s : slots_) {
+    r.seen.push_back(s.seen);
+    r.done_upto.push_back(s.done_upto);
+  }
+  for (const auto& [key, held] : held_) {
+    if (config_.has(Bug::U1) && held.holders_seen == 0) continue;
+    Train t = held.train;
+    t.link = LinkHeader{};
+    r.have.push_back(std::move(t));
+  }
+  return r;
+}
+
+// trains.md 5.5: apply the plan in key order (each key at most once), set every slot's floor and
+// watermarks to the boundary, install, unfreeze, put back own payloads whose train was skipped,
+// and start each issuer's next train above its boundary.
+void Core::apply_install(const Proposal& proposal, Fx& fx) {
+  const Plan& plan = proposal.plan;
+  for (const PlanStep& step : plan.steps) {
+    if (step.key.issuer >= slots_.size()) continue;
+    Slot& s = slots_[step.key.issuer];
+    if (s.done_upto >= step.key.clock) continue;
+    if (step.deliver) deliver_payloads(step.content, fx);
+    s.done_upto = step.key.clock;
+  }
+  for (std::uint32_t q = 0; q < slots_.size() && q < plan.boundary.size(); ++q) {
+    Slot& s = slots_[q];
+    const std::uint64_t b = plan.boundary[q];
+    s.done_upto = std::max(s.done_upto, b);
+    s.seen = std::max(s.seen, b);
+    s.stable = std::max(s.stable, b);
+    if (!config_.has(Bug::B9)) s.floor = std::max(s.floor, b);
+  }
+  held_.clear();
+  parked_.clear();
+  view_ = View{proposal.view, proposal.members};
+  successor_ = view_.successor(self_);
+  fx.views.push_back(ViewInstall{view_.id, view_.members});
+  fx.note("install", i64(view_.id.value), i64(view_.members.size()), i64(plan.steps.size()));
+  frozen_ = false;
+  promised_ = Ballot{};
+  accepted_.reset();
+  round_.reset();
+  trouble_ = false;
+  std::fill(last_heard_.begin(), last_heard_.end(), now_);
+  std::fill(suspected_.begin(), suspected_.end(), std::uint8_t{0});
+  for (std::uint32_t n = 0; n < config_.nodes; ++n) {
+    if (!view_.contains(NodeId{n}) && NodeId{n} != self_) links_.forget(NodeId{n});
+  }
+  requeue_own_in_flight();
+  if (is_issuer()) {
+    Slot& own = slots_[self_.value];
+    issued_ = std::max(issued_, own.done_upto);
+    own.seen = std::max(own.seen, issued_);
+    create_train(fx);
+  }
+  std::vector<Train> waiting = std::move(future_trains_);
+  future_trains_.clear();
+  for (Train& train : waiting) {
+    if (train.view == view_.id) handle_train(std::move(train), fx);
+  }
+  drain(fx);
+}
+
+// Own payloads whose train the plan skipped go back to the front of the queue, in id order.
+void Core::requeue_own_in_flight() {
+  std::vector<Payload> back;
+  for (auto& [id, payload] : own_inflight_) {
+    if (!delivered_.contains(id)) back.push_back(std::move(payload));
+  }
+  own_inflight_.clear();
+  pending_.insert(pending_.begin(), std::make_move_iterator(back.begin()),
+                  std::make_move_iterator(back.end()));
+}
+
+// A train of a view this node will install shortly. Bounded: an excluded node never installs it.
+void Core::hold_future(Train&& train) {
+  constexpr std::size_t max_future = 64;
+  if (future_trains_.size() < max_future) future_trains_.push_back(std::move(train));
+}
+
+}  // namespace ry::trains
