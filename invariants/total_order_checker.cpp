@@ -59,7 +59,12 @@ void TotalOrderChecker::on_deliver(const Step& step, NodeRef node, const Deliver
     if (!c.behind) c.behind_from = pos;
     c.behind = true;
   } else {
-    if (c.behind) check_rejoin(step, node, c);
+    if (c.behind && c.chain_unknown) {
+      c.behind = false;
+      c.chain_unknown = false;
+    } else if (c.behind) {
+      check_rejoin(step, node, c);
+    }
     if (b2_) {
       check_b2(step, node, delivery, pos);
     } else {
@@ -73,6 +78,25 @@ void TotalOrderChecker::on_deliver(const Step& step, NodeRef node, const Deliver
 }
 
 void TotalOrderChecker::on_crash(const Step&, NodeRef node) { cursor(node.id).live = false; }
+
+void TotalOrderChecker::on_note(const Step& step, NodeRef node, const Note& note) {
+  if (std::string_view(note.kind) != "state_transfer" || note.a < 0) return;
+  ++checks_;
+  const auto x = static_cast<std::uint64_t>(note.a);
+  if (x > global_length()) {
+    verdict_.violate(std::string(name()), step.index, {node.id},
+                     describe(node) + " took a state transfer to position " + std::to_string(x) +
+                         ", beyond every log so far (" + std::to_string(global_length()) + ")");
+    return;
+  }
+  Cursor& c = cursor(node.id);
+  c.live = true;
+  c.pos = x;
+  c.behind = x < base_;
+  c.chain_unknown = c.behind;
+  c.behind_from = x;
+  if (!c.behind) c.chain = chain_before(x);
+}
 
 void TotalOrderChecker::on_restart(const Step&, NodeRef node) { cursor(node.id).live = true; }
 

@@ -19,6 +19,11 @@
 // compared when the node's position re-enters the window. A difference found that way names the
 // range of positions, not the exact one.
 //
+// A state transfer (the `state_transfer` note, invariants/membership/state_transfer.hpp) replaces
+// a node's log by positions 1..X of a donor's: its cursor moves to X. Whether those positions
+// match the global sequence is rejoin_consistency's to check (by digest); here the node's next
+// delivery is compared at position X + 1.
+//
 // Positions in details count from 1 (the first delivery is at position 1), like log indexes.
 #pragma once
 
@@ -46,6 +51,7 @@ class TotalOrderChecker final : public Checker {
   void on_deliver(const Step& step, NodeRef node, const Delivery& delivery) override;
   void on_crash(const Step& step, NodeRef node) override;
   void on_restart(const Step& step, NodeRef node) override;
+  void on_note(const Step& step, NodeRef node, const Note& note) override;
 
   // The length of the global sequence: the longest log so far.
   [[nodiscard]] std::uint64_t global_length() const noexcept { return base_ + global_.size(); }
@@ -68,6 +74,7 @@ class TotalOrderChecker final : public Checker {
     bool live = false;                 // pins the window
     bool behind = false;               // its position is below the window: checked by `chain`
     std::uint64_t behind_from = 0;
+    bool chain_unknown = false;  // a state transfer moved it below the window: no chain to check
   };
 
   Cursor& cursor(NodeId node);

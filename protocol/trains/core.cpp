@@ -5,6 +5,7 @@
 
 #include "protocol/common/assert.hpp"
 #include "protocol/common/hash.hpp"
+#include "protocol/common/log_digest.hpp"
 
 namespace ry::trains {
 
@@ -20,7 +21,10 @@ Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/, const
       slots_(config.trains),
       links_(config.nodes, config.link_retransmit_ns, config.link_fifo, link_timer_base),
       last_heard_(config.nodes),
-      suspected_(config.nodes, 0) {
+      suspected_(config.nodes, 0),
+      join_heard_(config.nodes),
+      join_issued_(config.nodes, 0),
+      log_digest_(log_digest_empty) {
   // Configuration is validated by whoever parses it; here it is a precondition.
   RY_ASSERT(config.nodes >= 2);
   RY_ASSERT(config.trains >= 1 && config.trains <= config.nodes);
@@ -63,7 +67,7 @@ void Core::on_message(NodeId from, const Message& message, Time now, Fx& fx) noe
 void Core::on_message(NodeId from, Message&& message, Time now, Fx& fx) noexcept {
   now_ = now;
   if (from.value >= config_.nodes || from == self_) return;  // not a peer: ignore
-  last_heard_[from.value] = now;  // any message is a sign of life (trains.md 5)
+  if (sign_of_life(message)) last_heard_[from.value] = now;
   if (handle_membership(from, message, fx)) {
     check_invariants();
     return;
@@ -82,6 +86,13 @@ void Core::on_timer(TimerId timer, Time now, Fx& fx) noexcept {
   if (links_.on_timer(timer, now, fx)) return;
   if (timer == heartbeat_timer && membership_on()) {
     tick(fx);
+    return;
+  }
+  if (timer == replay_timer) {  // trains that waited for a state transfer's install
+    std::vector<Train> waiting = std::move(future_trains_);
+    future_trains_.clear();
+    for (Train& train : waiting) handle_train(std::move(train), fx);
+    drain(fx);
     return;
   }
   // While frozen the issuer waits: the install starts its first train above the boundary.
@@ -370,6 +381,8 @@ void Core::deliver_payloads(const Train& train, Fx& fx) {
       continue;
     }
     fx.deliver(payload.id(), payloads.data_digest(i));
+    ++delivered_count_;
+    log_digest_ = ry::log_digest(log_digest_, Delivery{payload.id(), payloads.data_digest(i)});
     ++delivered;
   }
   // The moment of bug U1 (trains.md 8): an issuer has delivered its own train's content, and this
@@ -439,6 +452,8 @@ std::uint64_t Core::state_digest() const noexcept {
   h = hash_u64(h, round_ ? round_->answers.size() + round_->acceptors.size() : 0);
   h = hash_u64(h, future_trains_.size());
   h = hash_u64(h, own_inflight_.size());
+  h = hash_u64(hash_u64(h, delivered_count_), log_digest_);
+  h = hash_u64(h, behind_ ? 1 : 0);
   return links_.digest(h);
 }
 

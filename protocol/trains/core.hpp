@@ -43,6 +43,7 @@ class Core {
 
   static constexpr TimerId issuer_start_timer{1};
   static constexpr TimerId heartbeat_timer{2};
+  static constexpr TimerId replay_timer{3};
   static constexpr std::uint64_t link_timer_base = 1000;
 
   Core(const Config& config, NodeId self, std::uint64_t node_seed, const Recovery& recovery);
@@ -87,6 +88,10 @@ class Core {
     return node.value < suspected_.size() && suspected_[node.value] != 0;
   }
   [[nodiscard]] std::size_t own_in_flight() const noexcept { return own_inflight_.size(); }
+  [[nodiscard]] bool excluded() const noexcept { return excluded_ || behind_; }
+  // The delivered log: its length and running digest (protocol/common/log_digest.hpp).
+  [[nodiscard]] std::uint64_t delivered_count() const noexcept { return delivered_count_; }
+  [[nodiscard]] std::uint64_t log_digest() const noexcept { return log_digest_; }
 
  private:
   // Per issuer slot (trains.md 1-5). Everything here is a watermark: no history is kept.
@@ -147,7 +152,10 @@ class Core {
   }
   [[nodiscard]] std::size_t majority() const noexcept { return view_.members.size() / 2 + 1; }
   [[nodiscard]] bool handle_membership(NodeId from, Message& message, Fx& fx);
+  [[nodiscard]] bool sign_of_life(const Message& message) const;
+  void tell_behind(NodeId from, ViewId their_view, Fx& fx);
   void handle_heartbeat(NodeId from, const Heartbeat& heartbeat, Fx& fx);
+  void handle_join(NodeId from, const Join& join, Fx& fx);
   void handle_gather(NodeId from, const Gather& gather, Fx& fx);
   void handle_report(NodeId from, ReportMsg&& report, Fx& fx);
   void handle_accept(NodeId from, Accept&& accept, Fx& fx);
@@ -162,6 +170,11 @@ class Core {
   void promise(const Ballot& ballot);
   [[nodiscard]] Report make_report() const;
   void apply_install(const Proposal& proposal, Fx& fx);
+  void apply_snapshot(const Install& install, Fx& fx);
+  void install_view(const Proposal& proposal, Fx& fx);
+  [[nodiscard]] bool fresh_joiner(NodeId node) const;
+  void skip_joiners_clocks(Proposal& proposal) const;
+  void become_behind();
   void requeue_own_in_flight();
   void hold_future(Train&& train);
   void collect(std::uint32_t issuer);
@@ -187,7 +200,12 @@ class Core {
   std::vector<Time> last_heard_;         // per node, on this node's clock
   std::vector<std::uint8_t> suspected_;  // per node
   bool excluded_ = false;                // an install left this node out
-  bool trouble_ = false;                 // someone is suspected, or a view change stalls
+  bool behind_ = false;                  // a newer view exists that this node has not installed
+  std::vector<std::optional<Time>> join_heard_;  // per node: its last Join (it wants back in)
+  std::vector<std::uint64_t> join_issued_;       // per node: the clock its last Join reported
+  std::uint64_t delivered_count_ = 0;
+  std::uint64_t log_digest_;
+  bool trouble_ = false;  // someone is suspected, or a view change stalls
   Time trouble_since_;
   Ballot promised_;      // the highest ballot promised for the current view
   Time last_round_msg_;  // when a coordinator last reached this node

@@ -112,9 +112,6 @@ class Links {
     }
   }
 
-  // Forgets what waits for `peer`'s ack: it left the view (trains.md 5), so nothing is resent.
-  void forget(NodeId peer) { at(peer).unacked.clear(); }
-
   // Returns false when `timer` is not a link timer. Resends what has waited `retransmit_ns`.
   bool on_timer(TimerId timer, Time now, Effects<Message>& fx) {
     if (timer.value < timer_base_ || timer.value >= timer_base_ + peers_) return false;

@@ -78,6 +78,8 @@ std::uint64_t ballot_digest(std::uint64_t h, const Ballot& b) {
 std::uint64_t proposal_digest(std::uint64_t h, const Proposal& p) {
   h = mix(mix(h, p.view.value), p.members.size());
   for (NodeId m : p.members) h = mix(h, m.value);
+  h = mix(h, p.joiners.size());
+  for (NodeId m : p.joiners) h = mix(h, m.value);
   for (std::uint64_t b : p.plan.boundary) h = mix(h, b);
   for (const PlanStep& step : p.plan.steps) {
     h = mix(mix(mix(h, step.key.clock), step.key.issuer), step.deliver ? 1 : 0);
@@ -122,6 +124,12 @@ MessageInfo describe(const Message& message) noexcept {
     info.digest = mix(mix(fnv_offset, 0xbeU), hb->view.value);
     return info;
   }
+  if (const auto* join = std::get_if<Join>(&message)) {
+    info.kind = "join";
+    info.add("view", i64(join->view.value)).add("issued", i64(join->issued));
+    info.digest = mix(mix(mix(fnv_offset, 0x10U), join->view.value), join->issued);
+    return info;
+  }
   if (const auto* g = std::get_if<Gather>(&message)) {
     info.kind = "gather";
     info.add("base", i64(g->base.value)).add("round", i64(g->ballot.round));
@@ -161,8 +169,16 @@ MessageInfo describe(const Message& message) noexcept {
   info.kind = "install";
   info.add("view", i64(install.proposal.view.value))
       .add("members", i64(install.proposal.members.size()))
-      .add("steps", i64(install.proposal.plan.steps.size()));
-  info.digest = proposal_digest(mix(mix(fnv_offset, 0x15U), install.base.value), install.proposal);
+      .add("steps", i64(install.proposal.plan.steps.size()))
+      .add("snapshot", install.snapshot ? i64(install.snapshot->position) : -1);
+  std::uint64_t h =
+      proposal_digest(mix(mix(fnv_offset, 0x15U), install.base.value), install.proposal);
+  if (install.snapshot) {
+    h = mix(mix(mix(h, install.snapshot->position), install.snapshot->log_digest),
+            install.snapshot->donor.value);
+    h = install.snapshot->delivered.digest(h);
+  }
+  info.digest = h;
   return info;
 }
 

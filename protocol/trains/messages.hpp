@@ -14,6 +14,7 @@
 #include "protocol/common/ids.hpp"
 #include "protocol/common/message_info.hpp"
 #include "protocol/trains/link.hpp"
+#include "protocol/trains/seq_filter.hpp"
 
 namespace ry::trains {
 
@@ -188,10 +189,12 @@ struct Plan {
   friend bool operator==(const Plan&, const Plan&) = default;
 };
 
-// The successor of a view: its id is the base's + 1.
+// The successor of a view: its id is the base's + 1. `joiners` are members that were not in the
+// base view (rejoining nodes, trains.md 5 "Rejoin"): they take a state transfer at the install.
 struct Proposal {
   ViewId view;
   std::vector<NodeId> members;  // sorted
+  std::vector<NodeId> joiners;  // sorted, a subset of members
   Plan plan;
   friend bool operator==(const Proposal&, const Proposal&) = default;
 };
@@ -202,8 +205,29 @@ struct AcceptedProposal {
   friend bool operator==(const AcceptedProposal&, const AcceptedProposal&) = default;
 };
 
-// Failure detection (any message counts as a sign of life); `view` lets a member that missed an
-// Install be sent it again.
+// The state a joiner takes over at the install (trains.md 5, "Rejoin"): every member's state right
+// after applying the plan is the same, so any member can give it. The delivered log is a position
+// and the digest of positions 1..position (protocol/common/log_digest.hpp); every slot's
+// watermarks are the plan's boundary.
+struct Snapshot {
+  std::uint64_t position = 0;
+  std::uint64_t log_digest = 0;
+  SeqFilter delivered;  // ids delivered up to `position`: never deliver one again
+  NodeId donor;
+  friend bool operator==(const Snapshot&, const Snapshot&) = default;
+};
+
+// A node that learned it is not a member of the latest view asks to be re-admitted; `view` is the
+// last view it installed, `issued` the last clock it created (the plan skips its slot up to there,
+// so that its next train continues its clocks without a hole).
+struct Join {
+  ViewId view;
+  std::uint64_t issued = 0;
+  friend bool operator==(const Join&, const Join&) = default;
+};
+
+// Failure detection: a member counts a heartbeat of its own view as a sign of life. `view` also
+// tells a node that it is behind (it missed an Install, or was excluded).
 struct Heartbeat {
   ViewId view;
   friend bool operator==(const Heartbeat&, const Heartbeat&) = default;
@@ -234,15 +258,17 @@ struct Accepted {
   Ballot ballot;
   friend bool operator==(const Accepted&, const Accepted&) = default;
 };
-// The decision: members of `proposal` apply its plan and install its view (trains.md 5.5).
+// The decision: members of `proposal` apply its plan and install its view (trains.md 5.5);
+// joiners take `snapshot` instead.
 struct Install {
   ViewId base;
   Proposal proposal;
+  std::optional<Snapshot> snapshot;
   friend bool operator==(const Install&, const Install&) = default;
 };
 
 using Message =
-    std::variant<Train, LinkAck, Heartbeat, Gather, ReportMsg, Accept, Accepted, Install>;
+    std::variant<Train, LinkAck, Heartbeat, Join, Gather, ReportMsg, Accept, Accepted, Install>;
 
 // The link layer's hook (link.hpp): trains travel reliably, nothing else does.
 inline LinkHeader* link_header(Message& message) noexcept {

@@ -74,6 +74,7 @@ class SeqFilter {
     std::uint32_t sender = 0;
     std::uint64_t next = 0;            // every seq below is in the set
     std::vector<std::uint64_t> above;  // sorted, all > next
+    friend bool operator==(const PerSender&, const PerSender&) = default;
   };
 
   [[nodiscard]] const PerSender* find(std::uint32_t sender) const {
@@ -95,6 +96,9 @@ class SeqFilter {
   }
 
   std::vector<PerSender> senders_;  // sorted by sender
+
+ public:
+  friend bool operator==(const SeqFilter&, const SeqFilter&) = default;
 };
 
 }  // namespace ry::trains

@@ -28,6 +28,7 @@ bool Core::handle_membership(NodeId from, Message& message, Fx& fx) {
       [&](auto&& m) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, Heartbeat>) handle_heartbeat(from, m, fx);
+        if constexpr (std::is_same_v<T, Join>) handle_join(from, m, fx);
         if constexpr (std::is_same_v<T, Gather>) handle_gather(from, m, fx);
         if constexpr (std::is_same_v<T, ReportMsg>) handle_report(from, std::move(m), fx);
         if constexpr (std::is_same_v<T, Accept>) handle_accept(from, std::move(m), fx);
@@ -40,11 +41,38 @@ bool Core::handle_membership(NodeId from, Message& message, Fx& fx) {
 
 // --- failure detector ----------------------------------------------------------------------
 
+// What keeps a peer from being suspected: a message that shows it runs in this node's view. Link
+// acks and messages of other views do not count: a member stuck in an older view (it missed an
+// Install) acks the trains it buffers and heartbeats its old view, and must still be suspected,
+// or the ring would wait for it forever.
+bool Core::sign_of_life(const Message& message) const {
+  return std::visit(
+      [&](const auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, Train>) return m.view == view_.id;
+        if constexpr (std::is_same_v<T, Heartbeat>) return m.view == view_.id;
+        if constexpr (std::is_same_v<T, Gather> || std::is_same_v<T, ReportMsg> ||
+                      std::is_same_v<T, Accept> || std::is_same_v<T, Accepted> ||
+                      std::is_same_v<T, Install>) {
+          return m.base == view_.id;
+        }
+        return false;  // link acks, joins
+      },
+      message);
+}
+
 // Every heartbeat interval: heartbeats to the other members, suspicion of the silent ones, and
 // the view change's clock (start one, or drive the one this node coordinates).
 void Core::tick(Fx& fx) {
   fx.set_timer(heartbeat_timer, config_.heartbeat_ns);
-  if (!member()) return;  // excluded: it stays frozen (rejoin is not built yet)
+  if (excluded_ || behind_) {
+    // trains.md 5, "Partitions" and "Rejoin": a node that learned of a newer view it is not in
+    // asks every node to be re-admitted, until an Install with a state transfer arrives.
+    for (std::uint32_t n = 0; n < config_.nodes; ++n) {
+      if (NodeId{n} != self_) fx.send(NodeId{n}, Message{Join{view_.id, issued_}});
+    }
+    return;
+  }
   for (NodeId m : view_.members) {
     if (m == self_) continue;
     fx.send(m, Heartbeat{view_.id});
@@ -57,12 +85,47 @@ void Core::tick(Fx& fx) {
   }
 }
 
-// A member that missed an Install (its heartbeat shows the old view) is sent it again.
 void Core::handle_heartbeat(NodeId from, const Heartbeat& heartbeat, Fx& fx) {
-  if (heartbeat.view < view_.id && last_install_ && last_install_->base == heartbeat.view &&
-      contains(last_install_->proposal.members, from)) {
+  if (heartbeat.view > view_.id) become_behind();
+  if (heartbeat.view < view_.id) tell_behind(from, heartbeat.view, fx);
+}
+
+// `from` runs an older view: resend the Install it missed when this node has it (a member of the
+// last view change, or a joiner of it), else tell it a newer view exists (so it asks to rejoin).
+void Core::tell_behind(NodeId from, ViewId their_view, Fx& fx) {
+  if (last_install_ &&
+      ((last_install_->base == their_view && contains(last_install_->proposal.members, from)) ||
+       contains(last_install_->proposal.joiners, from))) {
     fx.send(from, Message{*last_install_});
+    return;
   }
+  if (!view_.contains(from)) fx.send(from, Message{Heartbeat{view_.id}});
+}
+
+// A node outside the view wants back in: the next view change admits it if it is still asking.
+void Core::handle_join(NodeId from, const Join& join, Fx& fx) {
+  if (join.view > view_.id) {
+    become_behind();
+    return;
+  }
+  if (view_.contains(from) || !member() || excluded_ || behind_) {
+    if (join.view < view_.id) tell_behind(from, join.view, fx);
+    return;
+  }
+  join_heard_[from.value] = now_;
+  join_issued_[from.value] = join.issued;
+}
+
+// A newer view exists and this node is not in it, or missed its Install: it freezes (no delivery,
+// no new train, so the clocks it reports in its Join stay true) and asks to rejoin.
+void Core::become_behind() {
+  behind_ = true;
+  frozen_ = true;
+}
+
+bool Core::fresh_joiner(NodeId node) const {
+  const auto& heard = join_heard_[node.value];
+  return heard && !view_.contains(node) && now_ - *heard <= config_.suspect_ns;
 }
 
 // --- starting and coordinating a view change ------------------------------------------------
@@ -74,6 +137,9 @@ void Core::handle_heartbeat(NodeId from, const Heartbeat& heartbeat, Fx& fx) {
 // suspects anything (a one-way partition).
 void Core::maybe_start_round(Fx& fx) {
   bool any_suspect = false;
+  for (std::uint32_t n = 0; n < config_.nodes; ++n) {
+    if (fresh_joiner(NodeId{n})) any_suspect = true;  // re-admission is a view change too
+  }
   std::uint32_t rank = 0;
   for (NodeId m : view_.members) {
     if (suspects(m)) {
@@ -174,12 +240,20 @@ void Core::propose(Fx& fx) {
     std::vector<NodeReport> reports;
     r.proposal.view = ViewId{view_.id.value + 1};
     r.proposal.members.clear();
+    r.proposal.joiners.clear();
     for (const Answer& a : r.answers) {
       r.proposal.members.push_back(a.report.node);
       reports.push_back(a.report);
     }
+    for (std::uint32_t n = 0; n < config_.nodes; ++n) {
+      if (fresh_joiner(NodeId{n})) {
+        r.proposal.members.push_back(NodeId{n});
+        r.proposal.joiners.push_back(NodeId{n});
+      }
+    }
     std::sort(r.proposal.members.begin(), r.proposal.members.end());
     r.proposal.plan = make_plan(reports, config_.trains, config_.bugs);
+    skip_joiners_clocks(r.proposal);
   }
   r.accepting = true;
   r.started = now_;
@@ -195,14 +269,37 @@ void Core::propose(Fx& fx) {
   drive_round(/*resend=*/false, fx);
 }
 
-// The proposal is chosen: every member of the new view gets the Install.
+// A joiner that is an issuer may have created clocks after the view change that excluded it;
+// nobody else holds those keys closed (the old boundary covered all that any member had seen), so
+// they are skipped: its next train then continues its own clocks, and no key is created twice.
+void Core::skip_joiners_clocks(Proposal& proposal) const {
+  Plan& plan = proposal.plan;
+  bool added = false;
+  for (NodeId j : proposal.joiners) {
+    if (j.value >= slots_.size() || j.value >= plan.boundary.size()) continue;
+    for (std::uint64_t c = plan.boundary[j.value] + 1; c <= join_issued_[j.value]; ++c) {
+      plan.steps.push_back(PlanStep{Key{c, j.value}, false, Train{}});
+      added = true;
+    }
+    plan.boundary[j.value] = std::max(plan.boundary[j.value], join_issued_[j.value]);
+  }
+  if (added) {
+    std::sort(plan.steps.begin(), plan.steps.end(),
+              [](const PlanStep& a, const PlanStep& b) { return a.key < b.key; });
+  }
+}
+
+// The proposal is chosen: every member of the new view gets the Install; joiners get it with the
+// state transfer, taken here right after applying it (handle_install keeps it in last_install_).
 void Core::decide(Fx& fx) {
-  Install install{view_.id, round_->proposal};
+  Install install{view_.id, round_->proposal, std::nullopt};
   round_.reset();
   for (NodeId m : install.proposal.members) {
-    if (m != self_) fx.send(m, Message{install});
+    if (m != self_ && !contains(install.proposal.joiners, m)) fx.send(m, Message{install});
   }
   handle_install(self_, install, fx);
+  if (!last_install_ || !last_install_->snapshot) return;
+  for (NodeId j : install.proposal.joiners) fx.send(j, Message{*last_install_});
 }
 
 // --- a member's side -------------------------------------------------------------------------
@@ -218,13 +315,9 @@ void Core::promise(const Ballot& ballot) {
 // round this node runs.
 void Core::handle_gather(NodeId from, const Gather& gather, Fx& fx) {
   if (gather.ballot.coordinator != from) return;
-  if (gather.base != view_.id) {
-    if (gather.base < view_.id && last_install_ && last_install_->base == gather.base &&
-        contains(last_install_->proposal.members, from)) {
-      fx.send(from, Message{*last_install_});
-    }
-    return;
-  }
+  if (gather.base > view_.id) become_behind();
+  if (gather.base < view_.id) tell_behind(from, gather.base, fx);
+  if (gather.base != view_.id) return;
   if (!member() || gather.ballot < promised_) return;
   if (round_ && gather.ballot > round_->ballot) round_.reset();
   promise(gather.ballot);
@@ -267,8 +360,13 @@ void Core::handle_accepted(NodeId from, const Accepted& accepted, Fx& fx) {
 
 // The decision for the current view, from its coordinator or resent by a member that has it.
 void Core::handle_install(NodeId /*from*/, const Install& install, Fx& fx) {
+  if (contains(install.proposal.joiners, self_)) {
+    if (install.snapshot && install.proposal.view > view_.id) apply_snapshot(install, fx);
+    return;
+  }
   if (install.base != view_.id || install.proposal.view.value != view_.id.value + 1) return;
   last_install_ = install;
+  last_install_->snapshot.reset();
   if (!contains(install.proposal.members, self_)) {
     if (!excluded_) fx.note("excluded", i64(install.proposal.view.value));
     excluded_ = true;
@@ -276,6 +374,9 @@ void Core::handle_install(NodeId /*from*/, const Install& install, Fx& fx) {
     return;
   }
   apply_install(install.proposal, fx);
+  if (!install.proposal.joiners.empty()) {
+    last_install_->snapshot = Snapshot{delivered_count_, log_digest_, delivered_, self_};
+  }
 }
 
 // What this node reports (trains.md 5.2). Bug U1 models trains-rust, where the closer does not
@@ -308,6 +409,33 @@ void Core::apply_install(const Proposal& proposal, Fx& fx) {
     if (step.deliver) deliver_payloads(step.content, fx);
     s.done_upto = step.key.clock;
   }
+  install_view(proposal, fx);
+}
+
+// trains.md 5, "Rejoin": a joiner takes the state every member has right after the plan (the
+// snapshot, whose watermarks are the plan's boundary) instead of applying the plan: its log is
+// replaced by the donor's positions 1..X, announced by the `state_transfer` note
+// (invariants/membership/state_transfer.hpp). Trains of the new view that waited here are handled
+// in a later step: nothing may be delivered in the step of the note.
+void Core::apply_snapshot(const Install& install, Fx& fx) {
+  const Snapshot& snap = *install.snapshot;
+  for (Slot& s : slots_) s = Slot{};
+  delivered_ = snap.delivered;
+  delivered_count_ = snap.position;
+  log_digest_ = snap.log_digest;
+  fx.note("state_transfer", i64(snap.position), static_cast<std::int64_t>(snap.log_digest),
+          snap.donor.value);
+  excluded_ = false;
+  behind_ = false;
+  last_install_ = install;
+  install_view(install.proposal, fx);
+  if (!future_trains_.empty()) fx.set_timer(replay_timer, 1);
+}
+
+// What every install does after the log is settled: watermarks and floors at the boundary, the
+// view, unfrozen, own skipped payloads back in the queue, a fresh train above the boundary.
+void Core::install_view(const Proposal& proposal, Fx& fx) {
+  const Plan& plan = proposal.plan;
   for (std::uint32_t q = 0; q < slots_.size() && q < plan.boundary.size(); ++q) {
     Slot& s = slots_[q];
     const std::uint64_t b = plan.boundary[q];
@@ -329,9 +457,7 @@ void Core::apply_install(const Proposal& proposal, Fx& fx) {
   trouble_ = false;
   std::fill(last_heard_.begin(), last_heard_.end(), now_);
   std::fill(suspected_.begin(), suspected_.end(), std::uint8_t{0});
-  for (std::uint32_t n = 0; n < config_.nodes; ++n) {
-    if (!view_.contains(NodeId{n}) && NodeId{n} != self_) links_.forget(NodeId{n});
-  }
+  for (auto& heard : join_heard_) heard.reset();
   requeue_own_in_flight();
   if (is_issuer()) {
     Slot& own = slots_[self_.value];
@@ -339,6 +465,7 @@ void Core::apply_install(const Proposal& proposal, Fx& fx) {
     own.seen = std::max(own.seen, issued_);
     create_train(fx);
   }
+  if (!proposal.joiners.empty() && contains(proposal.joiners, self_)) return;  // see apply_snapshot
   std::vector<Train> waiting = std::move(future_trains_);
   future_trains_.clear();
   for (Train& train : waiting) {
