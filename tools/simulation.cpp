@@ -28,9 +28,9 @@ NemesisOptions nemesis_options(const RunOptions& o) {
   n.crash = n.pause = n.cut = n.clock_jump = 1;
   n.partition = n.clog = n.clock_drift = n.disk = 0;
   n.max_active = 1;
-  // TRAINS has no membership yet: a crashed node could only come back without its state, which
-  // the protocol does not support before view changes and rejoin exist (docs/trains.md 5).
-  if (o.protocol == "trains") {
+  // TRAINS uto has no membership (docs/trains.md 3): a crashed node could only come back without
+  // its state, which the static ring does not support. TRAINS to restarts it and re-admits it.
+  if (o.protocol == "trains" && o.mode == "uto") {
     n.crash = 0;
     n.restart = false;  // nor may a crash from a scenario be undone at the heal
   }

@@ -63,10 +63,10 @@ SwarmMix draw_swarm(const RunOptions& o) {
   }
   n.clock_jump_max_ns = prng.between(ms_ns, 500 * ms_ns);
   n.drift_ppm_max = prng.between(10, 5'000);
-  // Only the ring recovers a crashed node today: TRAINS gets rejoin with membership
-  // (docs/trains.md section 5), so its crashed nodes stay down and its runs may halt. The ring
-  // keeps no checksums, so disk faults would only test what it never claimed.
-  n.restart = o.protocol == "ring";
+  // The ring and TRAINS `to` (membership, docs/trains.md section 5) recover a crashed node; TRAINS
+  // uto is a static ring, so its crashed nodes stay down and its runs halt. The ring keeps no
+  // checksums, so disk faults would only test what it never claimed.
+  n.restart = o.protocol == "ring" || (o.protocol == "trains" && o.mode != "uto");
   n.max_down = 1;
   if (o.protocol == "ring") n.disk = 0;
   return mix;

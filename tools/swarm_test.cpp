@@ -47,7 +47,7 @@ TEST(Swarm, EachFaultKindIsOnInAboutHalfTheSeeds) {
     EXPECT_LE(m.nemesis.interval_min_ns, m.nemesis.interval_max_ns);
     EXPECT_LE(m.nemesis.hold_min_ns, m.nemesis.hold_max_ns);
     EXPECT_LE(m.link.latency_min_ns, m.link.latency_max_ns);
-    EXPECT_FALSE(m.nemesis.restart);  // TRAINS has no rejoin yet
+    EXPECT_TRUE(m.nemesis.restart);  // TRAINS `to` restarts and re-admits crashed nodes
   }
   for (int on :
        {loss, dup, spikes, drift, crash, pause, cut, partition, clog, jump, drifts, disk}) {
@@ -63,6 +63,15 @@ TEST(Swarm, TheRingRestartsCrashedNodesAndGetsNoDiskFaults) {
     const SwarmMix m = draw_swarm(swarm_run(seed, "ring"));
     EXPECT_TRUE(m.nemesis.restart);
     EXPECT_EQ(m.nemesis.disk, 0U);
+  }
+}
+
+// TRAINS uto is a static ring (docs/trains.md 3): a crashed node could only come back empty.
+TEST(Swarm, TrainsUtoKeepsCrashedNodesDown) {
+  for (std::uint64_t seed = 1; seed < 50; ++seed) {
+    RunOptions o = swarm_run(seed);
+    o.mode = "uto";
+    EXPECT_FALSE(draw_swarm(o).nemesis.restart);
   }
 }
 

@@ -6,6 +6,7 @@
 #include "protocol/common/assert.hpp"
 #include "protocol/common/hash.hpp"
 #include "protocol/common/log_digest.hpp"
+#include "protocol/trains/clock_reservation.hpp"
 
 namespace ry::trains {
 
@@ -24,6 +25,7 @@ Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/, const
       suspected_(config.nodes, 0),
       join_heard_(config.nodes),
       join_issued_(config.nodes, 0),
+      join_incarnation_(config.nodes, 0),
       log_digest_(log_digest_empty) {
   // Configuration is validated by whoever parses it; here it is a precondition.
   RY_ASSERT(config.nodes >= 2);
@@ -33,6 +35,19 @@ Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/, const
   successor_ = view_.successor(self_);
   RY_ASSERT(successor_ != self_);
   incarnation_ = recovery.incarnation;
+  if (incarnation_ > 0) {
+    needs_transfer_ = true;
+    // trains.md 5, "Rejoin": a restarted node knows only its disk. Its clock reservation says
+    // where its slot may continue; an empty disk means it never created a train. Records that
+    // exist but none verifies mean the clock is lost: it must not issue, so it never rejoins.
+    const auto reserved = recover_clock_reservation(recovery.records);
+    if (reserved) {
+      reserved_ = issued_ = *reserved;
+      if (is_issuer()) slots_[self_.value].seen = issued_;
+    } else if (!recovery.records.empty()) {
+      clock_lost_ = true;
+    }
+  }
 }
 
 const std::vector<NodeId>& Core::required_acks() const noexcept {
@@ -49,6 +64,14 @@ void Core::on_start(Time now, Fx& fx) noexcept {
   if (membership_on()) {
     std::fill(last_heard_.begin(), last_heard_.end(), now);
     fx.set_timer(heartbeat_timer, config_.heartbeat_ns);
+  }
+  if (incarnation_ > 0) {
+    // It does not know the current view: it waits, frozen, to be re-admitted with a state
+    // transfer (never without membership: a restarted uto node stays passive).
+    frozen_ = true;
+    if (membership_on() && !clock_lost_) become_behind();
+    if (clock_lost_) fx.note("clock_lost", self_.value);
+    return;
   }
   if (!is_issuer()) return;
   const Nanos delay = config_.issuer_start(self_.value);
@@ -248,6 +271,15 @@ void Core::handle_closed(Train&& train, Fx& fx) {
 void Core::create_train(Fx& fx) {
   RY_ASSERT(is_issuer());
   if (frozen_ && !config_.has(Bug::B12)) return;  // the install starts the next train
+  if (clock_lost_) return;
+  if (membership_on() && issued_ + 1 > reserved_) {
+    // Reserve the next clocks durably before this train leaves (clock_reservation.hpp).
+    reserved_ = issued_ + clock_reservation_chunk;
+    fx.disk_rewrite = true;
+    fx.disk_appends.push_back(encode_clock_reservation(reserved_));
+    fx.disk_appends.push_back(encode_clock_reservation(reserved_));
+    fx.disk_sync = true;
+  }
   issuer_started_ = true;
   ++issued_;
   Slot& s = slots_[self_.value];

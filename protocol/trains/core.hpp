@@ -89,6 +89,7 @@ class Core {
   }
   [[nodiscard]] std::size_t own_in_flight() const noexcept { return own_inflight_.size(); }
   [[nodiscard]] bool excluded() const noexcept { return excluded_ || behind_; }
+  [[nodiscard]] bool clock_lost() const noexcept { return clock_lost_; }
   // The delivered log: its length and running digest (protocol/common/log_digest.hpp).
   [[nodiscard]] std::uint64_t delivered_count() const noexcept { return delivered_count_; }
   [[nodiscard]] std::uint64_t log_digest() const noexcept { return log_digest_; }
@@ -153,7 +154,8 @@ class Core {
   [[nodiscard]] std::size_t majority() const noexcept { return view_.members.size() / 2 + 1; }
   [[nodiscard]] bool handle_membership(NodeId from, Message& message, Fx& fx);
   [[nodiscard]] bool sign_of_life(const Message& message) const;
-  void tell_behind(NodeId from, ViewId their_view, Fx& fx);
+  void tell_behind(NodeId from, ViewId their_view, std::optional<std::uint32_t> incarnation,
+                   Fx& fx);
   void handle_heartbeat(NodeId from, const Heartbeat& heartbeat, Fx& fx);
   void handle_join(NodeId from, const Join& join, Fx& fx);
   void handle_gather(NodeId from, const Gather& gather, Fx& fx);
@@ -203,6 +205,7 @@ class Core {
   bool behind_ = false;                  // a newer view exists that this node has not installed
   std::vector<std::optional<Time>> join_heard_;  // per node: its last Join (it wants back in)
   std::vector<std::uint64_t> join_issued_;       // per node: the clock its last Join reported
+  std::vector<std::uint32_t> join_incarnation_;  // per node: the incarnation its last Join named
   std::uint64_t delivered_count_ = 0;
   std::uint64_t log_digest_;
   bool trouble_ = false;  // someone is suspected, or a view change stalls
@@ -217,7 +220,10 @@ class Core {
   // train puts them back in `pending_` (trains.md 5.4: skipped senders re-broadcast).
   FlatMap<MsgId, Payload> own_inflight_;
   std::uint32_t incarnation_ = 0;
-  Time now_;                          // of the current entry point; not state
+  std::uint64_t reserved_ = 0;   // clocks up to here are reserved on disk (clock_reservation.hpp)
+  bool clock_lost_ = false;      // restarted, and no reservation verified: it must never issue
+  bool needs_transfer_ = false;  // restarted: only an Install with a state transfer will do
+  Time now_;                     // of the current entry point; not state
   std::vector<std::uint32_t> order_;  // scratch for delivery order; not state
 };
 

@@ -80,6 +80,7 @@ std::uint64_t proposal_digest(std::uint64_t h, const Proposal& p) {
   for (NodeId m : p.members) h = mix(h, m.value);
   h = mix(h, p.joiners.size());
   for (NodeId m : p.joiners) h = mix(h, m.value);
+  for (std::uint32_t i : p.joiner_incarnations) h = mix(h, i);
   for (std::uint64_t b : p.plan.boundary) h = mix(h, b);
   for (const PlanStep& step : p.plan.steps) {
     h = mix(mix(mix(h, step.key.clock), step.key.issuer), step.deliver ? 1 : 0);
@@ -127,7 +128,9 @@ MessageInfo describe(const Message& message) noexcept {
   if (const auto* join = std::get_if<Join>(&message)) {
     info.kind = "join";
     info.add("view", i64(join->view.value)).add("issued", i64(join->issued));
-    info.digest = mix(mix(mix(fnv_offset, 0x10U), join->view.value), join->issued);
+    info.add("incarnation", join->incarnation);
+    info.digest =
+        mix(mix(mix(mix(fnv_offset, 0x10U), join->view.value), join->issued), join->incarnation);
     return info;
   }
   if (const auto* g = std::get_if<Gather>(&message)) {

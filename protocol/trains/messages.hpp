@@ -193,8 +193,9 @@ struct Plan {
 // base view (rejoining nodes, trains.md 5 "Rejoin"): they take a state transfer at the install.
 struct Proposal {
   ViewId view;
-  std::vector<NodeId> members;  // sorted
-  std::vector<NodeId> joiners;  // sorted, a subset of members
+  std::vector<NodeId> members;                     // sorted
+  std::vector<NodeId> joiners;                     // sorted, a subset of members
+  std::vector<std::uint32_t> joiner_incarnations;  // of each joiner, as its Join said
   Plan plan;
   friend bool operator==(const Proposal&, const Proposal&) = default;
 };
@@ -223,6 +224,7 @@ struct Snapshot {
 struct Join {
   ViewId view;
   std::uint64_t issued = 0;
+  std::uint32_t incarnation = 0;  // a restarted joiner is not the one an older Install admitted
   friend bool operator==(const Join&, const Join&) = default;
 };
 

@@ -69,7 +69,7 @@ void Core::tick(Fx& fx) {
     // trains.md 5, "Partitions" and "Rejoin": a node that learned of a newer view it is not in
     // asks every node to be re-admitted, until an Install with a state transfer arrives.
     for (std::uint32_t n = 0; n < config_.nodes; ++n) {
-      if (NodeId{n} != self_) fx.send(NodeId{n}, Message{Join{view_.id, issued_}});
+      if (NodeId{n} != self_) fx.send(NodeId{n}, Message{Join{view_.id, issued_, incarnation_}});
     }
     return;
   }
@@ -87,17 +87,27 @@ void Core::tick(Fx& fx) {
 
 void Core::handle_heartbeat(NodeId from, const Heartbeat& heartbeat, Fx& fx) {
   if (heartbeat.view > view_.id) become_behind();
-  if (heartbeat.view < view_.id) tell_behind(from, heartbeat.view, fx);
+  if (heartbeat.view < view_.id) tell_behind(from, heartbeat.view, std::nullopt, fx);
 }
 
 // `from` runs an older view: resend the Install it missed when this node has it (a member of the
-// last view change, or a joiner of it), else tell it a newer view exists (so it asks to rejoin).
-void Core::tell_behind(NodeId from, ViewId their_view, Fx& fx) {
-  if (last_install_ &&
-      ((last_install_->base == their_view && contains(last_install_->proposal.members, from)) ||
-       contains(last_install_->proposal.joiners, from))) {
-    fx.send(from, Message{*last_install_});
-    return;
+// last view change, or the very incarnation it admitted as a joiner: a joiner that installed it,
+// crashed and restarted must not get that old state transfer again), else tell it a newer view
+// exists (so it asks to rejoin).
+void Core::tell_behind(NodeId from, ViewId their_view, std::optional<std::uint32_t> incarnation,
+                       Fx& fx) {
+  if (last_install_) {
+    const Proposal& p = last_install_->proposal;
+    bool admitted = false;
+    for (std::size_t i = 0; i < p.joiners.size() && i < p.joiner_incarnations.size(); ++i) {
+      if (p.joiners[i] == from && incarnation == p.joiner_incarnations[i]) admitted = true;
+    }
+    const bool missed = last_install_->base == their_view && contains(p.members, from) &&
+                        !contains(p.joiners, from);
+    if (admitted || missed) {
+      fx.send(from, Message{*last_install_});
+      return;
+    }
   }
   if (!view_.contains(from)) fx.send(from, Message{Heartbeat{view_.id}});
 }
@@ -109,11 +119,12 @@ void Core::handle_join(NodeId from, const Join& join, Fx& fx) {
     return;
   }
   if (view_.contains(from) || !member() || excluded_ || behind_) {
-    if (join.view < view_.id) tell_behind(from, join.view, fx);
+    if (join.view < view_.id) tell_behind(from, join.view, join.incarnation, fx);
     return;
   }
   join_heard_[from.value] = now_;
   join_issued_[from.value] = join.issued;
+  join_incarnation_[from.value] = join.incarnation;
 }
 
 // A newer view exists and this node is not in it, or missed its Install: it freezes (no delivery,
@@ -241,6 +252,7 @@ void Core::propose(Fx& fx) {
     r.proposal.view = ViewId{view_.id.value + 1};
     r.proposal.members.clear();
     r.proposal.joiners.clear();
+    r.proposal.joiner_incarnations.clear();
     for (const Answer& a : r.answers) {
       r.proposal.members.push_back(a.report.node);
       reports.push_back(a.report);
@@ -249,6 +261,7 @@ void Core::propose(Fx& fx) {
       if (fresh_joiner(NodeId{n})) {
         r.proposal.members.push_back(NodeId{n});
         r.proposal.joiners.push_back(NodeId{n});
+        r.proposal.joiner_incarnations.push_back(join_incarnation_[n]);
       }
     }
     std::sort(r.proposal.members.begin(), r.proposal.members.end());
@@ -316,9 +329,10 @@ void Core::promise(const Ballot& ballot) {
 void Core::handle_gather(NodeId from, const Gather& gather, Fx& fx) {
   if (gather.ballot.coordinator != from) return;
   if (gather.base > view_.id) become_behind();
-  if (gather.base < view_.id) tell_behind(from, gather.base, fx);
+  if (gather.base < view_.id) tell_behind(from, gather.base, std::nullopt, fx);
   if (gather.base != view_.id) return;
-  if (!member() || gather.ballot < promised_) return;
+  // A node that is behind (excluded, or restarted) has no state worth reporting: it rejoins.
+  if (!member() || excluded_ || behind_ || gather.ballot < promised_) return;
   if (round_ && gather.ballot > round_->ballot) round_.reset();
   promise(gather.ballot);
   fx.send(from, Message{ReportMsg{view_.id, gather.ballot, make_report(), accepted_}});
@@ -341,7 +355,10 @@ void Core::handle_report(NodeId from, ReportMsg&& report, Fx& fx) {
 
 // Phase 2b.
 void Core::handle_accept(NodeId from, Accept&& accept, Fx& fx) {
-  if (accept.ballot.coordinator != from || accept.base != view_.id || !member()) return;
+  if (accept.ballot.coordinator != from || accept.base != view_.id || !member() || excluded_ ||
+      behind_) {
+    return;
+  }
   if (accept.ballot < promised_) return;
   if (round_ && accept.ballot > round_->ballot) round_.reset();
   promise(accept.ballot);
@@ -364,6 +381,8 @@ void Core::handle_install(NodeId /*from*/, const Install& install, Fx& fx) {
     if (install.snapshot && install.proposal.view > view_.id) apply_snapshot(install, fx);
     return;
   }
+  // A restarted node has no log to apply a plan to: it waits to be admitted as a joiner.
+  if (needs_transfer_) return;
   if (install.base != view_.id || install.proposal.view.value != view_.id.value + 1) return;
   last_install_ = install;
   last_install_->snapshot.reset();
@@ -427,6 +446,7 @@ void Core::apply_snapshot(const Install& install, Fx& fx) {
           snap.donor.value);
   excluded_ = false;
   behind_ = false;
+  needs_transfer_ = false;
   last_install_ = install;
   install_view(install.proposal, fx);
   if (!future_trains_.empty()) fx.set_timer(replay_timer, 1);
