@@ -155,10 +155,8 @@ std::optional<std::string> validate(const RunOptions& o) {
 }
 
 bool bug_planted(Bug bug, const std::string& protocol) {
-  // The ring has no checker or rule these bugs live in. B6 lives in re-admission, which TRAINS
-  // does not have yet (docs/trains.md 5, "Rejoin").
-  if (protocol != "trains") return false;
-  return bug != Bug::B6;
+  // The ring has no checker or rule these bugs live in.
+  return protocol == "trains";
 }
 
 BugSet bug_set(const RunOptions& o) {

@@ -26,7 +26,7 @@ inline constexpr std::array<BugInfo, 12> bug_catalogue = {{
     {Bug::B5, "B5", "trains",
      "no duplicate filter on local broadcast: a payload already on a train is queued again"},
     {Bug::B6, "B6", "trains",
-     "re-admission leaves old trains in flight and keeps the rejoiner's stale pending"},
+     "re-admission keeps the rejoiner's stale duplicate filter and pending payloads"},
     {Bug::B7, "B7", "trains", "G3 also waits on issuers that were excluded"},
     {Bug::B8, "B8", "trains",
      "view-change boundary uses seen only, not the issuer's own last issued clock"},

@@ -439,7 +439,9 @@ void Core::apply_install(const Proposal& proposal, Fx& fx) {
 void Core::apply_snapshot(const Install& install, Fx& fx) {
   const Snapshot& snap = *install.snapshot;
   for (Slot& s : slots_) s = Slot{};
-  delivered_ = snap.delivered;
+  // Bug B6 keeps the joiner's own (stale) duplicate filter: what the view delivered while it was
+  // out can be delivered here once more, its stale pending payloads among them.
+  if (!config_.has(Bug::B6)) delivered_ = snap.delivered;
   delivered_count_ = snap.position;
   log_digest_ = snap.log_digest;
   fx.note("state_transfer", i64(snap.position), static_cast<std::int64_t>(snap.log_digest),
