@@ -305,12 +305,18 @@ void Core::load_pending(Train& train) {
   while (!pending_.empty() &&
          train.bytes + pending_.front().data.size() <= config_.train_bytes_max) {
     train.bytes += pending_.front().data.size();
-    if (membership_on()) own_inflight_.try_emplace(pending_.front().id(), pending_.front());
     more.push_back(std::move(pending_.front()));
     pending_.pop_front();
   }
   const bool loaded = !more.empty();
+  const std::size_t first = train.payloads.size();
   train.payloads.append(std::move(more));
+  if (membership_on()) {
+    // Kept by reference into the shared, immutable list: no copy of the data.
+    for (std::size_t i = first; i < train.payloads.size(); ++i) {
+      own_inflight_.push_back(OwnPayload{train.payloads, i});
+    }
+  }
   RY_ASSERT(!loaded || train.bytes <= config_.train_bytes_max);
   RY_ASSERT(train.bytes >= bytes_before);
 }
@@ -404,7 +410,6 @@ void Core::deliver_payloads(const Train& train, Fx& fx) {
   std::int64_t delivered = 0;
   for (const std::uint32_t i : order_) {
     const Payload& payload = payloads[i];
-    if (!own_inflight_.empty()) own_inflight_.erase(payload.id());
     // The same id broadcast at two nodes can reach two trains: deliver it once (the position is
     // the same everywhere). Bug B5 removes the duplicate filters. known_ has the id already: it
     // holds every payload of every train this node handled or loaded.
@@ -423,6 +428,11 @@ void Core::deliver_payloads(const Train& train, Fx& fx) {
     fx.note("issuer_delivered", train.issuer.value, i64(train.clock), delivered);
   }
   order_.clear();
+  // Own payloads are mostly delivered in the order they were loaded: forget delivered ones from
+  // the front (the rest go at the next view change's re-queue).
+  while (!own_inflight_.empty() && delivered_.contains(own_inflight_.front().payload().id())) {
+    own_inflight_.pop_front();
+  }
 }
 
 // Drops the content of keys of `issuer` that are done and stable (trains.md 4).

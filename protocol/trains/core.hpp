@@ -218,7 +218,12 @@ class Core {
   std::vector<Train> future_trains_;     // trains of a view not installed here yet
   // Payloads this node loaded onto trains and has not delivered: a view change that skips their
   // train puts them back in `pending_` (trains.md 5.4: skipped senders re-broadcast).
-  FlatMap<MsgId, Payload> own_inflight_;
+  struct OwnPayload {
+    PayloadList list;
+    std::size_t index = 0;
+    [[nodiscard]] const Payload& payload() const { return list[index]; }
+  };
+  std::deque<OwnPayload> own_inflight_;  // in load order
   std::uint32_t incarnation_ = 0;
   std::uint64_t reserved_ = 0;   // clocks up to here are reserved on disk (clock_reservation.hpp)
   bool clock_lost_ = false;      // restarted, and no reservation verified: it must never issue

@@ -496,11 +496,11 @@ void Core::install_view(const Proposal& proposal, Fx& fx) {
   drain(fx);
 }
 
-// Own payloads whose train the plan skipped go back to the front of the queue, in id order.
+// Own payloads whose train the plan skipped go back to the front of the queue, in load order.
 void Core::requeue_own_in_flight() {
   std::vector<Payload> back;
-  for (auto& [id, payload] : own_inflight_) {
-    if (!delivered_.contains(id)) back.push_back(std::move(payload));
+  for (const OwnPayload& own : own_inflight_) {
+    if (!delivered_.contains(own.payload().id())) back.push_back(own.payload());
   }
   own_inflight_.clear();
   pending_.insert(pending_.begin(), std::make_move_iterator(back.begin()),
