@@ -85,7 +85,13 @@ RunResult simulate(const RunOptions& options, const TraceTarget* trace) {
     const Time liveness_end = safety_end + options.liveness_ms * ms_ns;
     world.run_until(liveness_end, [&] { return stop() || driver.live(); });
     if (!verdict.violated() && !driver.live()) {
-      const auto halt = expected_halt(world);
+      const auto halt = [&] {
+        if constexpr (requires { driver.expected_halt(world); }) {
+          return driver.expected_halt(world);
+        } else {
+          return expected_halt(world);
+        }
+      }();
       result.outcome = halt ? Outcome::halted : Outcome::no_liveness;
       result.liveness_detail = halt ? *halt : driver.liveness_failure(world);
     }

@@ -21,10 +21,14 @@ std::uint64_t KeyUniquenessChecker::created(std::uint32_t issuer) const noexcept
   return it == created_.end() ? 0 : it->second;
 }
 
-bool KeyUniquenessChecker::is_new(NodeRef from, NodeId to, std::uint64_t lseq) {
+bool KeyUniquenessChecker::is_new(NodeRef from, NodeId to, const LinkHeader& link) {
+  const std::uint64_t lseq = link.lseq;
   if (lseq == 0) return true;  // not sent through a link: every send is its own transmission
   Outgoing& out = outgoing_[{from.id.value, to.value}];
-  if (out.incarnation != from.incarnation) out = Outgoing{from.incarnation, 0};
+  // A new link session (either end restarted, protocol/trains/link.hpp) counts lseqs from 1.
+  if (out.incarnation != from.incarnation || out.to_inc != link.to_inc) {
+    out = Outgoing{from.incarnation, link.to_inc, 0};
+  }
   if (lseq <= out.max_lseq) return false;
   out.max_lseq = lseq;
   return true;
@@ -48,7 +52,27 @@ void KeyUniquenessChecker::on_send_message(const Step& step, NodeRef from, NodeI
   const auto* train = std::get_if<Train>(&message);
   if (train == nullptr) return;
   ++checks_;
-  if (!is_new(from, to, train->link.lseq)) {
+  if (train->link.renumbered) {
+    // Resent into a new link session after the receiver restarted (protocol/trains/link.hpp): the
+    // same train again, on its way to the new incarnation (on_restart ended its earlier flight).
+    (void)is_new(from, to, train->link);
+    auto& flights = flights_[train->issuer.value];
+    const auto it = std::find_if(flights.begin(), flights.end(), [&](const Flight& f) {
+      return f.from.id == from.id && f.to == to && f.key == train->key();
+    });
+    if (it == flights.end()) {
+      flights.push_back(Flight{from, to, train->link.lseq, train->key(), 1, false, step.index,
+                               train->link.to_inc});
+    } else if (it->to_inc < train->link.to_inc) {
+      it->lseq = train->link.lseq;
+      it->to_inc = train->link.to_inc;
+      it->copies = 1;
+    } else {
+      ++it->copies;
+    }
+    return;
+  }
+  if (!is_new(from, to, train->link)) {
     // A retransmission: one more copy of its logical transmission on the wire, if that is still
     // in flight (a copy of one already received is filtered by the receiver's link).
     auto& flights = flights_[train->issuer.value];
@@ -116,7 +140,8 @@ void KeyUniquenessChecker::check_in_flight(const Step& step, NodeRef from, NodeI
                ") is still in flight: " + what);
     break;
   }
-  flights.push_back(Flight{from, to, train.link.lseq, key, 1, false, step.index});
+  flights.push_back(
+      Flight{from, to, train.link.lseq, key, 1, false, step.index, train.link.to_inc});
 }
 
 void KeyUniquenessChecker::on_receive_message(const Step& /*step*/, NodeRef to, NodeId from,
@@ -124,6 +149,9 @@ void KeyUniquenessChecker::on_receive_message(const Step& /*step*/, NodeRef to, 
   const auto* train = std::get_if<Train>(&message);
   if (train == nullptr) return;
   ++checks_;
+  // Addressed to an earlier incarnation of the receiver: its link rejects it unread (on_restart
+  // ended that flight already).
+  if (train->link.to_inc < to.incarnation) return;
   const Key key = train->key();
   auto& flights = flights_[key.issuer];
   const auto it = find(flights, from, to.id, train->link.lseq, key);
@@ -157,6 +185,14 @@ void KeyUniquenessChecker::on_crash(const Step& /*step*/, NodeRef node) {
   }
   Received& r = received_.at(node.id);
   r.clocks.clear();  // what it held died with it
+}
+
+// A restarted node's links reject whatever was addressed to its earlier incarnation: those copies
+// are gone; what its peers still have unacked comes again, renumbered (on_send_message).
+void KeyUniquenessChecker::on_restart(const Step& /*step*/, NodeRef node) {
+  for (auto& [issuer, flights] : flights_) {
+    std::erase_if(flights, [&](const Flight& f) { return f.to == node.id; });
+  }
 }
 
 void KeyUniquenessChecker::report(const Step& step, std::vector<NodeId> nodes,

@@ -58,6 +58,7 @@ class KeyUniquenessChecker final : public Checker, public MessageObserver<Messag
   void on_drop(const Step& step, NodeId from, NodeId to, const MessageInfo& info,
                DropReason reason) override;
   void on_crash(const Step& step, NodeRef node) override;
+  void on_restart(const Step& step, NodeRef node) override;
 
   // Logical transmissions in flight, over all slots.
   [[nodiscard]] std::size_t in_flight() const noexcept;
@@ -72,10 +73,12 @@ class KeyUniquenessChecker final : public Checker, public MessageObserver<Messag
     Key key;
     std::uint64_t copies = 0;  // sends minus drops; receipts end the flight
     bool sender_dead = false;
-    std::uint64_t step = 0;  // of the first send
+    std::uint64_t step = 0;    // of the first send
+    std::uint32_t to_inc = 0;  // the receiver incarnation its link session is with
   };
   struct Outgoing {
     std::uint32_t incarnation = 0;
+    std::uint32_t to_inc = 0;
     std::uint64_t max_lseq = 0;
   };
   // Clocks of one slot, sorted. A node holds one or two at a time, and one is added and one
@@ -101,7 +104,7 @@ class KeyUniquenessChecker final : public Checker, public MessageObserver<Messag
   };
 
   // True if this send starts a new logical transmission (not a retransmission).
-  bool is_new(NodeRef from, NodeId to, std::uint64_t lseq);
+  bool is_new(NodeRef from, NodeId to, const LinkHeader& link);
   std::vector<Flight>::iterator find(std::vector<Flight>& flights, NodeId from, NodeId to,
                                      std::uint64_t lseq, const Key& key);
   void check_origin(const Step& step, NodeRef from, NodeId to, const Train& train);

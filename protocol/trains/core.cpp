@@ -20,7 +20,8 @@ Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/, const
       view_(View::initial(config.nodes)),
       all_nodes_(View::initial(config.nodes).members),
       slots_(config.trains),
-      links_(config.nodes, config.link_retransmit_ns, config.link_fifo, link_timer_base),
+      links_(config.nodes, config.link_retransmit_ns, config.link_fifo, link_timer_base,
+             recovery.incarnation),
       last_heard_(config.nodes),
       suspected_(config.nodes, 0),
       join_heard_(config.nodes),
@@ -96,7 +97,7 @@ void Core::on_message(NodeId from, Message&& message, Time now, Fx& fx) noexcept
     return;
   }
   if (const auto* ack = std::get_if<LinkAck>(&message)) {
-    links_.on_ack(from, *ack);
+    links_.on_ack(from, *ack, fx);
     return;
   }
   links_.receive(from, std::move(message), fx,
@@ -125,7 +126,17 @@ void Core::on_timer(TimerId timer, Time now, Fx& fx) noexcept {
   }
 }
 
-void Core::on_disk_synced(Time now, Fx& /*fx*/) noexcept { now_ = now; }
+void Core::on_disk_synced(Time now, Fx& fx) noexcept {
+  now_ = now;
+  if (!reserving_) return;
+  reserving_ = false;
+  reserved_ = issued_ + clock_reservation_chunk;
+  if (create_waiting_) {
+    create_waiting_ = false;
+    create_train(fx);
+    drain(fx);
+  }
+}
 
 // A local broadcast (trains.md 1): queued for the next train this node loads, unless its id is
 // already queued, on a train, or delivered here (bug B5 removes that filter).
@@ -272,15 +283,21 @@ void Core::create_train(Fx& fx) {
   RY_ASSERT(is_issuer());
   if (frozen_ && !config_.has(Bug::B12)) return;  // the install starts the next train
   if (clock_lost_) return;
-  if (membership_on() && issued_ + 1 > reserved_) {
-    // Reserve the next clocks durably before this train leaves (clock_reservation.hpp).
-    reserved_ = issued_ + clock_reservation_chunk;
-    fx.disk_rewrite = true;
-    fx.disk_appends.push_back(encode_clock_reservation(reserved_));
-    fx.disk_appends.push_back(encode_clock_reservation(reserved_));
-    fx.disk_sync = true;
-  }
   issuer_started_ = true;
+  if (membership_on() && issued_ + 1 > reserved_) {
+    // The train waits until the next clocks are durably reserved (clock_reservation.hpp): not
+    // only this step's sends, but the link layer's retransmissions too, must never carry a clock
+    // a restarted incarnation could create again.
+    create_waiting_ = true;
+    if (!reserving_) {
+      reserving_ = true;
+      fx.disk_rewrite = true;
+      fx.disk_appends.push_back(encode_clock_reservation(issued_ + clock_reservation_chunk));
+      fx.disk_appends.push_back(encode_clock_reservation(issued_ + clock_reservation_chunk));
+      fx.disk_sync = true;
+    }
+    return;
+  }
   ++issued_;
   Slot& s = slots_[self_.value];
   s.seen = std::max(s.seen, issued_);

@@ -226,6 +226,8 @@ class Core {
   std::deque<OwnPayload> own_inflight_;  // in load order
   std::uint32_t incarnation_ = 0;
   std::uint64_t reserved_ = 0;   // clocks up to here are reserved on disk (clock_reservation.hpp)
+  bool reserving_ = false;       // a reservation is being synced
+  bool create_waiting_ = false;  // the next train waits for that sync
   bool clock_lost_ = false;      // restarted, and no reservation verified: it must never issue
   bool needs_transfer_ = false;  // restarted: only an Install with a state transfer will do
   Time now_;                     // of the current entry point; not state

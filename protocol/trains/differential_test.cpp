@@ -114,6 +114,8 @@ Config random_config(Prng& rng, BugSet bugs) {
   config.train_bytes_max = 6 + rng.below(20);
   config.link_fifo = rng.below(2) == 0;
   config.bugs = bugs;
+  // The reference has no membership (trains.md 9): no failure detector, no clock reservation.
+  config.heartbeat_ns = 0;
   for (std::uint32_t q = 0; q < config.trains; ++q) {
     config.issuer_start_ns.push_back(rng.below(3) == 0 ? 1 : 0);  // 1: started later by timer
   }

@@ -16,8 +16,16 @@
 //
 // It is generic in the protocol's message variant: reliable alternatives expose a LinkHeader via
 // an ADL `link_header(Message&)` returning nullptr for unreliable ones, and the variant must be
-// constructible from `LinkAck`. Known gap: no session/incarnation handling yet, so a restarted
-// peer would need its links reset (the membership issue, trains.md 5, adds that).
+// constructible from `LinkAck`.
+//
+// Sessions: a restarted node starts its links afresh, so every header and ack names the incarnation
+// of its sender and of the receiver the sender believes in. A message from a newer incarnation of
+// a peer resets what this node receives from it (the new incarnation counts from lseq 1) and what
+// it sends to it; a message addressed to an older incarnation of this node is answered by an ack
+// naming this incarnation and not handed over, so the sender learns of the restart and starts a
+// new session from lseq 1, into which it renumbers (and resends at once, marked `renumbered`)
+// what it still has unacked: among it may be trains of a view the restarted node has just been
+// admitted to. Messages of older incarnations are ignored.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +45,9 @@ namespace ry::trains {
 // Carried by every reliable message; 0 means "not sent through a link yet".
 struct LinkHeader {
   std::uint64_t lseq = 0;
+  std::uint32_t from_inc = 0;  // the sender's incarnation
+  std::uint32_t to_inc = 0;    // the receiver's incarnation, as the sender knows it
+  bool renumbered = false;     // resent into a new session after the receiver restarted
   friend bool operator==(const LinkHeader&, const LinkHeader&) = default;
 };
 
@@ -44,6 +55,8 @@ struct LinkHeader {
 struct LinkAck {
   std::uint64_t cumulative = 0;
   std::uint64_t lseq = 0;
+  std::uint32_t from_inc = 0;  // the acking node's incarnation
+  std::uint32_t to_inc = 0;    // the incarnation of the data's sender it acks
   friend bool operator==(const LinkAck&, const LinkAck&) = default;
 };
 
@@ -51,8 +64,10 @@ template <class Message>
 class Links {
  public:
   Links() = default;
-  Links(std::uint32_t peers, Nanos retransmit_ns, bool fifo, std::uint64_t timer_base)
-      : peers_(peers),
+  Links(std::uint32_t peers, Nanos retransmit_ns, bool fifo, std::uint64_t timer_base,
+        std::uint32_t incarnation = 0)
+      : incarnation_(incarnation),
+        peers_(peers),
         retransmit_ns_(retransmit_ns),
         fifo_(fifo),
         timer_base_(timer_base),
@@ -66,6 +81,8 @@ class Links {
     LinkHeader* header = link_header(message);
     RY_ASSERT(header != nullptr);
     header->lseq = peer.next_lseq++;
+    header->from_inc = incarnation_;
+    header->to_inc = peer.remote_inc;
     peer.unacked.push_back(Unacked{header->lseq, now, message});
     fx.send(to, std::move(message));
     if (!peer.timer_armed) arm(to, peer, now + retransmit_ns_, now, fx);
@@ -80,6 +97,13 @@ class Links {
     RY_ASSERT(header != nullptr);
     const std::uint64_t lseq = header->lseq;
     if (lseq == 0) return;  // never sent through a link: not ours to handle
+    if (header->from_inc < peer.remote_inc) return;  // an older incarnation of the peer
+    if (header->from_inc > peer.remote_inc) restarted(from, peer, header->from_inc, fx);
+    if (header->to_inc != incarnation_) {
+      // Sent to an earlier incarnation of this node: tell the sender who is here now.
+      fx.send(from, Message{LinkAck{0, 0, incarnation_, header->from_inc}});
+      return;
+    }
     const bool fresh =
         lseq >= peer.recv_next && !peer.early.contains(lseq) && !peer.early_set.contains(lseq);
     if (fresh) {
@@ -95,12 +119,17 @@ class Links {
         release(peer, handle);
       }
     }
-    fx.send(from, Message{LinkAck{peer.recv_next - 1, lseq}});
+    fx.send(from, Message{LinkAck{peer.recv_next - 1, lseq, incarnation_, header->from_inc}});
   }
 
   // Handles an ack from `from`: forgets what it covers. Stale or duplicate acks are harmless.
-  void on_ack(NodeId from, const LinkAck& ack) {
+  void on_ack(NodeId from, const LinkAck& ack, Effects<Message>& fx) {
     Peer& peer = at(from);
+    if (ack.from_inc < peer.remote_inc || ack.to_inc != incarnation_) return;  // stale
+    if (ack.from_inc > peer.remote_inc) {
+      restarted(from, peer, ack.from_inc, fx);
+      return;
+    }
     while (!peer.unacked.empty() && peer.unacked.front().lseq <= ack.cumulative) {
       peer.unacked.pop_front();
     }
@@ -143,6 +172,7 @@ class Links {
     for (const Peer& peer : table_) {
       h = hash_u64(h, peer.next_lseq);
       h = hash_u64(h, peer.recv_next);
+      h = hash_u64(h, peer.remote_inc);
       h = hash_u64(h, peer.unacked.size());
       for (const auto& entry : peer.unacked) h = hash_u64(h, entry.lseq);
       for (const auto& [lseq, message] : peer.early) h = hash_u64(h, lseq);
@@ -165,6 +195,7 @@ class Links {
     // Receiver side: every lseq below recv_next arrived; `early` (fifo) buffers messages above
     // it, `early_set` (not fifo) remembers lseqs above it already handed over.
     std::uint64_t recv_next = 1;
+    std::uint32_t remote_inc = 0;  // the peer's incarnation this session is with
     std::map<std::uint64_t, Message> early;
     std::set<std::uint64_t> early_set;
   };
@@ -185,6 +216,25 @@ class Links {
     fx.set_timer(timer_of(to), after > 0 ? after : 1);
   }
 
+  // `peer` restarted as `incarnation`: a new session both ways; what is still unacked is
+  // renumbered from lseq 1 and resent.
+  void restarted(NodeId to, Peer& peer, std::uint32_t incarnation, Effects<Message>& fx) {
+    peer.remote_inc = incarnation;
+    peer.recv_next = 1;
+    peer.early.clear();
+    peer.early_set.clear();
+    peer.next_lseq = 1;
+    for (auto& entry : peer.unacked) {
+      entry.lseq = peer.next_lseq++;
+      LinkHeader* header = link_header(entry.message);
+      header->lseq = entry.lseq;
+      header->from_inc = incarnation_;
+      header->to_inc = incarnation;
+      header->renumbered = true;
+      fx.send(to, entry.message);
+    }
+  }
+
   // Moves recv_next over everything that arrived early, handing buffered messages over in order.
   template <class Handle>
   void release(Peer& peer, Handle& handle) {
@@ -202,6 +252,7 @@ class Links {
     }
   }
 
+  std::uint32_t incarnation_ = 0;
   std::uint32_t peers_ = 0;
   Nanos retransmit_ns_ = 1;
   bool fifo_ = true;

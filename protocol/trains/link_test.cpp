@@ -27,6 +27,11 @@ struct Pair {
   Links<Message> receiver;
   std::vector<std::uint64_t> got;  // clocks handed to the protocol at b
 
+  void sender_ack(const LinkAck& ack) {
+    Fx fx;
+    sender.on_ack(b, ack, fx);
+  }
+
   // Delivers one data message at b and returns b's ack.
   LinkAck arrive(const Message& m) {
     Fx fx;
@@ -54,7 +59,7 @@ TEST(TrainsLink, FailureFreeHopCostsOneMessageAndOneAck) {
   EXPECT_EQ(fx.timers_set[0].id, p.sender.timer_of(b));
   const LinkAck ack = p.arrive(wire[0]);
   EXPECT_EQ(ack, (LinkAck{1, 1}));
-  p.sender.on_ack(b, ack);
+  p.sender_ack(ack);
   EXPECT_EQ(p.sender.unacked(b), 0U);
   Fx timer_fx;  // the lazy timer fires with nothing to do and is not re-armed
   EXPECT_TRUE(p.sender.on_timer(p.sender.timer_of(b), Time{rto}, timer_fx));
@@ -67,9 +72,9 @@ TEST(TrainsLink, LossIsRepairedByRetransmission) {
   Pair p(true);
   Fx fx;
   const auto wire = send_all(p, 3, fx);
-  p.sender.on_ack(b, p.arrive(wire[0]));
+  p.sender_ack(p.arrive(wire[0]));
   // wire[1] is lost; wire[2] arrives early and is buffered (fifo).
-  p.sender.on_ack(b, p.arrive(wire[2]));
+  p.sender_ack(p.arrive(wire[2]));
   EXPECT_EQ(p.got, (std::vector<std::uint64_t>{1}));
   EXPECT_EQ(p.receiver.early(a), 1U);
   EXPECT_EQ(p.sender.unacked(b), 1U);  // the selective part of the ack covered lseq 3
@@ -80,7 +85,7 @@ TEST(TrainsLink, LossIsRepairedByRetransmission) {
   Fx timer_fx;
   p.sender.on_timer(p.sender.timer_of(b), Time{rto}, timer_fx);
   ASSERT_EQ(timer_fx.sends.size(), 1U);
-  p.sender.on_ack(b, p.arrive(timer_fx.sends[0].message));
+  p.sender_ack(p.arrive(timer_fx.sends[0].message));
   EXPECT_EQ(p.got, (std::vector<std::uint64_t>{1, 2, 3}));
   EXPECT_EQ(p.sender.unacked(b), 0U);
   EXPECT_EQ(p.receiver.early(a), 0U);
@@ -96,7 +101,7 @@ TEST(TrainsLink, LostAckCausesADuplicateThatIsFiltered) {
   ASSERT_EQ(timer_fx.sends.size(), 1U);
   const LinkAck ack = p.arrive(timer_fx.sends[0].message);  // duplicate: acked again, not handed
   EXPECT_EQ(ack, (LinkAck{1, 1}));
-  p.sender.on_ack(b, ack);
+  p.sender_ack(ack);
   EXPECT_EQ(p.got, (std::vector<std::uint64_t>{1}));
   EXPECT_EQ(p.sender.unacked(b), 0U);
 }
@@ -105,7 +110,7 @@ TEST(TrainsLink, FifoReordersIntoSendOrder) {
   Pair p(true);
   Fx fx;
   const auto wire = send_all(p, 4, fx);
-  for (int i : {3, 1, 0, 2, 3, 1}) p.sender.on_ack(b, p.arrive(wire[static_cast<std::size_t>(i)]));
+  for (int i : {3, 1, 0, 2, 3, 1}) p.sender_ack(p.arrive(wire[static_cast<std::size_t>(i)]));
   EXPECT_EQ(p.got, (std::vector<std::uint64_t>{1, 2, 3, 4}));
   EXPECT_EQ(p.sender.unacked(b), 0U);
 }
@@ -115,7 +120,7 @@ TEST(TrainsLink, NonFifoDeliversOnceInArrivalOrder) {
   Fx fx;
   const auto wire = send_all(p, 4, fx);
   for (int i : {3, 1, 3, 0, 2, 1, 0}) {
-    p.sender.on_ack(b, p.arrive(wire[static_cast<std::size_t>(i)]));
+    p.sender_ack(p.arrive(wire[static_cast<std::size_t>(i)]));
   }
   EXPECT_EQ(p.got, (std::vector<std::uint64_t>{4, 2, 1, 3}));
   EXPECT_EQ(p.receiver.early(a), 0U);  // the window closed again
@@ -127,6 +132,43 @@ TEST(TrainsLink, UnknownTimerIsNotALinkTimer) {
   Fx fx;
   EXPECT_FALSE(p.sender.on_timer(TimerId{1}, Time{0}, fx));
   EXPECT_FALSE(p.sender.on_timer(TimerId{1002}, Time{0}, fx));
+}
+
+// Sessions: the receiver restarts (a new incarnation with fresh links). The sender's next message
+// is addressed to the old incarnation: it is not handed over, the answer names the new one, and the
+// sender renumbers what it has unacked from lseq 1, which then arrives in order.
+TEST(TrainsLink, ARestartedReceiverGetsWhatIsUnackedRenumbered) {
+  Pair p(true);
+  Fx fx;
+  const auto first = send_all(p, 2, fx);
+  p.sender_ack(p.arrive(first[0]));  // clock 1 arrives at incarnation 0; clock 2 is lost
+  p.receiver = Links<Message>(2, rto, true, 1000, /*incarnation=*/1);
+  p.got.clear();
+  Fx fx2;
+  p.sender.send(b, train(3), Time{0}, fx2);
+  const LinkAck reset = p.arrive(fx2.sends.at(0).message);
+  EXPECT_TRUE(p.got.empty());
+  EXPECT_EQ(reset.from_inc, 1U);
+  Fx resend;
+  p.sender.on_ack(b, reset, resend);
+  ASSERT_EQ(resend.sends.size(), 2U);  // clocks 2 and 3, now lseq 1 and 2
+  for (const auto& s : resend.sends) p.sender_ack(p.arrive(s.message));
+  EXPECT_EQ(p.got, (std::vector<std::uint64_t>{2, 3}));
+  EXPECT_EQ(p.sender.unacked(b), 0U);
+}
+
+// A restarted sender counts from lseq 1 again: the receiver starts a new session with it instead
+// of taking the new messages for duplicates of the old ones.
+TEST(TrainsLink, ARestartedSenderStartsANewSession) {
+  Pair p(true);
+  Fx fx;
+  for (const auto& m : send_all(p, 3, fx)) p.sender_ack(p.arrive(m));
+  p.sender = Links<Message>(2, rto, true, 1000, /*incarnation=*/1);
+  p.got.clear();
+  Fx fx2;
+  p.sender.send(b, train(9), Time{0}, fx2);
+  p.sender_ack(p.arrive(fx2.sends.at(0).message));
+  EXPECT_EQ(p.got, (std::vector<std::uint64_t>{9}));
 }
 
 }  // namespace
