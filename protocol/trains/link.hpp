@@ -83,6 +83,7 @@ class Links {
     header->lseq = peer.next_lseq++;
     header->from_inc = incarnation_;
     header->to_inc = peer.remote_inc;
+    header->renumbered = false;  // a forwarded train keeps the header it arrived with
     peer.unacked.push_back(Unacked{header->lseq, now, message});
     fx.send(to, std::move(message));
     if (!peer.timer_armed) arm(to, peer, now + retransmit_ns_, now, fx);
