@@ -8,8 +8,8 @@
 //
 //   X      the length of its log right after the transfer (X >= 0): positions 1..X are now the
 //          donor's, and its next delivery is at position X + 1;
-//   D      the log digest of its positions 1..X (log_digest below, folded from log_digest_empty
-//          over positions 1..X in order), as the int64 with the same bits;
+//   D      the log digest of its positions 1..X (log_digest, folded from log_digest_empty over
+//          positions 1..X in order), as the int64 with the same bits;
 //   donor  the node id the transfer came from, or -1: only for a violation's detail.
 //
 // Positions 1..X are not reported as deliveries: the note stands for them. A core that wants the
@@ -23,8 +23,9 @@
 // (8 bytes, one hash per delivery) and ships it with the snapshot, so nobody ever compares logs;
 // the checkers keep the same fold per position of the global sequence.
 //
-// Cores may not include invariants/ (tools -> {sim, invariants} -> protocol): until this function
-// moves to protocol/common, a core reimplements log_digest exactly as below (three hash_u64 folds).
+// The digest itself (log_digest, log_digest_empty) lives in protocol/common/log_digest.hpp, so that
+// cores, which may not include invariants/ (tools -> {sim, invariants} -> protocol), fold the very
+// same function; it is re-exported here under its old names.
 #pragma once
 
 #include <bit>
@@ -33,20 +34,14 @@
 #include <string_view>
 
 #include "protocol/common/effects.hpp"
-#include "protocol/common/hash.hpp"
+#include "protocol/common/log_digest.hpp"
 
 namespace ry::membership {
 
 inline constexpr const char* state_transfer_kind = "state_transfer";
 
-// The digest of the empty log.
-inline constexpr std::uint64_t log_digest_empty = fnv_offset;
-
-// The digest of a log, given the digest of its prefix and its next delivery. Order-dependent, so
-// that two logs with the same messages in another order differ.
-constexpr std::uint64_t log_digest(std::uint64_t prefix, const Delivery& next) noexcept {
-  return hash_u64(hash_u64(hash_u64(prefix, next.id.sender.value), next.id.seq), next.digest);
-}
+using ry::log_digest;
+using ry::log_digest_empty;
 
 struct StateTransfer {
   std::int64_t position = 0;  // X; negative only in a malformed note
