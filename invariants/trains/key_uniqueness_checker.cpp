@@ -53,22 +53,31 @@ void KeyUniquenessChecker::on_send_message(const Step& step, NodeRef from, NodeI
   if (train == nullptr) return;
   ++checks_;
   if (train->link.renumbered) {
-    // Resent into a new link session after the receiver restarted (protocol/trains/link.hpp): the
-    // same train again, on its way to the new incarnation (on_restart ended its earlier flight).
+    // Resent into a new link session after the receiver restarted, or a retransmission of such a
+    // resend (protocol/trains/link.hpp): the same train again. Its flight moves to the new session;
+    // one that already landed, or that on_restart ended, is not started again (a duplicate copy
+    // there goes unchecked rather than reported falsely).
     (void)is_new(from, to, train->link);
     auto& flights = flights_[train->issuer.value];
-    const auto it = std::find_if(flights.begin(), flights.end(), [&](const Flight& f) {
+    const auto same = [&](const Flight& f) {
       return f.from.id == from.id && f.to == to && f.key == train->key();
+    };
+    // A retransmission within the new session: the lseq names it (a slot may have an open and a
+    // closed copy of one key on a link).
+    const auto again = std::find_if(flights.begin(), flights.end(), [&](const Flight& f) {
+      return same(f) && f.to_inc == train->link.to_inc && f.lseq == train->link.lseq;
     });
-    if (it == flights.end()) {
-      flights.push_back(Flight{from, to, train->link.lseq, train->key(), 1, false, step.index,
-                               train->link.to_inc});
-    } else if (it->to_inc < train->link.to_inc) {
-      it->lseq = train->link.lseq;
-      it->to_inc = train->link.to_inc;
-      it->copies = 1;
-    } else {
-      ++it->copies;
+    if (again != flights.end()) {
+      ++again->copies;
+      return;
+    }
+    const auto moved = std::find_if(flights.begin(), flights.end(), [&](const Flight& f) {
+      return same(f) && f.to_inc < train->link.to_inc;
+    });
+    if (moved != flights.end()) {
+      moved->lseq = train->link.lseq;
+      moved->to_inc = train->link.to_inc;
+      moved->copies = 1;
     }
     return;
   }

@@ -378,7 +378,14 @@ void Core::handle_accepted(NodeId from, const Accepted& accepted, Fx& fx) {
 // The decision for the current view, from its coordinator or resent by a member that has it.
 void Core::handle_install(NodeId /*from*/, const Install& install, Fx& fx) {
   if (contains(install.proposal.joiners, self_)) {
-    if (install.snapshot && install.proposal.view > view_.id) apply_snapshot(install, fx);
+    // Only the incarnation that asked: one that restarted since must ask again (its clock
+    // reservation may have moved on).
+    const Proposal& p = install.proposal;
+    bool mine = false;
+    for (std::size_t i = 0; i < p.joiners.size() && i < p.joiner_incarnations.size(); ++i) {
+      if (p.joiners[i] == self_ && p.joiner_incarnations[i] == incarnation_) mine = true;
+    }
+    if (mine && install.snapshot && install.proposal.view > view_.id) apply_snapshot(install, fx);
     return;
   }
   // A restarted node has no log to apply a plan to: it waits to be admitted as a joiner.
