@@ -49,9 +49,6 @@ struct SimSetup {
   Nanos heartbeat = heartbeat_ns;
   BugSet bugs;
   std::uint64_t seed = 1;
-  // Off where two nodes rejoin from one view together: see
-  // DISABLED_RejoinersOfOneViewAreNotComparedByVirtualSynchrony (a checker false positive).
-  bool virtual_synchrony = true;
 };
 
 std::vector<NodeId> ids(std::initializer_list<std::uint32_t> nodes) {
@@ -100,11 +97,10 @@ class Sim final : public Observer, public MessageObserver<Message> {
         views_(s.nodes),
         last_delivery_(s.nodes) {
     for (Checker* c : std::initializer_list<Checker*>{
-             &total_order_, &integrity_, &views_agree_, &primary_, &agreement_, &rejoin_,
-             &redelivery_, &train_integrity_, &uniqueness_, &clocks_}) {
+             &total_order_, &integrity_, &views_agree_, &primary_, &synchrony_, &agreement_,
+             &rejoin_, &redelivery_, &train_integrity_, &uniqueness_, &clocks_}) {
       world_.add_observer(c);
     }
-    if (s.virtual_synchrony) world_.add_observer(&synchrony_);
     for (MessageObserver<Message>* o : std::initializer_list<MessageObserver<Message>*>{
              &train_integrity_, &uniqueness_, &clocks_, this}) {
       world_.add_message_observer(o);
@@ -263,12 +259,10 @@ class Sim final : public Observer, public MessageObserver<Message> {
   bool quiet_ = false;
 };
 
-// Three issuers, so that a majority side keeps one. virtual_synchrony is off: 0 and 1 rejoin
-// together (see DISABLED_RejoinersOfOneViewAreNotComparedByVirtualSynchrony).
-SimSetup two_rejoiners() {
+// Three issuers, so that the majority side of {0,1} | {2,3,4} keeps one.
+SimSetup three_issuers() {
   SimSetup s;
   s.trains = 3;
-  s.virtual_synchrony = false;
   return s;
 }
 
@@ -522,7 +516,7 @@ TEST(TrainsViewChange, MajorityCrashedHalts) {
 // minority freezes and stops delivering. After the heal the minority hears of the newer view and
 // rejoins with a state transfer (trains.md 5, "Partitions", "Rejoin"); nothing diverges.
 TEST(TrainsViewChange, PartitionOnlyTheMajorityMovesOn) {
-  Sim r(two_rejoiners());
+  Sim r(three_issuers());
   const Partition cut = split(5, ids({0, 1}));
   r.cut_from_300(cut, at_ms(900));
   ASSERT_FALSE(r.violated()) << r.violation();
@@ -575,7 +569,7 @@ TEST(TrainsViewChange, PartitionLeavesTheMajorityWithoutIssuersIdle) {
 // and exclude them; 0 and 1 hear everyone, so they suspect nobody until the majority moves on.
 // After the heal they rejoin.
 TEST(TrainsViewChange, OneWayPartitionExcludesTheMutedSide) {
-  Sim r(two_rejoiners());
+  Sim r(three_issuers());
   const Partition cut = one_way(5, ids({0, 1}));
   r.cut_from_300(cut, at_ms(900));
   ASSERT_FALSE(r.violated()) << r.violation();
@@ -601,7 +595,7 @@ TEST(TrainsViewChange, OneWayPartitionExcludesTheMutedSide) {
 // 1 suspect the others and cannot decide (2 of 5). Nothing may be installed during the cut by
 // the minority; once it heals, the cluster must end in one view of all five with one sequence.
 TEST(TrainsViewChange, OneWayPartitionIntoTheMinority) {
-  Sim r(two_rejoiners());
+  Sim r(three_issuers());
   const Partition cut = one_way(5, ids({2, 3, 4}));
   r.cut_from_300(cut, at_ms(900));
   ASSERT_FALSE(r.violated()) << r.violation();
@@ -752,7 +746,7 @@ TEST(TrainsViewChange, UtoSendsNoMembershipMessages) {
 // with about 330 keys parked at every node. Expected: a rejoined issuer restarts at or above the
 // other slots' clocks (skipping the clocks in between), so delivery is as fast as before.
 TEST(TrainsViewChange, DISABLED_RejoinedIssuersDoNotHoldBackTheOtherSlots) {
-  Sim r(two_rejoiners());
+  Sim r(three_issuers());
   const Partition cut = split(5, ids({0, 1}));
   r.cut_from_300(cut, at_ms(900));
   r.heal_and_settle(cut, at_ms(1500));
@@ -763,25 +757,51 @@ TEST(TrainsViewChange, DISABLED_RejoinedIssuersDoNotHoldBackTheOtherSlots) {
   for (std::uint32_t n = 0; n < 5; ++n) EXPECT_LT(r.core(n).parked_count(), 10U) << "node " << n;
 }
 
-// Two nodes rejoin from view 0 into view 2 together (the minority of a partition, each with its
-// own prefix of view 0's sequence). A joiner's state transfer replaces its log, so
-// virtual_synchrony must not compare what it delivered in view 0 (its header says so), but the
-// simulator reports a step's view installs before its notes, so the checker compares at the
-// install, before it sees the state_transfer note of the same step: a false violation ("node 0
-// delivered 295 messages in view 0 before installing view 2, but node 1 delivered 297"). Either
-// the checker waits for the end of the step (after_step) or the core installs the view in a
-// later step than the transfer.
-TEST(TrainsViewChange, DISABLED_RejoinersOfOneViewAreNotComparedByVirtualSynchrony) {
+// An issuer restarts with its clock reservation unreadable (every record corrupt): it must never
+// issue again (core.cpp: "it must not issue, so it never rejoins"). But a heartbeat of the newer
+// view makes it behind, it sends Joins with issued 0 and is re-admitted, as issuer 1 of a view
+// whose slot 1 then never moves (create_train returns on a lost clock): G3 waits on slot 1 for
+// good, and nothing accepted after the re-admission is ever delivered (here: no delivery after
+// about 560 ms, while clients broadcast until 1500 ms). A run's liveness phase does not see it:
+// clients stop at the heal and the re-admission's plan delivers what was parked. Expected: the
+// node stays out (or is admitted without its slot), and the others keep delivering.
+TEST(TrainsViewChange, DISABLED_RestartedIssuerWithLostClockDoesNotStallTheOthers) {
   Sim r(SimSetup{});
-  r.run(at_ms(300));
-  const Partition cut = split(5, ids({0, 1}));
-  r.world().partition(cut);
-  r.run(at_ms(1000));
-  ASSERT_NE(r.log(0).size(), r.log(1).size());  // the two rejoiners left view 0 apart
-  r.heal_and_settle(cut, at_ms(1600));
+  r.run(at_ms(140));
+  for (int i = 0; i < 6; ++i) r.world().disk_fault(NodeId{1}, DiskFault::corrupt, 0);
+  r.run(at_ms(150));
+  r.world().crash(NodeId{1});
+  r.run(at_ms(500));
+  r.world().restart(NodeId{1});
+  r.run(at_ms(1500));
+  r.quiet(at_ms(2000));
   ASSERT_FALSE(r.violated()) << r.violation();
-  expect_view(r, all_nodes(5));
-  expect_same_logs(r, all_nodes(5));
+  ASSERT_EQ(r.notes("clock_lost"), 1U);
+  const std::vector<NodeId> others = ids({0, 2, 3, 4});
+  expect_same_logs(r, others);
+  expect_delivered_everywhere(r, others, at_ms(700));
+}
+
+// Two nodes rejoin from view 0 into view 2 together, the minority of a partition, each with its
+// own prefix of view 0's sequence. A joiner's state transfer replaces its log, so
+// virtual_synchrony must not compare what they delivered in view 0 (it did once, at the install,
+// before it saw the state_transfer note of the same step; fixed in 103daaa).
+TEST(TrainsViewChange, RejoinersOfOneViewAreNotComparedByVirtualSynchrony) {
+  int apart = 0;
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    SimSetup s;
+    s.seed = seed;
+    Sim r(s);
+    const Partition cut = split(5, ids({0, 1}));
+    r.cut_from_300(cut, at_ms(1000));
+    apart += r.log(0).size() != r.log(1).size() ? 1 : 0;
+    r.heal_and_settle(cut, at_ms(1600));
+    ASSERT_FALSE(r.violated()) << r.violation();
+    expect_view(r, all_nodes(5));
+    expect_same_logs(r, all_nodes(5));
+  }
+  EXPECT_GT(apart, 0);  // in some seed the two rejoiners left view 0 apart
 }
 
 // --- planted membership bugs (trains.md 8) ---------------------------------------------------
