@@ -218,8 +218,8 @@ std::optional<std::string> TrainsDriver::expected_halt(World<Core>& world) const
   if (top == nullptr) return "every node is down; safety held";
   for (NodeId m : top->view().members) {
     const Core* core = world.core(m);
-    up_members += core != nullptr ? 1 : 0;
-    stateful += core != nullptr && !core->excluded() ? 1 : 0;
+    up_members += core != nullptr ? 1U : 0U;
+    stateful += core != nullptr && !core->excluded() ? 1U : 0U;
   }
   const std::size_t size = top->view().members.size();
   if (2 * up_members > size && 2 * stateful <= size) {
