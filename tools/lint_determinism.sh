@@ -13,7 +13,7 @@ patterns=(
   'std::thread|std::async|std::jthread|pthread_create|<thread>'
   '\bgetenv\b|\bsecure_getenv\b|environ\b'
   'std::unordered_(map|set|multimap|multiset)'
-  'std::(map|set)<[^>]*\*'
+  'std::(map|set)<[^,>]*\*'
   '\bfloat\b|\bdouble\b'
   '#include <random>'
 )

@@ -156,7 +156,7 @@ MessageInfo describe(const Message& message) noexcept {
     info.kind = "accept";
     info.add("base", i64(a->base.value))
         .add("round", i64(a->ballot.round))
-        .add("members", i64(a->proposal.members.size()))
+        .add("size", i64(a->proposal.members.size()))
         .add("steps", i64(a->proposal.plan.steps.size()));
     info.digest = proposal_digest(
         ballot_digest(mix(mix(fnv_offset, 0xa2U), a->base.value), a->ballot), a->proposal);
@@ -171,7 +171,7 @@ MessageInfo describe(const Message& message) noexcept {
   const auto& install = std::get<Install>(message);
   info.kind = "install";
   info.add("view", i64(install.proposal.view.value))
-      .add("members", i64(install.proposal.members.size()))
+      .add("size", i64(install.proposal.members.size()))
       .add("steps", i64(install.proposal.plan.steps.size()))
       .add("snapshot", install.snapshot ? i64(install.snapshot->position) : -1);
   std::uint64_t h =
