@@ -2,8 +2,9 @@
 // view change and rejoin, on real cores under crashes, partitions (two-way, one-way, one cut link)
 // and pauses, with every ordering, TRAINS and membership checker attached. Safety (one global
 // order, views agreed and each a majority of the one before) must hold in every case, liveness
-// wherever the quorum rule lets a side move on. Crashed nodes stay down (restart from disk is not
-// built); excluded live nodes rejoin with a state transfer once they hear of the newer view.
+// wherever the quorum rule lets a side move on. A crashed node stays down unless a test restarts
+// it (it recovers its clock reservation and waits to be re-admitted); excluded live nodes and
+// restarted ones rejoin with a state transfer once they hear of the newer view.
 // The second half plants each membership bug of trains.md 8 and shows a scenario that catches it.
 //
 // This lives beside the checkers rather than in protocol/trains/ because it needs the simulator
@@ -736,16 +737,14 @@ TEST(TrainsViewChange, UtoSendsNoMembershipMessages) {
   expect_prefixes(r, 5);
 }
 
-// --- known bugs, disabled until fixed (run with --gtest_also_run_disabled_tests) -------------
+// --- liveness regressions (each was a stall found by a soak or a scenario) --------------------
 
-// Rejoin (3ed3050) restarts a re-admitted issuer's slot just above its own old clock, while the
-// slots that stayed in the view went on: here slot 2 runs about 330 clocks ahead of slots 0 and 1
-// after a 600 ms partition. G3 holds every key of slot 2 until slots 0 and 1 reach its clock, and
-// all slots advance one clock per lap, so the gap never closes: from the heal on, a broadcast
-// loaded on slot 2 waits about 330 laps (about 1 s here, and longer the longer the partition),
-// with about 330 keys parked at every node. Expected: a rejoined issuer restarts at or above the
-// other slots' clocks (skipping the clocks in between), so delivery is as fast as before.
-TEST(TrainsViewChange, DISABLED_RejoinedIssuersDoNotHoldBackTheOtherSlots) {
+// A re-admitted issuer's slot once restarted just above its own old clock, while the slots that
+// stayed in the view went on: after a 600 ms partition slot 2 ran about 330 clocks behind, G3
+// held every other slot's keys until slot 2 caught up, which it never does (all slots advance
+// one clock per lap), and about 330 keys stayed parked at every node. A joiner's slot now starts
+// level with the highest boundary (skip_joiners_clocks), so delivery is as fast as before.
+TEST(TrainsViewChange, RejoinedIssuersDoNotHoldBackTheOtherSlots) {
   Sim r(three_issuers());
   const Partition cut = split(5, ids({0, 1}));
   r.cut_from_300(cut, at_ms(900));
@@ -758,14 +757,11 @@ TEST(TrainsViewChange, DISABLED_RejoinedIssuersDoNotHoldBackTheOtherSlots) {
 }
 
 // An issuer restarts with its clock reservation unreadable (every record corrupt): it must never
-// issue again (core.cpp: "it must not issue, so it never rejoins"). But a heartbeat of the newer
-// view makes it behind, it sends Joins with issued 0 and is re-admitted, as issuer 1 of a view
-// whose slot 1 then never moves (create_train returns on a lost clock): G3 waits on slot 1 for
-// good, and nothing accepted after the re-admission is ever delivered (here: no delivery after
-// about 560 ms, while clients broadcast until 1500 ms). A run's liveness phase does not see it:
-// clients stop at the heal and the re-admission's plan delivers what was parked. Expected: the
-// node stays out (or is admitted without its slot), and the others keep delivering.
-TEST(TrainsViewChange, DISABLED_RestartedIssuerWithLostClockDoesNotStallTheOthers) {
+// issue again. It once heard a heartbeat of the newer view, sent Joins and was re-admitted as
+// issuer 1 of a view whose slot 1 then never moved: G3 waited on slot 1 for good, and nothing
+// accepted after the re-admission was delivered (a run's liveness phase did not see it: clients
+// stop at the heal). Now such a node stays silent and out; the others keep delivering.
+TEST(TrainsViewChange, RestartedIssuerWithLostClockDoesNotStallTheOthers) {
   Sim r(SimSetup{});
   r.run(at_ms(140));
   for (int i = 0; i < 6; ++i) r.world().disk_fault(NodeId{1}, DiskFault::corrupt, 0);
@@ -784,13 +780,11 @@ TEST(TrainsViewChange, DISABLED_RestartedIssuerWithLostClockDoesNotStallTheOther
 
 // A one-way cut {2,3,4} -> {0,1}: 0 and 1 hear nobody and suspect 2, 3 and 4; 2, 3 and 4 hear
 // everyone and suspect nobody, though the ring is broken at 4 -> 0. Node 0's rounds cannot reach
-// a majority, but each retried Gather makes 2, 3 and 4 promise its higher ballot and stay frozen,
-// and they never start a round of their own (nobody is suspected, and the coordinator they
-// promised keeps writing). So nothing at all is delivered from the cut to the heal (600 ms here),
-// although {2,3,4} are a majority of view 0 that talk among themselves and hold issuer 2.
-// Expected (trains.md 5: a side holding a majority moves on): the majority excludes 0 and 1 and
-// keeps delivering during the cut.
-TEST(TrainsViewChange, DISABLED_MajorityMovesOnDuringAOneWayCutIntoTheMinority) {
+// a majority, and each retried Gather made 2, 3 and 4 promise its higher ballot and stay frozen:
+// nothing was delivered from the cut to the heal, although {2,3,4} are a majority of view 0. Now a
+// member frozen for two phase-1 timeouts by a coordinator that never reaches phase 2 distrusts it
+// until the next install and runs its own round: the majority excludes 0 and 1 and delivers on.
+TEST(TrainsViewChange, MajorityMovesOnDuringAOneWayCutIntoTheMinority) {
   Sim r(three_issuers());
   const Partition cut = one_way(5, ids({2, 3, 4}));
   r.cut_from_300(cut, at_ms(900));

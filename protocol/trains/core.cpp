@@ -27,7 +27,8 @@ Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/, const
       join_heard_(config.nodes),
       join_issued_(config.nodes, 0),
       join_incarnation_(config.nodes, 0),
-      log_digest_(log_digest_empty) {
+      log_digest_(log_digest_empty),
+      distrusted_(config.nodes, 0) {
   // Configuration is validated by whoever parses it; here it is a precondition.
   RY_ASSERT(config.nodes >= 2);
   RY_ASSERT(config.trains >= 1 && config.trains <= config.nodes);
@@ -144,7 +145,8 @@ void Core::on_client(const ClientRequest& request, Time now, Fx& fx) noexcept {
   now_ = now;
   const bool duplicate = known_.contains(request.id);
   const bool too_big = request.data.size() > config_.train_bytes_max;
-  if ((duplicate && !config_.has(Bug::B5)) || too_big) {
+  // A node whose clock is lost never rejoins, so it could never deliver what it accepts.
+  if ((duplicate && !config_.has(Bug::B5)) || too_big || clock_lost_) {
     fx.replies.push_back(ClientReply{request.id, ReplyStatus::rejected});
     return;
   }
@@ -505,6 +507,7 @@ std::uint64_t Core::state_digest() const noexcept {
   h = delivered_.digest(h);
   for (const Time t : last_heard_) h = hash_u64(h, static_cast<std::uint64_t>(t.ns));
   for (const std::uint8_t x : suspected_) h = hash_u64(h, x);
+  for (const std::uint8_t x : distrusted_) h = hash_u64(h, x);
   h = hash_u64(hash_u64(h, promised_.round), promised_.coordinator.value);
   h = hash_u64(h, accepted_ ? accepted_->ballot.round : 0);
   h = hash_u64(h, round_ ? round_->ballot.round : 0);

@@ -87,8 +87,12 @@ class Core {
   [[nodiscard]] bool suspects(NodeId node) const {
     return node.value < suspected_.size() && suspected_[node.value] != 0;
   }
+  [[nodiscard]] bool distrusts(NodeId node) const {
+    return node.value < distrusted_.size() && distrusted_[node.value] != 0;
+  }
   [[nodiscard]] std::size_t own_in_flight() const noexcept { return own_inflight_.size(); }
-  [[nodiscard]] bool excluded() const noexcept { return excluded_ || behind_; }
+  // Out of the view: excluded, behind a newer view, or restarted and not yet re-admitted.
+  [[nodiscard]] bool excluded() const noexcept { return excluded_ || behind_ || needs_transfer_; }
   [[nodiscard]] bool clock_lost() const noexcept { return clock_lost_; }
   // The delivered log: its length and running digest (protocol/common/log_digest.hpp).
   [[nodiscard]] std::uint64_t delivered_count() const noexcept { return delivered_count_; }
@@ -212,6 +216,12 @@ class Core {
   Time trouble_since_;
   Ballot promised_;      // the highest ballot promised for the current view
   Time last_round_msg_;  // when a coordinator last reached this node
+  // Since when this node has been frozen by the current view change without reaching phase 2.
+  Time stuck_since_;
+  // Per node: a coordinator whose ballots kept this node frozen and never reached phase 2 (it
+  // cannot hear a majority, e.g. behind a one-way cut): its ballots are refused until the next
+  // install, so that the members that can talk decide without it.
+  std::vector<std::uint8_t> distrusted_;
   std::optional<AcceptedProposal> accepted_;
   std::optional<Round> round_;
   std::optional<Install> last_install_;  // resent to members that missed it

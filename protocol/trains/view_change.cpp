@@ -64,6 +64,10 @@ bool Core::sign_of_life(const Message& message) const {
 // Every heartbeat interval: heartbeats to the other members, suspicion of the silent ones, and
 // the view change's clock (start one, or drive the one this node coordinates).
 void Core::tick(Fx& fx) {
+  // A restarted issuer whose clock reservation is lost may never issue again, so it never asks
+  // to be re-admitted (a member whose slot never moves would hold G3 at every node for good): it
+  // stays silent, out of every view.
+  if (clock_lost_) return;
   fx.set_timer(heartbeat_timer, config_.heartbeat_ns);
   if (excluded_ || behind_) {
     // trains.md 5, "Partitions" and "Rejoin": a node that learned of a newer view it is not in
@@ -151,16 +155,27 @@ void Core::maybe_start_round(Fx& fx) {
   for (std::uint32_t n = 0; n < config_.nodes; ++n) {
     if (fresh_joiner(NodeId{n})) any_suspect = true;  // re-admission is a view change too
   }
+  // A coordinator that keeps this node frozen for two phase-1 timeouts without reaching phase 2
+  // cannot hear a majority (its Gathers arrive, the reports do not come back: a one-way cut). Its
+  // ever-higher ballots would hold every member frozen, majority side included, so it is
+  // distrusted until the next install and this node runs a round of its own. Refusing a ballot is
+  // always safe.
+  if (frozen_ && !behind_ && promised_.coordinator != self_ &&
+      now_ - stuck_since_ > 2 * config_.suspect_ns) {
+    distrusted_[promised_.coordinator.value] = 1;
+    stuck_since_ = now_;
+  }
   std::uint32_t rank = 0;
   for (NodeId m : view_.members) {
     if (suspects(m)) {
       any_suspect = true;
-    } else if (m < self_) {
+    } else if (m < self_ && !distrusts(m)) {
       ++rank;
     }
   }
-  const bool stalled = frozen_ && (suspects(promised_.coordinator) ||
-                                   now_ - last_round_msg_ > 4 * config_.suspect_ns);
+  const bool stalled =
+      frozen_ && (suspects(promised_.coordinator) || distrusts(promised_.coordinator) ||
+                  now_ - last_round_msg_ > 4 * config_.suspect_ns);
   if (!any_suspect && !stalled) {
     trouble_ = false;
     return;
@@ -204,7 +219,7 @@ void Core::drive_round(bool resend, Fx& fx) {
       const bool answered = std::any_of(r.answers.begin(), r.answers.end(),
                                         [&](const Answer& a) { return a.report.node == m; });
       if (answered) continue;
-      if (!suspects(m)) everyone = false;
+      if (!suspects(m) && !distrusts(m)) everyone = false;
       if (resend) fx.send(m, Message{Gather{view_.id, r.ballot}});
     }
     const bool timed_out = age >= config_.suspect_ns;
@@ -285,8 +300,14 @@ void Core::propose(Fx& fx) {
 // A joiner that is an issuer may have created clocks after the view change that excluded it;
 // nobody else holds those keys closed (the old boundary covered all that any member had seen), so
 // they are skipped: its next train then continues its own clocks, and no key is created twice.
+// Its slot then starts level with the others: the slots that stayed went on one clock per lap
+// while it was out, and a slot left behind would hold every other slot's keys at G3 until it
+// caught up, which it never does (all slots advance one clock per lap). The clocks in between
+// were never created, so the floor (the boundary) covers them without plan steps.
 void Core::skip_joiners_clocks(Proposal& proposal) const {
   Plan& plan = proposal.plan;
+  const std::uint64_t level =
+      plan.boundary.empty() ? 0 : *std::max_element(plan.boundary.begin(), plan.boundary.end());
   bool added = false;
   for (NodeId j : proposal.joiners) {
     if (j.value >= slots_.size() || j.value >= plan.boundary.size()) continue;
@@ -294,7 +315,7 @@ void Core::skip_joiners_clocks(Proposal& proposal) const {
       plan.steps.push_back(PlanStep{Key{c, j.value}, false, Train{}});
       added = true;
     }
-    plan.boundary[j.value] = std::max(plan.boundary[j.value], join_issued_[j.value]);
+    plan.boundary[j.value] = std::max({plan.boundary[j.value], join_issued_[j.value], level});
   }
   if (added) {
     std::sort(plan.steps.begin(), plan.steps.end(),
@@ -318,6 +339,7 @@ void Core::decide(Fx& fx) {
 // --- a member's side -------------------------------------------------------------------------
 
 void Core::promise(const Ballot& ballot) {
+  if (!frozen_) stuck_since_ = now_;
   promised_ = ballot;
   frozen_ = true;
   last_round_msg_ = now_;
@@ -327,12 +349,13 @@ void Core::promise(const Ballot& ballot) {
 // report: the first may have been lost), freeze, and report. A higher coordinator supersedes the
 // round this node runs.
 void Core::handle_gather(NodeId from, const Gather& gather, Fx& fx) {
-  if (gather.ballot.coordinator != from) return;
+  if (gather.ballot.coordinator != from || distrusts(from)) return;
   if (gather.base > view_.id) become_behind();
   if (gather.base < view_.id) tell_behind(from, gather.base, std::nullopt, fx);
   if (gather.base != view_.id) return;
-  // A node that is behind (excluded, or restarted) has no state worth reporting: it rejoins.
-  if (!member() || excluded_ || behind_ || gather.ballot < promised_) return;
+  // A node that is behind (excluded, or restarted) has no state worth reporting: it rejoins. A
+  // restarted node also forgot its promises, so it must not vote again until re-admitted.
+  if (!member() || excluded_ || behind_ || needs_transfer_ || gather.ballot < promised_) return;
   if (round_ && gather.ballot > round_->ballot) round_.reset();
   promise(gather.ballot);
   fx.send(from, Message{ReportMsg{view_.id, gather.ballot, make_report(), accepted_}});
@@ -356,12 +379,13 @@ void Core::handle_report(NodeId from, ReportMsg&& report, Fx& fx) {
 // Phase 2b.
 void Core::handle_accept(NodeId from, Accept&& accept, Fx& fx) {
   if (accept.ballot.coordinator != from || accept.base != view_.id || !member() || excluded_ ||
-      behind_) {
+      behind_ || needs_transfer_) {
     return;
   }
-  if (accept.ballot < promised_) return;
+  if (accept.ballot < promised_ || distrusts(from)) return;
   if (round_ && accept.ballot > round_->ballot) round_.reset();
   promise(accept.ballot);
+  stuck_since_ = now_;  // phase 2: the coordinator hears a majority
   accepted_ = AcceptedProposal{accept.ballot, std::move(accept.proposal)};
   fx.send(from, Message{Accepted{view_.id, accept.ballot}});
 }
@@ -486,6 +510,7 @@ void Core::install_view(const Proposal& proposal, Fx& fx) {
   trouble_ = false;
   std::fill(last_heard_.begin(), last_heard_.end(), now_);
   std::fill(suspected_.begin(), suspected_.end(), std::uint8_t{0});
+  std::fill(distrusted_.begin(), distrusted_.end(), std::uint8_t{0});
   for (auto& heard : join_heard_) heard.reset();
   requeue_own_in_flight();
   if (is_issuer()) {
