@@ -4,7 +4,9 @@
 // clock at or above every clock it ever created, and continues above it (its Join reports it, and
 // the re-admission plan skips its slot up to there), so no key is ever created twice, at the cost
 // of one sync per `chunk` trains. The record is written twice, so that one corrupted or torn copy
-// still leaves a verified one.
+// still leaves a verified one. Reservations are appended, and every `reservations_per_rewrite`-th
+// one rewrites the disk instead (bounded size): a torn or lost append leaves the previous
+// reservation, which still covers every clock created (no train waits on an unsynced one).
 #pragma once
 
 #include <cstdint>
@@ -16,6 +18,7 @@
 namespace ry::trains {
 
 constexpr std::uint64_t clock_reservation_chunk = 64;
+constexpr std::uint64_t reservations_per_rewrite = 8;
 
 // 'R', the clock (8 bytes, little-endian), a checksum of both (8 bytes).
 [[nodiscard]] std::string encode_clock_reservation(std::uint64_t clock);

@@ -43,6 +43,10 @@ Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/, const
     // where its slot may continue; an empty disk means it never created a train. Records that
     // exist but none verifies mean the clock is lost: it must not issue, so it never rejoins.
     const auto reserved = recover_clock_reservation(recovery.records);
+    records_read_ = recovery.records.size();
+    for (const std::string& record : recovery.records) {
+      records_valid_ += decode_clock_reservation(record) ? 1U : 0U;
+    }
     if (reserved) {
       reserved_ = issued_ = *reserved;
       if (is_issuer()) slots_[self_.value].seen = issued_;
@@ -72,6 +76,8 @@ void Core::on_start(Time now, Fx& fx) noexcept {
     // transfer (never without membership: a restarted uto node stays passive).
     frozen_ = true;
     if (membership_on() && !clock_lost_) become_behind();
+    fx.note("recovered", clock_lost_ ? -1 : static_cast<std::int64_t>(reserved_),
+            static_cast<std::int64_t>(records_read_), static_cast<std::int64_t>(records_valid_));
     if (clock_lost_) fx.note("clock_lost", self_.value);
     return;
   }
@@ -293,10 +299,12 @@ void Core::create_train(Fx& fx) {
     create_waiting_ = true;
     if (!reserving_) {
       reserving_ = true;
-      fx.disk_rewrite = true;
+      fx.disk_rewrite = reservations_ % reservations_per_rewrite == 0;
+      ++reservations_;
       fx.disk_appends.push_back(encode_clock_reservation(issued_ + clock_reservation_chunk));
       fx.disk_appends.push_back(encode_clock_reservation(issued_ + clock_reservation_chunk));
       fx.disk_sync = true;
+      fx.note("reserve", i64(issued_ + clock_reservation_chunk));
     }
     return;
   }
@@ -508,6 +516,8 @@ std::uint64_t Core::state_digest() const noexcept {
   for (const Time t : last_heard_) h = hash_u64(h, static_cast<std::uint64_t>(t.ns));
   for (const std::uint8_t x : suspected_) h = hash_u64(h, x);
   for (const std::uint8_t x : distrusted_) h = hash_u64(h, x);
+  h = hash_u64(h, gather_repeats_);
+  h = hash_u64(h, reservations_);
   h = hash_u64(hash_u64(h, promised_.round), promised_.coordinator.value);
   h = hash_u64(h, accepted_ ? accepted_->ballot.round : 0);
   h = hash_u64(h, round_ ? round_->ballot.round : 0);

@@ -12,9 +12,13 @@
 // train, in the step before that step's sends leave), "recycled" (issuer, new clock, old clock:
 // the issuer created the next train of its slot on a stable key, trains.md 2.5). The last two
 // mark moments a fault may target (crash right after the handler, its sends dropped).
-// Membership notes: "gather" (round, base view), "propose" (round, members, steps), "install"
-// (view, members, plan steps), "excluded" (view: this node is not a member of it), "frozen_drop"
-// (issuer, clock: a train dropped while frozen).
+// Membership notes: "gather" (round, base view), "report" (round, base view: a member froze and
+// reported), "distrust" (coordinator: it does not hear this node), "propose" (round, members,
+// steps), "install" (view, members, plan steps), "excluded" (view: this node is not a member of
+// it), "frozen_drop" (issuer, clock: a train dropped while frozen). "reserve" (clock: a clock
+// reservation was written, not yet synced). Restart: "recovered"
+// (reserved clock or -1 if lost, records read, records that verified), then "clock_lost" (node)
+// when no record verified.
 #pragma once
 
 #include <cstdint>
@@ -216,12 +220,13 @@ class Core {
   Time trouble_since_;
   Ballot promised_;      // the highest ballot promised for the current view
   Time last_round_msg_;  // when a coordinator last reached this node
-  // Since when this node has been frozen by the current view change without reaching phase 2.
-  Time stuck_since_;
-  // Per node: a coordinator whose ballots kept this node frozen and never reached phase 2 (it
-  // cannot hear a majority, e.g. behind a one-way cut): its ballots are refused until the next
-  // install, so that the members that can talk decide without it.
+  // Per node: a coordinator that does not hear this node (it kept asking for a report this node
+  // sent, or kept it frozen without reaching phase 2, e.g. behind a one-way cut): its ballots are
+  // refused until the next install, so that the members that can talk decide without it.
+  // Refusing a ballot is always safe in Paxos.
   std::vector<std::uint8_t> distrusted_;
+  std::uint32_t gather_repeats_ = 0;  // Gathers of the promised ballot received after reporting
+  Time stuck_since_;  // frozen by the current view change, without reaching phase 2, since then
   std::optional<AcceptedProposal> accepted_;
   std::optional<Round> round_;
   std::optional<Install> last_install_;  // resent to members that missed it
@@ -235,12 +240,15 @@ class Core {
   };
   std::deque<OwnPayload> own_inflight_;  // in load order
   std::uint32_t incarnation_ = 0;
-  std::uint64_t reserved_ = 0;   // clocks up to here are reserved on disk (clock_reservation.hpp)
-  bool reserving_ = false;       // a reservation is being synced
-  bool create_waiting_ = false;  // the next train waits for that sync
-  bool clock_lost_ = false;      // restarted, and no reservation verified: it must never issue
-  bool needs_transfer_ = false;  // restarted: only an Install with a state transfer will do
-  Time now_;                     // of the current entry point; not state
+  std::uint64_t reserved_ = 0;  // clocks up to here are reserved on disk (clock_reservation.hpp)
+  bool reserving_ = false;      // a reservation is being synced
+  std::uint64_t reservations_ = 0;    // written by this incarnation (every few rewrite the disk)
+  bool create_waiting_ = false;       // the next train waits for that sync
+  bool clock_lost_ = false;           // restarted, and no reservation verified: it must never issue
+  bool needs_transfer_ = false;       // restarted: only an Install with a state transfer will do
+  std::size_t records_read_ = 0;      // durable records found at restart (for the trace)
+  std::size_t records_valid_ = 0;     // of those, the ones whose checksum verified
+  Time now_;                          // of the current entry point; not state
   std::vector<std::uint32_t> order_;  // scratch for delivery order; not state
 };
 

@@ -155,14 +155,12 @@ void Core::maybe_start_round(Fx& fx) {
   for (std::uint32_t n = 0; n < config_.nodes; ++n) {
     if (fresh_joiner(NodeId{n})) any_suspect = true;  // re-admission is a view change too
   }
-  // A coordinator that keeps this node frozen for two phase-1 timeouts without reaching phase 2
-  // cannot hear a majority (its Gathers arrive, the reports do not come back: a one-way cut). Its
-  // ever-higher ballots would hold every member frozen, majority side included, so it is
-  // distrusted until the next install and this node runs a round of its own. Refusing a ballot is
-  // always safe.
+  // Backstop for handle_gather's evidence: a coordinator that keeps this node frozen for long
+  // without reaching phase 2 is distrusted too (see distrusted_).
   if (frozen_ && !behind_ && promised_.coordinator != self_ &&
-      now_ - stuck_since_ > 2 * config_.suspect_ns) {
+      now_ - stuck_since_ > 4 * config_.suspect_ns) {
     distrusted_[promised_.coordinator.value] = 1;
+    fx.note("distrust", promised_.coordinator.value);
     stuck_since_ = now_;
   }
   std::uint32_t rank = 0;
@@ -350,6 +348,20 @@ void Core::promise(const Ballot& ballot) {
 // round this node runs.
 void Core::handle_gather(NodeId from, const Gather& gather, Fx& fx) {
   if (gather.ballot.coordinator != from || distrusts(from)) return;
+  // The coordinator asks again for a report this node already sent: it does not hear this node.
+  // A few such repeats (more than loss alone makes likely) and it is distrusted: its rounds
+  // cannot count this node, and its ever-higher ballots must not keep this node frozen while the
+  // members that can talk decide without it (a one-way cut into the coordinator's side).
+  if (gather.base == view_.id && gather.ballot == promised_ && !(round_ && from == self_)) {
+    constexpr std::uint32_t repeats_before_distrust = 3;
+    if (++gather_repeats_ >= repeats_before_distrust) {
+      distrusted_[from.value] = 1;
+      fx.note("distrust", from.value);
+      return;
+    }
+  } else if (gather.ballot > promised_) {
+    gather_repeats_ = 0;
+  }
   if (gather.base > view_.id) become_behind();
   if (gather.base < view_.id) tell_behind(from, gather.base, std::nullopt, fx);
   if (gather.base != view_.id) return;
@@ -358,6 +370,7 @@ void Core::handle_gather(NodeId from, const Gather& gather, Fx& fx) {
   if (!member() || excluded_ || behind_ || needs_transfer_ || gather.ballot < promised_) return;
   if (round_ && gather.ballot > round_->ballot) round_.reset();
   promise(gather.ballot);
+  fx.note("report", i64(gather.ballot.round), i64(view_.id.value));
   fx.send(from, Message{ReportMsg{view_.id, gather.ballot, make_report(), accepted_}});
 }
 
@@ -511,6 +524,7 @@ void Core::install_view(const Proposal& proposal, Fx& fx) {
   std::fill(last_heard_.begin(), last_heard_.end(), now_);
   std::fill(suspected_.begin(), suspected_.end(), std::uint8_t{0});
   std::fill(distrusted_.begin(), distrusted_.end(), std::uint8_t{0});
+  gather_repeats_ = 0;
   for (auto& heard : join_heard_) heard.reset();
   requeue_own_in_flight();
   if (is_issuer()) {
