@@ -28,7 +28,7 @@ Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/, const
       join_issued_(config.nodes, 0),
       join_incarnation_(config.nodes, 0),
       log_digest_(log_digest_empty),
-      distrusted_(config.nodes, 0) {
+      distrusted_until_(config.nodes) {
   // Configuration is validated by whoever parses it; here it is a precondition.
   RY_ASSERT(config.nodes >= 2);
   RY_ASSERT(config.trains >= 1 && config.trains <= config.nodes);
@@ -515,7 +515,7 @@ std::uint64_t Core::state_digest() const noexcept {
   h = delivered_.digest(h);
   for (const Time t : last_heard_) h = hash_u64(h, static_cast<std::uint64_t>(t.ns));
   for (const std::uint8_t x : suspected_) h = hash_u64(h, x);
-  for (const std::uint8_t x : distrusted_) h = hash_u64(h, x);
+  for (const Time t : distrusted_until_) h = hash_u64(h, static_cast<std::uint64_t>(t.ns));
   h = hash_u64(h, gather_repeats_);
   h = hash_u64(h, reservations_);
   h = hash_u64(hash_u64(h, promised_.round), promised_.coordinator.value);

@@ -92,7 +92,7 @@ class Core {
     return node.value < suspected_.size() && suspected_[node.value] != 0;
   }
   [[nodiscard]] bool distrusts(NodeId node) const {
-    return node.value < distrusted_.size() && distrusted_[node.value] != 0;
+    return node.value < distrusted_until_.size() && now_ < distrusted_until_[node.value];
   }
   [[nodiscard]] std::size_t own_in_flight() const noexcept { return own_inflight_.size(); }
   // Out of the view: excluded, behind a newer view, or restarted and not yet re-admitted.
@@ -178,6 +178,7 @@ class Core {
   void propose(Fx& fx);
   void decide(Fx& fx);
   void promise(const Ballot& ballot);
+  void distrust(NodeId coordinator, Fx& fx);
   [[nodiscard]] Report make_report() const;
   void apply_install(const Proposal& proposal, Fx& fx);
   void apply_snapshot(const Install& install, Fx& fx);
@@ -220,11 +221,12 @@ class Core {
   Time trouble_since_;
   Ballot promised_;      // the highest ballot promised for the current view
   Time last_round_msg_;  // when a coordinator last reached this node
-  // Per node: a coordinator that does not hear this node (it kept asking for a report this node
-  // sent, or kept it frozen without reaching phase 2, e.g. behind a one-way cut): its ballots are
-  // refused until the next install, so that the members that can talk decide without it.
-  // Refusing a ballot is always safe in Paxos.
-  std::vector<std::uint8_t> distrusted_;
+  // Per node: until when a coordinator that does not hear this node (it kept asking for a report
+  // this node sent, or kept it frozen without reaching phase 2, e.g. behind a one-way cut) has
+  // its ballots refused, so that the members that can talk decide without it. Refusing a ballot
+  // is always safe in Paxos; the distrust lapses (view_change.cpp, distrust()), because links
+  // heal and two members that distrust each other's rounds would otherwise wait for good.
+  std::vector<Time> distrusted_until_;
   std::uint32_t gather_repeats_ = 0;  // Gathers of the promised ballot received after reporting
   Time stuck_since_;  // frozen by the current view change, without reaching phase 2, since then
   std::optional<AcceptedProposal> accepted_;

@@ -156,12 +156,10 @@ void Core::maybe_start_round(Fx& fx) {
     if (fresh_joiner(NodeId{n})) any_suspect = true;  // re-admission is a view change too
   }
   // Backstop for handle_gather's evidence: a coordinator that keeps this node frozen for long
-  // without reaching phase 2 is distrusted too (see distrusted_).
+  // without reaching phase 2 is distrusted too (see distrusted_until_).
   if (frozen_ && !behind_ && promised_.coordinator != self_ &&
       now_ - stuck_since_ > 4 * config_.suspect_ns) {
-    distrusted_[promised_.coordinator.value] = 1;
-    fx.note("distrust", promised_.coordinator.value);
-    stuck_since_ = now_;
+    distrust(promised_.coordinator, fx);
   }
   std::uint32_t rank = 0;
   for (NodeId m : view_.members) {
@@ -343,6 +341,15 @@ void Core::promise(const Ballot& ballot) {
   last_round_msg_ = now_;
 }
 
+// Long enough for the members that distrust `coordinator` to run a round of their own (a rank
+// wait and a phase-1 timeout), short enough that a healed link lets it coordinate again.
+void Core::distrust(NodeId coordinator, Fx& fx) {
+  distrusted_until_[coordinator.value] = now_ + 4 * config_.suspect_ns;
+  gather_repeats_ = 0;
+  stuck_since_ = now_;
+  fx.note("distrust", coordinator.value);
+}
+
 // Phase 1b: promise a ballot at least as high as any promised (the same one again re-sends the
 // report: the first may have been lost), freeze, and report. A higher coordinator supersedes the
 // round this node runs.
@@ -355,8 +362,7 @@ void Core::handle_gather(NodeId from, const Gather& gather, Fx& fx) {
   if (gather.base == view_.id && gather.ballot == promised_ && !(round_ && from == self_)) {
     constexpr std::uint32_t repeats_before_distrust = 3;
     if (++gather_repeats_ >= repeats_before_distrust) {
-      distrusted_[from.value] = 1;
-      fx.note("distrust", from.value);
+      distrust(from, fx);
       return;
     }
   } else if (gather.ballot > promised_) {
@@ -523,7 +529,7 @@ void Core::install_view(const Proposal& proposal, Fx& fx) {
   trouble_ = false;
   std::fill(last_heard_.begin(), last_heard_.end(), now_);
   std::fill(suspected_.begin(), suspected_.end(), std::uint8_t{0});
-  std::fill(distrusted_.begin(), distrusted_.end(), std::uint8_t{0});
+  std::fill(distrusted_until_.begin(), distrusted_until_.end(), Time{});
   gather_repeats_ = 0;
   for (auto& heard : join_heard_) heard.reset();
   requeue_own_in_flight();
