@@ -6,7 +6,8 @@
 //   trains         the benchmark: 5 nodes, K=2, 10,000 broadcasts of 64 bytes, no
 //                  faults, 50 us links: wall time, simulated/wall, ns per message and per train
 //                  hop, peak RSS;
-//   trains-memory  peak RSS after 100,000 and 1,000,000 broadcasts (memory must stay flat);
+//   trains-memory  peak RSS after 100,000 and 1,000,000 broadcasts, without faults and with
+//                  churn (memory must stay flat);
 //   trains-sweep   saturated throughput for N = 3, 5, 8, 12 and K = 1, 2 against the model
 //                  K x B / 2N hops of docs/trains.md section 10.
 #include <sys/resource.h>
@@ -33,6 +34,7 @@ struct Sample {
   std::uint64_t messages = 0;  // arrivals
   std::uint64_t deliveries = 0;
   Nanos sim_ns = 0;
+  std::uint64_t faults = 0;  // injected faults and heals
   long peak_kib = 0;
   bool ok = false;
 };
@@ -75,8 +77,13 @@ Sample measure(const RunOptions& options, bool traced) {
     const double wall =
         std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
     if (file) file->discard();
-    Sample s{
-        wall, r.stats.arrivals, r.stats.deliveries, r.sim_end.ns, 0, r.outcome == Outcome::passed};
+    Sample s{wall,
+             r.stats.arrivals,
+             r.stats.deliveries,
+             r.sim_end.ns,
+             r.stats.faults,
+             0,
+             r.outcome == Outcome::passed};
     _exit(write(fds[1], &s, sizeof s) == static_cast<ssize_t>(sizeof s) ? 0 : 1);
   }
   close(fds[1]);
@@ -96,17 +103,19 @@ Sample median(std::vector<Sample> samples) {
   return samples[samples.size() / 2];
 }
 
-// TRAINS, no faults, fixed 50 us links, every node a client: `broadcasts` of `payload` bytes
-// spread evenly over the safety phase (the workload's mean interval is exact on average).
+// TRAINS, fixed 50 us links, every node a client: `broadcasts` of `payload` bytes spread evenly
+// over the safety phase (the workload's mean interval is exact on average); no faults unless
+// `faults` names a profile.
 RunOptions trains_options(std::uint32_t nodes, std::uint32_t trains, std::uint64_t broadcasts,
-                          std::int64_t time_ms, std::uint32_t payload) {
+                          std::int64_t time_ms, std::uint32_t payload,
+                          const std::string& faults = "none") {
   RunOptions o;
   o.protocol = "trains";
   o.nodes = nodes;
   o.trains = trains;
   o.clients = nodes;
   o.seed = 1;
-  o.faults = "none";
+  o.faults = faults;
   o.latency_min_us = 50;
   o.latency_max_us = 50;
   o.payload_bytes = payload;
@@ -152,23 +161,30 @@ bool bench_trains(int repeats) {
 }
 
 // Memory over a long run: the checkers and the cores must keep only in-flight work, so the peak
-// RSS after 1,000,000 broadcasts should match the one after 100,000.
+// RSS after 1,000,000 broadcasts should match the one after 100,000, without faults and with
+// churn (the mild profile: crashes and restarts with state transfer, pauses, link cuts, clock
+// jumps, loss and duplication).
 bool bench_trains_memory() {
   std::printf(
       "\nrailyard bench trains-memory: 5 nodes, K=2, 64 B broadcasts at 10,000 per simulated "
-      "second, no faults, all checkers on, trace off\n\n");
-  std::printf("| broadcasts | simulated (s) | wall (s) | ns/train hop | peak RSS (MiB) |\n");
-  std::printf("|---|---|---|---|---|\n");
+      "second, all checkers on, trace off\n\n");
+  std::printf(
+      "| faults | broadcasts | simulated (s) | faults injected | deliveries | wall (s) | "
+      "ns/train hop | peak RSS (MiB) |\n");
+  std::printf("|---|---|---|---|---|---|---|---|\n");
   bool ok = true;
-  for (const std::uint64_t broadcasts : {std::uint64_t{100'000}, std::uint64_t{1'000'000}}) {
-    const auto time_ms = static_cast<std::int64_t>(broadcasts / 10);
-    const Sample m = measure(trains_options(5, 2, broadcasts, time_ms, 64), false);
-    ok = ok && m.ok;
-    std::printf("| %llu | %.0f | %.2f | %.0f | %.1f |\n",
-                static_cast<unsigned long long>(broadcasts), static_cast<double>(m.sim_ns) / 1e9,
-                m.wall_ns / 1e9, per(m.wall_ns, m.messages / 2),
-                static_cast<double>(m.peak_kib) / 1024.0);
-    std::fflush(stdout);
+  for (const char* faults : {"none", "mild"}) {
+    for (const std::uint64_t broadcasts : {std::uint64_t{100'000}, std::uint64_t{1'000'000}}) {
+      const auto time_ms = static_cast<std::int64_t>(broadcasts / 10);
+      const Sample m = measure(trains_options(5, 2, broadcasts, time_ms, 64, faults), false);
+      ok = ok && m.ok;
+      std::printf("| %s | %llu | %.0f | %llu | %llu | %.2f | %.0f | %.1f |\n", faults,
+                  static_cast<unsigned long long>(broadcasts), static_cast<double>(m.sim_ns) / 1e9,
+                  static_cast<unsigned long long>(m.faults),
+                  static_cast<unsigned long long>(m.deliveries), m.wall_ns / 1e9,
+                  per(m.wall_ns, m.messages / 2), static_cast<double>(m.peak_kib) / 1024.0);
+      std::fflush(stdout);
+    }
   }
   return ok;
 }

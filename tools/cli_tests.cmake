@@ -20,11 +20,14 @@ set_tests_properties(seeds_corpus planted_bugs PROPERTIES LABELS "seeds" TIMEOUT
 add_test(NAME soak_trains_swarm
          COMMAND $<TARGET_FILE:railyard> soak --protocol trains --swarm --seeds 1..200 --jobs 2
                  --time-ms 300 --summary ${CMAKE_BINARY_DIR}/soak-trains-swarm.json)
+add_test(NAME soak_trains_swarm_7
+         COMMAND $<TARGET_FILE:railyard> soak --protocol trains --swarm --nodes 7 --seeds 1..100
+                 --jobs 2 --time-ms 300 --summary ${CMAKE_BINARY_DIR}/soak-trains-swarm-7.json)
 add_test(NAME soak_ring_swarm
          COMMAND $<TARGET_FILE:railyard> soak --protocol ring --swarm --seeds 1..200 --jobs 2
                  --time-ms 300 --summary ${CMAKE_BINARY_DIR}/soak-ring-swarm.json)
-set_tests_properties(soak_trains_mild soak_ring_mild soak_trains_swarm soak_ring_swarm
-                     PROPERTIES LABELS "soak" TIMEOUT 600)
+set_tests_properties(soak_trains_mild soak_ring_mild soak_trains_swarm soak_trains_swarm_7
+                     soak_ring_swarm PROPERTIES LABELS "soak" TIMEOUT 600)
 
 # Every scenario file must produce its expected outcome (scenarios/README.md).
 file(GLOB scenario_files CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/scenarios/*.json)

@@ -27,6 +27,7 @@ Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/, const
       join_heard_(config.nodes),
       join_issued_(config.nodes, 0),
       join_incarnation_(config.nodes, 0),
+      join_restarted_(config.nodes, 0),
       log_digest_(log_digest_empty),
       distrusted_until_(config.nodes) {
   // Configuration is validated by whoever parses it; here it is a precondition.
@@ -151,8 +152,10 @@ void Core::on_client(const ClientRequest& request, Time now, Fx& fx) noexcept {
   now_ = now;
   const bool duplicate = known_.contains(request.id);
   const bool too_big = request.data.size() > config_.train_bytes_max;
-  // A node whose clock is lost never rejoins, so it could never deliver what it accepts.
-  if ((duplicate && !config_.has(Bug::B5)) || too_big || clock_lost_) {
+  // A node out of the view (excluded, behind, or restarted and not re-admitted) turns clients
+  // away rather than queueing for an unknown time what a crash before its re-admission would
+  // lose; one whose clock is lost never rejoins at all.
+  if ((duplicate && !config_.has(Bug::B5)) || too_big || clock_lost_ || excluded()) {
     fx.replies.push_back(ClientReply{request.id, ReplyStatus::rejected});
     return;
   }

@@ -128,9 +128,10 @@ MessageInfo describe(const Message& message) noexcept {
   if (const auto* join = std::get_if<Join>(&message)) {
     info.kind = "join";
     info.add("view", i64(join->view.value)).add("issued", i64(join->issued));
-    info.add("incarnation", join->incarnation);
-    info.digest =
-        mix(mix(mix(mix(fnv_offset, 0x10U), join->view.value), join->issued), join->incarnation);
+    info.add("incarnation", join->incarnation).add("restarted", join->restarted ? 1 : 0);
+    info.digest = mix(
+        mix(mix(mix(mix(fnv_offset, 0x10U), join->view.value), join->issued), join->incarnation),
+        join->restarted ? 1U : 0U);
     return info;
   }
   if (const auto* g = std::get_if<Gather>(&message)) {

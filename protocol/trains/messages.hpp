@@ -225,6 +225,9 @@ struct Join {
   ViewId view;
   std::uint64_t issued = 0;
   std::uint32_t incarnation = 0;  // a restarted joiner is not the one an older Install admitted
+  // It restarted and has no state: a view that still lists it may admit it as a joiner at once
+  // (one view change, not an exclusion and then a re-admission).
+  bool restarted = false;
   friend bool operator==(const Join&, const Join&) = default;
 };
 

@@ -73,7 +73,8 @@ void Core::tick(Fx& fx) {
     // trains.md 5, "Partitions" and "Rejoin": a node that learned of a newer view it is not in
     // asks every node to be re-admitted, until an Install with a state transfer arrives.
     for (std::uint32_t n = 0; n < config_.nodes; ++n) {
-      if (NodeId{n} != self_) fx.send(NodeId{n}, Message{Join{view_.id, issued_, incarnation_}});
+      if (NodeId{n} != self_)
+        fx.send(NodeId{n}, Message{Join{view_.id, issued_, incarnation_, needs_transfer_}});
     }
     return;
   }
@@ -122,10 +123,13 @@ void Core::handle_join(NodeId from, const Join& join, Fx& fx) {
     become_behind();
     return;
   }
-  if (view_.contains(from) || !member() || excluded_ || behind_) {
+  // A member of this view that restarted will never answer for it: it is admitted as a joiner.
+  const bool restarted_member = join.restarted && view_.contains(from);
+  if ((view_.contains(from) && !restarted_member) || !member() || excluded_ || behind_) {
     if (join.view < view_.id) tell_behind(from, join.view, join.incarnation, fx);
     return;
   }
+  join_restarted_[from.value] = restarted_member ? 1 : 0;
   join_heard_[from.value] = now_;
   join_issued_[from.value] = join.issued;
   join_incarnation_[from.value] = join.incarnation;
@@ -140,7 +144,8 @@ void Core::become_behind() {
 
 bool Core::fresh_joiner(NodeId node) const {
   const auto& heard = join_heard_[node.value];
-  return heard && !view_.contains(node) && now_ - *heard <= config_.suspect_ns;
+  return heard && (!view_.contains(node) || join_restarted_[node.value] != 0) &&
+         now_ - *heard <= config_.suspect_ns;
 }
 
 // --- starting and coordinating a view change ------------------------------------------------
@@ -215,7 +220,7 @@ void Core::drive_round(bool resend, Fx& fx) {
       const bool answered = std::any_of(r.answers.begin(), r.answers.end(),
                                         [&](const Answer& a) { return a.report.node == m; });
       if (answered) continue;
-      if (!suspects(m) && !distrusts(m)) everyone = false;
+      if (!suspects(m) && !distrusts(m) && !fresh_joiner(m)) everyone = false;
       if (resend) fx.send(m, Message{Gather{view_.id, r.ballot}});
     }
     const bool timed_out = age >= config_.suspect_ns;
@@ -269,7 +274,8 @@ void Core::propose(Fx& fx) {
       reports.push_back(a.report);
     }
     for (std::uint32_t n = 0; n < config_.nodes; ++n) {
-      if (fresh_joiner(NodeId{n})) {
+      // (A restarted member whose earlier incarnation answered this round stays a member.)
+      if (fresh_joiner(NodeId{n}) && !contains(r.proposal.members, NodeId{n})) {
         r.proposal.members.push_back(NodeId{n});
         r.proposal.joiners.push_back(NodeId{n});
         r.proposal.joiner_incarnations.push_back(join_incarnation_[n]);
@@ -335,7 +341,8 @@ void Core::decide(Fx& fx) {
 // --- a member's side -------------------------------------------------------------------------
 
 void Core::promise(const Ballot& ballot) {
-  if (!frozen_) stuck_since_ = now_;
+  // A coordinator gets its own time to reach phase 2 (the backstop in maybe_start_round).
+  if (!frozen_ || ballot.coordinator != promised_.coordinator) stuck_since_ = now_;
   promised_ = ballot;
   frozen_ = true;
   last_round_msg_ = now_;
@@ -523,6 +530,10 @@ void Core::install_view(const Proposal& proposal, Fx& fx) {
   fx.views.push_back(ViewInstall{view_.id, view_.members});
   fx.note("install", i64(view_.id.value), i64(view_.members.size()), i64(plan.steps.size()));
   frozen_ = false;
+  // A member that heard of this view before its Install arrived was behind; now it is not (a
+  // still newer view makes it behind again when it hears of it). Staying behind, it would answer
+  // no Gather of the view it is a member of, and a view needing it for a majority would stall.
+  behind_ = false;
   promised_ = Ballot{};
   accepted_.reset();
   round_.reset();
@@ -532,6 +543,7 @@ void Core::install_view(const Proposal& proposal, Fx& fx) {
   std::fill(distrusted_until_.begin(), distrusted_until_.end(), Time{});
   gather_repeats_ = 0;
   for (auto& heard : join_heard_) heard.reset();
+  std::fill(join_restarted_.begin(), join_restarted_.end(), std::uint8_t{0});
   requeue_own_in_flight();
   if (is_issuer()) {
     Slot& own = slots_[self_.value];
