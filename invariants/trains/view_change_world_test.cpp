@@ -922,6 +922,25 @@ TEST(TrainsViewChangeBugs, B10SkippedHeldKeyIsCaughtByVirtualSynchrony) {
   expect_clean(SimSetup{}, 3, scenario);
 }
 
+// B6 (re-admission without the donor's duplicate filter): node 3 is isolated with its own
+// payloads on trains that the majority goes on to deliver; at its re-admission it keeps its stale
+// filter, so it puts those payloads back in its queue as if skipped, and they are broadcast and
+// delivered a second time.
+TEST(TrainsViewChangeBugs, B6StaleFilterAtRejoinIsCaught) {
+  const Scenario scenario = [](Sim& r) {
+    const Partition cut = isolate(5, NodeId{3});
+    r.cut_from_300(cut, at_ms(600));
+    r.heal_and_settle(cut, at_ms(900));
+  };
+  EXPECT_NE(first_violation(SimSetup{}, Bug::B6, 10,
+                            {"integrity", "uniform_total_order", "no_redelivery",
+                             "rejoin_consistency", "uniform_agreement"},
+                            scenario)
+                .seed,
+            0U);
+  expect_clean(SimSetup{}, 10, scenario);
+}
+
 // B12 (delivery not frozen between report and install): a cut link between two members that are
 // not ring neighbours starts a view change while trains still flow; reporters keep acting on
 // trains (holding, closing, recycling) after their report.

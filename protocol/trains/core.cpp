@@ -27,6 +27,7 @@ Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/, const
       join_heard_(config.nodes),
       join_issued_(config.nodes, 0),
       join_incarnation_(config.nodes, 0),
+      admitted_incarnation_(config.nodes, 0),
       join_restarted_(config.nodes, 0),
       log_digest_(log_digest_empty),
       distrusted_until_(config.nodes) {
@@ -521,6 +522,7 @@ std::uint64_t Core::state_digest() const noexcept {
   for (const Time t : distrusted_until_) h = hash_u64(h, static_cast<std::uint64_t>(t.ns));
   h = hash_u64(h, gather_repeats_);
   h = hash_u64(h, reservations_);
+  for (const std::uint32_t inc : admitted_incarnation_) h = hash_u64(h, inc);
   h = hash_u64(hash_u64(h, promised_.round), promised_.coordinator.value);
   h = hash_u64(h, accepted_ ? accepted_->ballot.round : 0);
   h = hash_u64(h, round_ ? round_->ballot.round : 0);

@@ -215,8 +215,9 @@ class Core {
   std::vector<std::optional<Time>> join_heard_;  // per node: its last Join (it wants back in)
   std::vector<std::uint64_t> join_issued_;       // per node: the clock its last Join reported
   std::vector<std::uint32_t> join_incarnation_;  // per node: the incarnation its last Join named
-  std::vector<std::uint8_t> join_restarted_;     // per node: its last Join came from a member
-                                                 // of this view that restarted
+  std::vector<std::uint32_t> admitted_incarnation_;  // per node: the latest one a view admitted
+  std::vector<std::uint8_t> join_restarted_;         // per node: its last Join came from a member
+                                                     // of this view that restarted
   std::uint64_t delivered_count_ = 0;
   std::uint64_t log_digest_;
   bool trouble_ = false;  // someone is suspected, or a view change stalls

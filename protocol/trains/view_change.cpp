@@ -123,8 +123,10 @@ void Core::handle_join(NodeId from, const Join& join, Fx& fx) {
     become_behind();
     return;
   }
-  // A member of this view that restarted will never answer for it: it is admitted as a joiner.
-  const bool restarted_member = join.restarted && view_.contains(from);
+  // A member of this view that restarted will never answer for it: it is admitted as a joiner,
+  // unless a view change admitted that very incarnation already (its Join was in flight).
+  const bool restarted_member = join.restarted && view_.contains(from) &&
+                                join.incarnation > admitted_incarnation_[from.value];
   if ((view_.contains(from) && !restarted_member) || !member() || excluded_ || behind_) {
     if (join.view < view_.id) tell_behind(from, join.view, join.incarnation, fx);
     return;
@@ -435,7 +437,12 @@ void Core::handle_install(NodeId /*from*/, const Install& install, Fx& fx) {
     for (std::size_t i = 0; i < p.joiners.size() && i < p.joiner_incarnations.size(); ++i) {
       if (p.joiners[i] == self_ && p.joiner_incarnations[i] == incarnation_) mine = true;
     }
-    if (mine && install.snapshot && install.proposal.view > view_.id) apply_snapshot(install, fx);
+    // And only while it is out: a live member named as a joiner (a coordinator took a Join of
+    // its that was still in flight for a new admission) keeps its state and in-flight trains,
+    // which a second transfer would disown; it catches up as any member that missed a view does.
+    if (mine && install.snapshot && install.proposal.view > view_.id && excluded()) {
+      apply_snapshot(install, fx);
+    }
     return;
   }
   // A restarted node has no log to apply a plan to: it waits to be admitted as a joiner.
@@ -543,6 +550,11 @@ void Core::install_view(const Proposal& proposal, Fx& fx) {
   std::fill(distrusted_until_.begin(), distrusted_until_.end(), Time{});
   gather_repeats_ = 0;
   for (auto& heard : join_heard_) heard.reset();
+  for (std::size_t i = 0; i < proposal.joiners.size() && i < proposal.joiner_incarnations.size();
+       ++i) {
+    std::uint32_t& admitted = admitted_incarnation_[proposal.joiners[i].value];
+    admitted = std::max(admitted, proposal.joiner_incarnations[i]);
+  }
   std::fill(join_restarted_.begin(), join_restarted_.end(), std::uint8_t{0});
   requeue_own_in_flight();
   if (is_issuer()) {
