@@ -48,7 +48,7 @@ void VirtualSynchronyChecker::on_view(const Step& step, NodeRef node, const View
   // out of the views between and came back by a state transfer (TRAINS re-admission), whose note
   // the simulator reports after the install of the same step.
   if (s.segment && s.segment->view.value + 1 == install.view.value) {
-    compare(step, node, install.view, *s.segment);
+    pending_.push_back(Pending{node, install.view, *s.segment});
   }
   s.segment.reset();
   if (!s.highest_earlier || *s.highest_earlier < install.view) {
@@ -56,17 +56,26 @@ void VirtualSynchronyChecker::on_view(const Step& step, NodeRef node, const View
   }
   if (!s.highest || *s.highest < install.view) s.highest = install.view;
   floor_.record(node.id, install.view);
-  if (const std::optional<ViewId> floor = floor_.floor()) {
-    // No node will install a view below the floor again, so no transition from one can recur.
-    transitions_.erase(transitions_.begin(),
-                       transitions_.lower_bound(Transition{*floor, ViewId{0}}));
-  }
+  installed_ = true;
 }
 
 void VirtualSynchronyChecker::on_note(const Step&, NodeRef node, const Note& note) {
   if (!as_state_transfer(note)) return;
   ++checks_;
   state(node).segment.reset();
+  std::erase_if(pending_, [&](const Pending& p) { return p.node.id == node.id; });
+}
+
+void VirtualSynchronyChecker::after_step(const Step& step) {
+  if (!installed_) return;  // nothing to compare or prune in a step without an install
+  installed_ = false;
+  for (const Pending& p : pending_) compare(step, p.node, p.to, p.segment);
+  pending_.clear();
+  if (const std::optional<ViewId> floor = floor_.floor()) {
+    // No node will install a view below the floor again, so no transition from one can recur.
+    transitions_.erase(transitions_.begin(),
+                       transitions_.lower_bound(Transition{*floor, ViewId{0}}));
+  }
 }
 
 void VirtualSynchronyChecker::on_crash(const Step&, NodeRef node) {

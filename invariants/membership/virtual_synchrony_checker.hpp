@@ -23,7 +23,11 @@
 //     from its disk and announces again): its deliveries in v before the crash are in an earlier
 //     incarnation;
 //   - a node that receives a state transfer while in v (state_transfer.hpp): part of its log in v
-//     came from the donor.
+//     came from the donor;
+//   - a node that installs w with a state transfer, even coming from v (a member of v re-admitted
+//     as a joiner of w, e.g. after a restart): its log was replaced. The simulator reports the
+//     transfer's note after the install of the same step, so a transition is compared after the
+//     step (after_step), unless such a note came in between.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +36,7 @@
 #include <optional>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "invariants/checker.hpp"
 #include "invariants/membership/views.hpp"
@@ -51,6 +56,7 @@ class VirtualSynchronyChecker final : public Checker {
   void on_view(const Step& step, NodeRef node, const ViewInstall& install) override;
   void on_note(const Step& step, NodeRef node, const Note& note) override;
   void on_crash(const Step& step, NodeRef node) override;
+  void after_step(const Step& step) override;
 
   // Transitions (v -> w) whose first report is kept (memory tests).
   [[nodiscard]] std::size_t transitions_kept() const noexcept { return transitions_.size(); }
@@ -78,6 +84,11 @@ class VirtualSynchronyChecker final : public Checker {
     std::uint64_t step = 0;
   };
   using Transition = std::pair<ViewId, ViewId>;
+  struct Pending {  // a transition made in this step, compared once the step is over
+    NodeRef node;
+    ViewId to;
+    Segment segment;
+  };
 
   NodeState& state(NodeRef node);
   void compare(const Step& step, NodeRef node, ViewId to, const Segment& segment);
@@ -86,6 +97,8 @@ class VirtualSynchronyChecker final : public Checker {
 
   NodeTable<NodeState> nodes_;
   std::map<Transition, Report> transitions_;
+  std::vector<Pending> pending_;
+  bool installed_ = false;  // a view was installed in the current step
   ViewFloor floor_;
 };
 

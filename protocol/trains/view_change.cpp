@@ -584,9 +584,19 @@ void Core::requeue_own_in_flight() {
 }
 
 // A train of a view this node will install shortly. Bounded: an excluded node never installs it.
+// When full, a train of an older view than this one makes room: a node out for long fills the
+// buffer with trains of views it will never install, and dropping a train of the view it is about
+// to join (already acked on its link) would lose that slot's train for good.
 void Core::hold_future(Train&& train) {
   constexpr std::size_t max_future = 64;
-  if (future_trains_.size() < max_future) future_trains_.push_back(std::move(train));
+  if (future_trains_.size() < max_future) {
+    future_trains_.push_back(std::move(train));
+    return;
+  }
+  const auto oldest =
+      std::min_element(future_trains_.begin(), future_trains_.end(),
+                       [](const Train& a, const Train& b) { return a.view < b.view; });
+  if (oldest->view < train.view) *oldest = std::move(train);
 }
 
 }  // namespace ry::trains
