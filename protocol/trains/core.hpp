@@ -15,8 +15,9 @@
 // Membership notes: "gather" (round, base view), "report" (round, base view: a member froze and
 // reported), "distrust" (coordinator: it does not hear this node), "propose" (round, members,
 // steps), "install" (view, members, plan steps), "excluded" (view: this node is not a member of
-// it), "frozen_drop" (issuer, clock: a train dropped while frozen). "reserve" (clock: a clock
-// reservation was written, not yet synced). Restart: "recovered"
+// it), "frozen_drop" (issuer, clock: a train dropped while frozen), "stale_admission" (view,
+// boundary, issued: an admission whose plan does not cover this joiner's clocks, refused).
+// "reserve" (clock: a clock reservation was written, not yet synced). Restart: "recovered"
 // (reserved clock or -1 if lost, records read, records that verified), then "clock_lost" (node)
 // when no record verified.
 #pragma once

@@ -440,9 +440,16 @@ void Core::handle_install(NodeId /*from*/, const Install& install, Fx& fx) {
     // And only while it is out: a live member named as a joiner (a coordinator took a Join of
     // its that was still in flight for a new admission) keeps its state and in-flight trains,
     // which a second transfer would disown; it catches up as any member that missed a view does.
-    if (mine && install.snapshot && install.proposal.view > view_.id && excluded()) {
-      apply_snapshot(install, fx);
+    if (!mine || !install.snapshot || install.proposal.view <= view_.id || !excluded()) return;
+    // And only if the plan's boundary covers every clock it created: a coordinator that used an
+    // older Join of its (sent before an admission it has had since) would leave a train of its
+    // above the floor of the new view. It keeps asking; a later view change admits it right.
+    const std::vector<std::uint64_t>& boundary = p.plan.boundary;
+    if (is_issuer() && self_.value < boundary.size() && boundary[self_.value] < issued_) {
+      fx.note("stale_admission", i64(p.view.value), i64(boundary[self_.value]), i64(issued_));
+      return;
     }
+    apply_snapshot(install, fx);
     return;
   }
   // A restarted node has no log to apply a plan to: it waits to be admitted as a joiner.
