@@ -39,14 +39,16 @@ std::optional<std::uint64_t> decode_clock_reservation(std::string_view record) {
   return get_u64(record.substr(1));
 }
 
-std::optional<std::uint64_t> recover_clock_reservation(const std::vector<std::string>& records) {
-  std::optional<std::uint64_t> best;
+ClockRecovery recover_clock_reservation(const std::vector<std::string>& records) {
+  ClockRecovery out;
+  out.records = records.size();
   for (const std::string& record : records) {
     if (const auto clock = decode_clock_reservation(record)) {
-      best = std::max(best.value_or(0), *clock);
+      out.reserved = std::max(out.reserved.value_or(0), *clock);
+      ++out.verified;
     }
   }
-  return best;
+  return out;
 }
 
 }  // namespace ry::trains

@@ -9,6 +9,7 @@
 // reservation, which still covers every clock created (no train waits on an unsynced one).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,8 +25,13 @@ constexpr std::uint64_t reservations_per_rewrite = 8;
 [[nodiscard]] std::string encode_clock_reservation(std::uint64_t clock);
 // nullopt unless `record` is exactly one verified reservation.
 [[nodiscard]] std::optional<std::uint64_t> decode_clock_reservation(std::string_view record);
-// The highest verified reservation among a disk's records, or nullopt when none verifies.
-[[nodiscard]] std::optional<std::uint64_t> recover_clock_reservation(
-    const std::vector<std::string>& records);
+// What a restart finds on its disk: the highest verified reservation (nullopt when none
+// verifies), how many records there were, and how many verified.
+struct ClockRecovery {
+  std::optional<std::uint64_t> reserved;
+  std::size_t records = 0;
+  std::size_t verified = 0;
+};
+[[nodiscard]] ClockRecovery recover_clock_reservation(const std::vector<std::string>& records);
 
 }  // namespace ry::trains

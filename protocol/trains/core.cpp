@@ -44,13 +44,11 @@ Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/, const
     // trains.md 5, "Rejoin": a restarted node knows only its disk. Its clock reservation says
     // where its slot may continue; an empty disk means it never created a train. Records that
     // exist but none verifies mean the clock is lost: it must not issue, so it never rejoins.
-    const auto reserved = recover_clock_reservation(recovery.records);
-    records_read_ = recovery.records.size();
-    for (const std::string& record : recovery.records) {
-      records_valid_ += decode_clock_reservation(record) ? 1U : 0U;
-    }
-    if (reserved) {
-      reserved_ = issued_ = *reserved;
+    const ClockRecovery found = recover_clock_reservation(recovery.records);
+    records_read_ = found.records;
+    records_valid_ = found.verified;
+    if (found.reserved) {
+      reserved_ = issued_ = *found.reserved;
       if (is_issuer()) slots_[self_.value].seen = issued_;
     } else if (!recovery.records.empty()) {
       clock_lost_ = true;
@@ -153,10 +151,10 @@ void Core::on_client(const ClientRequest& request, Time now, Fx& fx) noexcept {
   now_ = now;
   const bool duplicate = known_.contains(request.id);
   const bool too_big = request.data.size() > config_.train_bytes_max;
-  // A node out of the view (excluded, behind, or restarted and not re-admitted) turns clients
-  // away rather than queueing for an unknown time what a crash before its re-admission would
-  // lose; one whose clock is lost never rejoins at all.
-  if ((duplicate && !config_.has(Bug::B5)) || too_big || clock_lost_ || excluded()) {
+  // A node out of the view (excluded, behind, or restarted and not re-admitted, which includes
+  // one whose clock is lost and never rejoins) turns clients away rather than queueing for an
+  // unknown time what a crash before its re-admission would lose.
+  if ((duplicate && !config_.has(Bug::B5)) || too_big || excluded()) {
     fx.replies.push_back(ClientReply{request.id, ReplyStatus::rejected});
     return;
   }
