@@ -41,18 +41,7 @@ Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/, const
   incarnation_ = recovery.incarnation;
   if (incarnation_ > 0) {
     needs_transfer_ = true;
-    // trains.md 5, "Rejoin": a restarted node knows only its disk. Its clock reservation says
-    // where its slot may continue; an empty disk means it never created a train. Records that
-    // exist but none verifies mean the clock is lost: it must not issue, so it never rejoins.
-    const ClockRecovery found = recover_clock_reservation(recovery.records);
-    records_read_ = found.records;
-    records_valid_ = found.verified;
-    if (found.reserved) {
-      reserved_ = issued_ = *found.reserved;
-      if (is_issuer()) slots_[self_.value].seen = issued_;
-    } else if (!recovery.records.empty()) {
-      clock_lost_ = true;
-    }
+    recover_disk(recovery);
   }
 }
 
@@ -66,7 +55,11 @@ void Core::on_start(Time now, Fx& fx) noexcept {
   now_ = now;
   if (config_.mode == Config::Mode::to && incarnation_ == 0) {
     fx.views.push_back(ViewInstall{view_.id, view_.members});
+    if (persisting()) durable_view_ = ViewRecord{view_.id, view_.members};
   }
+  // The first rewrite: an issuer's disk holds a reservation from now on (persist.cpp), and a
+  // restarted node's disk holds only what its recovery kept (durable.hpp).
+  compact(fx);
   if (membership_on()) {
     std::fill(last_heard_.begin(), last_heard_.end(), now);
     fx.set_timer(heartbeat_timer, config_.heartbeat_ns);
@@ -76,9 +69,7 @@ void Core::on_start(Time now, Fx& fx) noexcept {
     // transfer (never without membership: a restarted uto node stays passive).
     frozen_ = true;
     if (membership_on() && !clock_lost_) become_behind();
-    fx.note("recovered", clock_lost_ ? -1 : static_cast<std::int64_t>(reserved_),
-            static_cast<std::int64_t>(records_read_), static_cast<std::int64_t>(records_valid_));
-    if (clock_lost_) fx.note("clock_lost", self_.value);
+    note_recovery(fx);
     return;
   }
   if (!is_issuer()) return;
@@ -119,6 +110,10 @@ void Core::on_timer(TimerId timer, Time now, Fx& fx) noexcept {
     tick(fx);
     return;
   }
+  if (timer == flush_timer) {
+    on_flush(fx);
+    return;
+  }
   if (timer == replay_timer) {  // trains that waited for a state transfer's install
     std::vector<Train> waiting = std::move(future_trains_);
     future_trains_.clear();
@@ -135,9 +130,10 @@ void Core::on_timer(TimerId timer, Time now, Fx& fx) noexcept {
 
 void Core::on_disk_synced(Time now, Fx& fx) noexcept {
   now_ = now;
-  if (!reserving_) return;
+  ++syncs_done_;
+  if (!reserving_ || syncs_done_ < reservation_sync_) return;
   reserving_ = false;
-  reserved_ = issued_ + clock_reservation_chunk;
+  reserved_ = reservation_written_;
   if (create_waiting_) {
     create_waiting_ = false;
     create_train(fx);
@@ -301,11 +297,7 @@ void Core::create_train(Fx& fx) {
     create_waiting_ = true;
     if (!reserving_) {
       reserving_ = true;
-      fx.disk_rewrite = reservations_ % reservations_per_rewrite == 0;
-      ++reservations_;
-      fx.disk_appends.push_back(encode_clock_reservation(issued_ + clock_reservation_chunk));
-      fx.disk_appends.push_back(encode_clock_reservation(issued_ + clock_reservation_chunk));
-      fx.disk_sync = true;
+      persist_reservation(issued_ + clock_reservation_chunk, fx);
       fx.note("reserve", i64(issued_ + clock_reservation_chunk));
     }
     return;
@@ -449,6 +441,7 @@ void Core::deliver_payloads(const Train& train, Fx& fx) {
     fx.deliver(payload.id(), payloads.data_digest(i));
     ++delivered_count_;
     log_digest_ = ry::log_digest(log_digest_, Delivery{payload.id(), payloads.data_digest(i)});
+    persist(DeliveredRecord{delivered_count_, payload.id(), payloads.data_digest(i)}, fx);
     ++delivered;
   }
   // The moment of bug U1 (trains.md 8): an issuer has delivered its own train's content, and this
@@ -519,7 +512,7 @@ std::uint64_t Core::state_digest() const noexcept {
   for (const std::uint8_t x : suspected_) h = hash_u64(h, x);
   for (const Time t : distrusted_until_) h = hash_u64(h, static_cast<std::uint64_t>(t.ns));
   h = hash_u64(h, gather_repeats_);
-  h = hash_u64(h, reservations_);
+  h = hash_u64(h, reservation_written_);
   for (const std::uint32_t inc : admitted_incarnation_) h = hash_u64(h, inc);
   h = hash_u64(hash_u64(h, promised_.round), promised_.coordinator.value);
   h = hash_u64(h, accepted_ ? accepted_->ballot.round : 0);

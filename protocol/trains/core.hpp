@@ -17,9 +17,11 @@
 // steps), "install" (view, members, plan steps), "excluded" (view: this node is not a member of
 // it), "frozen_drop" (issuer, clock: a train dropped while frozen), "stale_admission" (view,
 // boundary, issued: an admission whose plan does not cover this joiner's clocks, refused).
-// "reserve" (clock: a clock reservation was written, not yet synced). Restart: "recovered"
-// (reserved clock or -1 if lost, records read, records that verified), then "clock_lost" (node)
-// when no record verified.
+// "reserve" (clock: a clock reservation was written, not yet synced), "snapshot_refused"
+// (position, own log length: a state transfer that would take this node's log backwards or
+// contradict it). Restart (persist.cpp): "recovered" (reserved clock or -1 if lost, records read,
+// records that verified), "recovered_log" (log length, view id or -1, log records dropped), then
+// "clock_lost" (node) when the reservation is lost.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +33,7 @@
 #include "protocol/common/core.hpp"
 #include "protocol/common/effects.hpp"
 #include "protocol/trains/config.hpp"
+#include "protocol/trains/durable.hpp"
 #include "protocol/trains/flat_map.hpp"
 #include "protocol/trains/link.hpp"
 #include "protocol/trains/messages.hpp"
@@ -49,6 +52,11 @@ class Core {
   static constexpr TimerId issuer_start_timer{1};
   static constexpr TimerId heartbeat_timer{2};
   static constexpr TimerId replay_timer{3};
+  static constexpr TimerId flush_timer{4};
+  // Durable state (persist.cpp): appended records are synced at most this much later, and the
+  // disk is compacted after this many appended records.
+  static constexpr Nanos flush_delay = ms_ns;
+  static constexpr std::size_t compact_after = 256;
   static constexpr std::uint64_t link_timer_base = 1000;
 
   Core(const Config& config, NodeId self, std::uint64_t node_seed, const Recovery& recovery);
@@ -193,6 +201,18 @@ class Core {
   [[nodiscard]] bool done(const Key& key) const;
   void check_invariants() const;
 
+  // Durable state (persist.cpp, trains.md 6).
+  void recover_disk(const Recovery& recovery);
+  void note_recovery(Fx& fx) const;
+  [[nodiscard]] bool persisting() const noexcept;
+  void persist(const Record& record, Fx& fx);
+  void persist_view(Fx& fx);
+  void persist_reservation(std::uint64_t clock, Fx& fx);
+  void compact(Fx& fx);
+  void schedule_flush(Fx& fx);
+  void on_flush(Fx& fx);
+  std::uint64_t request_sync(Fx& fx);
+
   Config config_;
   NodeId self_;
   View view_;
@@ -248,12 +268,20 @@ class Core {
   std::uint32_t incarnation_ = 0;
   std::uint64_t reserved_ = 0;  // clocks up to here are reserved on disk (clock_reservation.hpp)
   bool reserving_ = false;      // a reservation is being synced
-  std::uint64_t reservations_ = 0;    // written by this incarnation (every few rewrite the disk)
-  bool create_waiting_ = false;       // the next train waits for that sync
+  std::uint64_t reservation_written_ = 0;   // the highest reservation written (maybe not synced)
+  std::uint64_t reservation_sync_ = 0;      // the sync that makes it durable (counted from 1)
+  std::uint64_t syncs_requested_ = 0;       // by this incarnation
+  std::uint64_t syncs_done_ = 0;            // completed, in order
+  std::size_t appended_ = 0;                // records appended since the last compaction
+  bool unsynced_ = false;                   // records written since the last sync request
+  bool flush_scheduled_ = false;            // flush_timer is set
+  std::optional<ViewRecord> durable_view_;  // the view the disk holds
+  bool create_waiting_ = false;             // the next train waits for that sync
   bool clock_lost_ = false;           // restarted, and no reservation verified: it must never issue
   bool needs_transfer_ = false;       // restarted: only an Install with a state transfer will do
   std::size_t records_read_ = 0;      // durable records found at restart (for the trace)
   std::size_t records_valid_ = 0;     // of those, the ones whose checksum verified
+  std::size_t log_dropped_ = 0;       // verified log records recovery could not take
   Time now_;                          // of the current entry point; not state
   std::vector<std::uint32_t> order_;  // scratch for delivery order; not state
 };

@@ -1,5 +1,6 @@
 #include "protocol/trains/durable.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "protocol/common/assert.hpp"
@@ -9,17 +10,19 @@ namespace ry::trains {
 namespace {
 
 constexpr unsigned char record_magic = 0xd5;
-enum class Kind : unsigned char { view = 1, delivered = 2, snapshot = 3 };
+enum class Kind : unsigned char { view = 1, delivered = 2, snapshot = 3, reserve = 4 };
 constexpr std::size_t header_bytes = 6;  // magic, kind, payload length (u32)
 constexpr std::size_t checksum_bytes = 8;
 constexpr std::size_t view_fixed_bytes = 12;  // id (u64), member count (u32)
 constexpr std::size_t delivered_bytes = 28;
 constexpr std::size_t snapshot_bytes = 16;
+constexpr std::size_t reserve_bytes = 8;
 
 void put_le(std::string& out, std::uint64_t value, std::size_t width) {
-  for (std::size_t i = 0; i < width; ++i) {
-    out.push_back(static_cast<char>((value >> (8 * i)) & 0xffU));
-  }
+  RY_ASSERT(width <= 8);
+  char bytes[8];
+  for (std::size_t i = 0; i < width; ++i) bytes[i] = static_cast<char>((value >> (8 * i)) & 0xffU);
+  out.append(bytes, width);  // one append per field: a core writes a record per delivery
 }
 
 // Reads little-endian integers in sequence. Callers check the length before reading, so running
@@ -68,6 +71,10 @@ struct PayloadWriter {
     put_le(out, r.log_digest, 8);
     return Kind::snapshot;
   }
+  Kind operator()(const ReservationRecord& r) const {
+    put_le(out, r.clock, 8);
+    return Kind::reserve;
+  }
 };
 
 std::optional<Record> decode_view(std::string_view payload) {
@@ -101,6 +108,11 @@ std::optional<Record> decode_snapshot(std::string_view payload) {
   r.position = in.u64();
   r.log_digest = in.u64();
   return r;
+}
+
+std::optional<Record> decode_reservation(std::string_view payload) {
+  if (payload.size() != reserve_bytes) return std::nullopt;
+  return ReservationRecord{Reader(payload).u64()};
 }
 
 // ---- Replaying the log (the rules in durable.hpp).
@@ -151,24 +163,26 @@ void replay(Recovered& state, const LogRecord& r, std::size_t index) {
 
 }  // namespace
 
+// One allocation per record: a core writes one per delivery.
 std::string encode(const Record& record) {
-  std::string payload;
-  const Kind kind = std::visit(PayloadWriter{payload}, record);
-  RY_ASSERT(payload.size() <= std::numeric_limits<std::uint32_t>::max());
   std::string out;
-  out.reserve(header_bytes + payload.size() + checksum_bytes);
+  out.reserve(header_bytes + delivered_bytes + checksum_bytes);
   out.push_back(static_cast<char>(record_magic));
-  out.push_back(static_cast<char>(kind));
-  put_le(out, payload.size(), 4);
-  out += payload;
-  put_le(out, fnv1a(out), checksum_bytes);
+  out.push_back('\0');  // the kind, known once the payload is written
+  put_le(out, 0, 4);    // the payload's length, likewise
+  const Kind kind = std::visit(PayloadWriter{out}, record);
+  const std::size_t length = out.size() - header_bytes;
+  RY_ASSERT(length <= std::numeric_limits<std::uint32_t>::max());
+  out[1] = static_cast<char>(kind);
+  for (std::size_t i = 0; i < 4; ++i) out[2 + i] = static_cast<char>((length >> (8 * i)) & 0xffU);
+  put_le(out, stream_hash(out), checksum_bytes);
   return out;
 }
 
 std::optional<Record> decode(std::string_view bytes) {
   if (bytes.size() < header_bytes + checksum_bytes) return std::nullopt;
   const std::string_view body = bytes.substr(0, bytes.size() - checksum_bytes);
-  if (Reader(bytes.substr(body.size())).u64() != fnv1a(body)) return std::nullopt;
+  if (Reader(bytes.substr(body.size())).u64() != stream_hash(body)) return std::nullopt;
   if (static_cast<unsigned char>(body[0]) != record_magic) return std::nullopt;
   const std::string_view payload = body.substr(header_bytes);
   if (Reader(body.substr(2)).u32() != payload.size()) return std::nullopt;
@@ -176,12 +190,14 @@ std::optional<Record> decode(std::string_view bytes) {
     case Kind::view: return decode_view(payload);
     case Kind::delivered: return decode_delivered(payload);
     case Kind::snapshot: return decode_snapshot(payload);
+    case Kind::reserve: return decode_reservation(payload);
   }
   return std::nullopt;  // an unknown kind
 }
 
 Recovered recover(const std::vector<std::string>& records) {
   Recovered state;
+  state.records = records.size();
   for (std::size_t i = 0; i < records.size(); ++i) {
     const std::optional<Record> record = decode(records[i]);
     if (!record) {
@@ -191,8 +207,11 @@ Recovered recover(const std::vector<std::string>& records) {
       if (!state.view || view->id >= state.view->id) state.view = *view;
     } else if (const auto* delivered = std::get_if<DeliveredRecord>(&*record)) {
       replay(state, *delivered, i);
+    } else if (const auto* snapshot = std::get_if<SnapshotRecord>(&*record)) {
+      replay(state, *snapshot, i);
     } else {
-      replay(state, std::get<SnapshotRecord>(*record), i);
+      const std::uint64_t clock = std::get<ReservationRecord>(*record).clock;
+      state.reserved = std::max(state.reserved.value_or(0), clock);
     }
   }
   RY_ASSERT(state.tail.empty() || state.tail.back().position == state.position());

@@ -1,7 +1,9 @@
 // A TRAINS node's durable state (docs/trains.md section 6): the records it appends to its disk
 // and what it may trust of them after a restart. The core appends a ViewRecord when it installs
-// a view, a DeliveredRecord per delivery, and a SnapshotRecord when a state transfer replaces
-// its log (section 5, "Rejoin"); on restart it hands Recovery::records to recover().
+// a view, a DeliveredRecord per delivery, a SnapshotRecord when a state transfer replaces its
+// log (section 5, "Rejoin"), and a ReservationRecord, twice, per clock reservation
+// (clock_reservation.hpp); it compacts the disk now and then by rewriting it as the reservation,
+// the view and a snapshot of the log so far. On restart it hands Recovery::records to recover().
 //
 // Record format: every record stands alone, so that a torn, flipped or misplaced record can be
 // told from a good one without its neighbours:
@@ -9,14 +11,17 @@
 //   magic (1 byte, 0xd5) | kind (1 byte) | payload length (u32) | payload | checksum (u64)
 //
 // integers little-endian, written byte by byte (the bytes never depend on the host or on struct
-// padding, so traces and disks are the same with every compiler); the checksum is FNV-1a over
-// every byte before it. Any change to a single byte changes FNV-1a (each round is a bijection of
-// the state), so the disk's one-bit corruption is always caught, and a torn record fails the
-// length check. Payloads (kind):
+// padding, so traces and disks are the same with every compiler); the checksum is stream_hash
+// (protocol/common/hash.hpp, eight bytes per round: a core writes one record per delivery, and
+// byte-wise FNV-1a cost it a tenth of its time per message) over every byte before it. Any change
+// within one 8-byte word changes it (each round is a bijection of the state for a given word and
+// of the word for a given state), so the disk's one-bit corruption is always caught, and a torn
+// record fails the length check. Payloads (kind):
 //
 //   1 view       view id (u64), member count (u32), members (u32 each)
 //   2 delivered  position (u64), sender (u32), seq (u64), content digest (u64)
 //   3 snapshot   position (u64), log digest of positions 1..position (u64)
+//   4 reserve    clock (u64): the issuer may create clocks up to here
 //
 // Recovery rules, and why:
 //  - The log is replayed from the oldest record: a snapshot at X that is ahead of the log
@@ -36,6 +41,9 @@
 //    highest id, wherever it stands (the later one on equal ids). A node's view ids only grow,
 //    so the highest is the last installed, even when a misdirected write moved it before older
 //    ones or the log was truncated before it.
+//  - Reservations are not part of the log either: the recovered one is the highest verified,
+//    wherever it stands (an issuer only ever reserves higher; it writes each one twice, so that
+//    one torn, flipped or overwritten copy leaves the other).
 //  - After a recovery that dropped anything, the core must rewrite its disk (Effects::
 //    disk_rewrite) with what it recovered before appending more: a bad record left in place
 //    would truncate every later recovery at the same spot.
@@ -75,7 +83,13 @@ struct SnapshotRecord {
   friend bool operator==(const SnapshotRecord&, const SnapshotRecord&) = default;
 };
 
-using Record = std::variant<ViewRecord, DeliveredRecord, SnapshotRecord>;
+// The issuer this disk belongs to may create clocks up to `clock` (clock_reservation.hpp).
+struct ReservationRecord {
+  std::uint64_t clock = 0;
+  friend bool operator==(const ReservationRecord&, const ReservationRecord&) = default;
+};
+
+using Record = std::variant<ViewRecord, DeliveredRecord, SnapshotRecord, ReservationRecord>;
 
 std::string encode(const Record& record);
 
@@ -92,7 +106,9 @@ struct Dropped {
 };
 
 struct Recovered {
+  std::size_t records = 0;  // read, verified or not
   std::optional<ViewRecord> view;
+  std::optional<std::uint64_t> reserved;        // the highest verified reservation
   std::optional<SnapshotRecord> snapshot;       // the base of the log, if a state transfer set one
   std::vector<DeliveredRecord> tail;            // positions base + 1, base + 2, ... in order
   std::uint64_t log_digest = log_digest_empty;  // of positions 1..position()
@@ -103,6 +119,7 @@ struct Recovered {
   [[nodiscard]] std::uint64_t position() const noexcept {
     return (snapshot ? snapshot->position : 0) + tail.size();
   }
+  [[nodiscard]] std::size_t verified() const noexcept { return records - dropped.unverified; }
 };
 
 // What verifies of a node's records, oldest first, by the rules above.

@@ -47,7 +47,7 @@ void append_log(Records& out, std::uint64_t first, std::uint64_t last) {
   for (std::uint64_t p = first; p <= last; ++p) out.push_back(encode(delivered(p)));
 }
 
-// A record framed by hand, independently of encode(): magic, kind, u32 length, payload, FNV-1a.
+// A record framed by hand, independently of encode(): magic, kind, u32 length, payload, checksum.
 std::string le(std::uint64_t value, std::size_t width) {
   std::string out;
   for (std::size_t i = 0; i < width; ++i)
@@ -60,7 +60,7 @@ std::string frame(unsigned char magic, unsigned char kind, const std::string& pa
   out.push_back(static_cast<char>(kind));
   out += le(payload.size(), 4);
   out += payload;
-  return out + le(fnv1a(out), 8);
+  return out + le(stream_hash(out), 8);
 }
 
 const std::vector<Record>& samples() {
@@ -71,6 +71,8 @@ const std::vector<Record>& samples() {
       DeliveredRecord{all_ones, MsgId{NodeId{0xffffffffU}, all_ones}, all_ones},
       SnapshotRecord{100, 0x0123456789abcdefULL},
       SnapshotRecord{0, log_digest_empty},
+      ReservationRecord{64},
+      ReservationRecord{all_ones},
   };
   return records;
 }
@@ -95,6 +97,7 @@ TEST(DurableCodec, LayoutIsFixedLittleEndianWhateverTheHost) {
                           0x2122232425262728ULL};
   EXPECT_EQ(encode(r), frame(0xd5, 2, payload));
   EXPECT_EQ(encode(SnapshotRecord{1, 2}), frame(0xd5, 3, le(1, 8) + le(2, 8)));
+  EXPECT_EQ(encode(ReservationRecord{0x40}), frame(0xd5, 4, le(0x40, 8)));
   EXPECT_EQ(encode(ViewRecord{ViewId{5}, {NodeId{1}, NodeId{3}}}),
             frame(0xd5, 1, le(5, 8) + le(2, 4) + le(1, 4) + le(3, 4)));
 }
@@ -151,7 +154,7 @@ TEST(DurableCodec, RejectsUnknownKindBadMagicAndWrongPayloadSize) {
   std::string lying = encode(SnapshotRecord{9, 10});
   lying[2] = static_cast<char>(lying[2] + 1);
   lying = lying.substr(0, lying.size() - 8);
-  lying += le(fnv1a(lying), 8);
+  lying += le(stream_hash(lying), 8);
   EXPECT_FALSE(decode(lying));
 }
 
@@ -352,6 +355,49 @@ TEST(DurableRecover, RepeatedPositionWithDifferentContentTruncates) {
     EXPECT_EQ(r.dropped.after_truncation, 1U);
     EXPECT_EQ(r.dropped.duplicates, 0U);
   }
+}
+
+// ---- Reservations: beside the log, never part of it.
+
+TEST(DurableRecover, HighestVerifiedReservationWinsWhereverItStands) {
+  Records records = encoded({ReservationRecord{64}, ReservationRecord{64}});
+  append_log(records, 1, 3);
+  for (const Record& r : std::vector<Record>{ReservationRecord{128}, ReservationRecord{128}}) {
+    records.push_back(encode(r));
+  }
+  append_log(records, 4, 5);
+  // A misdirected older reservation after the newer ones does not lower it.
+  records.push_back(encode(ReservationRecord{64}));
+  const Recovered r = recover(records);
+  expect_clean(r);
+  EXPECT_EQ(r.reserved, 128U);
+  EXPECT_EQ(r.position(), 5U);  // reservations between log records leave no hole
+  EXPECT_EQ(r.log_digest, fold(log_digest_empty, 1, 5));
+  EXPECT_EQ(r.records, records.size());
+  EXPECT_EQ(r.verified(), records.size());
+}
+
+TEST(DurableRecover, ACorruptReservationCopyLeavesTheOtherAndTruncatesTheLogThere) {
+  Records records;
+  append_log(records, 1, 2);
+  records.push_back(encode(ReservationRecord{64}));
+  records.push_back(encode(ReservationRecord{64}));
+  append_log(records, 3, 4);
+  records[2][9] = static_cast<char>(records[2][9] ^ 0x10);  // one bit of the first copy
+  const Recovered r = recover(records);
+  EXPECT_EQ(r.reserved, 64U);
+  // An unverified record could have been anything, a log record too: the log stops before it.
+  EXPECT_EQ(r.position(), 2U);
+  EXPECT_EQ(r.truncated_at, 2U);
+  EXPECT_EQ(r.dropped.unverified, 1U);
+  EXPECT_EQ(r.verified(), records.size() - 1);
+}
+
+TEST(DurableRecover, NoReservationRecordMeansNoneRecovered) {
+  Records records;
+  append_log(records, 1, 2);
+  EXPECT_FALSE(recover(records).reserved.has_value());
+  EXPECT_FALSE(recover({}).reserved.has_value());
 }
 
 }  // namespace

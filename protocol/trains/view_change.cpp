@@ -509,6 +509,14 @@ void Core::apply_install(const Proposal& proposal, Fx& fx) {
 // in a later step: nothing may be delivered in the step of the note.
 void Core::apply_snapshot(const Install& install, Fx& fx) {
   const Snapshot& snap = *install.snapshot;
+  // At most once by position (trains.md 5): a transfer never takes the log backwards, nor
+  // replaces it with a different one of the same length. A correct plan always covers this
+  // node's log (everything it delivered had f + 1 holders); the node waits for another admission.
+  if (snap.position < delivered_count_ ||
+      (snap.position == delivered_count_ && snap.log_digest != log_digest_)) {
+    fx.note("snapshot_refused", i64(snap.position), i64(delivered_count_));
+    return;
+  }
   for (Slot& s : slots_) s = Slot{};
   // Bug B6 keeps the joiner's own (stale) duplicate filter: what the view delivered while it was
   // out can be delivered here once more, its stale pending payloads among them.
@@ -522,6 +530,7 @@ void Core::apply_snapshot(const Install& install, Fx& fx) {
   needs_transfer_ = false;
   last_install_ = install;
   install_view(install.proposal, fx);
+  compact(fx);  // the disk's log is replaced too
   if (!future_trains_.empty()) fx.set_timer(replay_timer, 1);
 }
 
@@ -542,6 +551,7 @@ void Core::install_view(const Proposal& proposal, Fx& fx) {
   view_ = View{proposal.view, proposal.members};
   successor_ = view_.successor(self_);
   fx.views.push_back(ViewInstall{view_.id, view_.members});
+  persist_view(fx);
   fx.note("install", i64(view_.id.value), i64(view_.members.size()), i64(plan.steps.size()));
   frozen_ = false;
   // A member that heard of this view before its Install arrived was behind; now it is not (a
