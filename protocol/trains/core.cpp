@@ -149,8 +149,10 @@ void Core::on_client(const ClientRequest& request, Time now, Fx& fx) noexcept {
   const bool too_big = request.data.size() > config_.train_bytes_max;
   // A node out of the view (excluded, behind, or restarted and not re-admitted, which includes
   // one whose clock is lost and never rejoins) turns clients away rather than queueing for an
-  // unknown time what a crash before its re-admission would lose.
-  if ((duplicate && !config_.has(Bug::B5)) || too_big || excluded()) {
+  // unknown time what a crash before its re-admission would lose. A member whose queue is full
+  // (frozen in a minority, or trains slower than its clients) pushes back instead of growing it.
+  const bool full = pending_.size() >= pending_max;
+  if ((duplicate && !config_.has(Bug::B5)) || too_big || excluded() || full) {
     fx.replies.push_back(ClientReply{request.id, ReplyStatus::rejected});
     return;
   }

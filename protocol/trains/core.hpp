@@ -57,6 +57,8 @@ class Core {
   // disk is compacted after this many appended records.
   static constexpr Nanos flush_delay = ms_ns;
   static constexpr std::size_t compact_after = 256;
+  // Back-pressure: a member turns clients away while this many broadcasts wait for a train.
+  static constexpr std::size_t pending_max = 4096;
   static constexpr std::uint64_t link_timer_base = 1000;
 
   Core(const Config& config, NodeId self, std::uint64_t node_seed, const Recovery& recovery);

@@ -340,5 +340,22 @@ TEST(TrainsCore, NotesMarkIssuerDeliveredAndRecycled) {
   }
 }
 
+// A member whose broadcasts cannot leave (no train reaches it: frozen in a minority, say) queues
+// at most pending_max of them and turns the rest away, so its memory stays bounded.
+TEST(TrainsCore, PendingQueueIsBoundedByBackPressure) {
+  Core core(make_config(5, 2), NodeId{3}, 3, Recovery{});
+  Core::Fx fx;
+  core.on_start(Time{0}, fx);
+  for (std::uint64_t seq = 1; seq <= Core::pending_max + 10; ++seq) {
+    fx.clear();
+    core.on_client(ClientRequest{MsgId{NodeId{3}, seq}, "x"}, Time{1}, fx);
+    ASSERT_EQ(fx.replies.size(), 1U);
+    const ReplyStatus expected =
+        seq <= Core::pending_max ? ReplyStatus::accepted : ReplyStatus::rejected;
+    EXPECT_EQ(fx.replies[0].status, expected) << "seq " << seq;
+  }
+  EXPECT_EQ(core.pending_count(), Core::pending_max);
+}
+
 }  // namespace
 }  // namespace ry::trains
