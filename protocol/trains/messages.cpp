@@ -181,6 +181,7 @@ MessageInfo describe(const Message& message) noexcept {
     h = mix(mix(mix(h, install.snapshot->position), install.snapshot->log_digest),
             install.snapshot->donor.value);
     h = install.snapshot->delivered.digest(h);
+    for (const std::uint32_t incarnation : install.snapshot->admitted) h = mix(h, incarnation);
   }
   info.digest = h;
   return info;

@@ -215,6 +215,9 @@ struct Snapshot {
   std::uint64_t log_digest = 0;
   SeqFilter delivered;  // ids delivered up to `position`: never deliver one again
   NodeId donor;
+  // Per node, the latest incarnation a view admitted: a joiner that coordinates later must not
+  // admit that incarnation again from a Join of it still in flight.
+  std::vector<std::uint32_t> admitted;
   friend bool operator==(const Snapshot&, const Snapshot&) = default;
 };
 

@@ -71,7 +71,7 @@ Install admission(std::uint32_t self, std::uint64_t position, std::uint64_t dige
   install.proposal.joiners = {NodeId{self}};
   install.proposal.joiner_incarnations = {1};
   install.proposal.plan.boundary = {0, 0};
-  install.snapshot = Snapshot{position, digest, SeqFilter{}, NodeId{0}};
+  install.snapshot = Snapshot{position, digest, SeqFilter{}, NodeId{0}, {}};
   return install;
 }
 
@@ -192,6 +192,26 @@ TEST(TrainsPersist, WritesAreSyncedByAFlushThatHoldsNoSend) {
   Fx idle;
   r.core.on_timer(Core::flush_timer, Time{3 * Core::flush_delay + 1}, idle);
   EXPECT_FALSE(idle.disk_sync) << "nothing new to sync";
+}
+
+// The state transfer carries which incarnations the views admitted. Node 3's incarnation 2 was
+// admitted in view 1; node 2 restarted after that and joins view 2. A Join of node 3's
+// incarnation 2 still in flight must not make node 2 admit it once more (it would take a second
+// state transfer in the middle of its membership): node 2 resends it the Install it missed.
+TEST(TrainsPersist, AStateTransferCarriesTheAdmittedIncarnations) {
+  Restarted r = restart(2, {});
+  Install install = admission(2, 0, log_digest_empty);
+  install.base = ViewId{1};
+  install.proposal.view = ViewId{2};
+  install.snapshot->admitted = {0, 0, 0, 2, 0};
+  Fx fx;
+  r.core.on_message(NodeId{0}, Message{install}, Time{1}, fx);
+  ASSERT_FALSE(r.core.excluded());
+  Fx join;
+  r.core.on_message(NodeId{3}, Message{Join{ViewId{1}, 0, 2, true}}, Time{2}, join);
+  ASSERT_EQ(join.sends.size(), 1U);
+  EXPECT_EQ(join.sends[0].to, NodeId{3});
+  EXPECT_TRUE(std::holds_alternative<Install>(join.sends[0].message));
 }
 
 }  // namespace

@@ -465,7 +465,8 @@ void Core::handle_install(NodeId /*from*/, const Install& install, Fx& fx) {
   }
   apply_install(install.proposal, fx);
   if (!install.proposal.joiners.empty()) {
-    last_install_->snapshot = Snapshot{delivered_count_, log_digest_, delivered_, self_};
+    last_install_->snapshot =
+        Snapshot{delivered_count_, log_digest_, delivered_, self_, admitted_incarnation_};
   }
 }
 
@@ -523,6 +524,9 @@ void Core::apply_snapshot(const Install& install, Fx& fx) {
   if (!config_.has(Bug::B6)) delivered_ = snap.delivered;
   delivered_count_ = snap.position;
   log_digest_ = snap.log_digest;
+  for (std::size_t n = 0; n < admitted_incarnation_.size() && n < snap.admitted.size(); ++n) {
+    admitted_incarnation_[n] = std::max(admitted_incarnation_[n], snap.admitted[n]);
+  }
   fx.note("state_transfer", i64(snap.position), static_cast<std::int64_t>(snap.log_digest),
           snap.donor.value);
   excluded_ = false;
