@@ -12,21 +12,31 @@ void IntegrityChecker::on_client(const Step& step, NodeRef node, const ClientReq
   ++checks_;
   if (retired_.contains(request.id)) return;  // a retry of an id delivered everywhere
   // try_emplace keeps the first request: a retry of the same id adds nothing.
-  const auto [it, inserted] =
-      tracked_.try_emplace(request.id, Broadcast{fnv1a(request.data), node, step.index, {}, {}});
-  if (inserted) it->second.deliveries.reserve(nodes_);  // one allocation, not one per doubling
+  tracked_.try_emplace(request.id, Broadcast{fnv1a(request.data), node, step.index, false, {}, {}});
+}
+
+void IntegrityChecker::on_reply(const Step& /*step*/, NodeRef /*node*/, const ClientReply& reply) {
+  ++checks_;
+  const auto it = tracked_.find(reply.id);
+  if (it == tracked_.end()) return;
+  Broadcast& broadcast = it->second;
+  if (reply.status != ReplyStatus::rejected) {
+    broadcast.accepted = true;
+    return;
+  }
+  // Turned away wherever it was handed so far, and delivered nowhere: not a broadcast.
+  if (!broadcast.accepted && broadcast.deliveries.empty()) tracked_.erase(it);
 }
 
 void IntegrityChecker::on_deliver(const Step& step, NodeRef node, const Delivery& delivery) {
-  std::uint64_t& length = lengths_.at(node.id);
-  const std::uint64_t position = length + 1;
-  length = position;
+  const std::uint64_t position = positions_.deliver(node.id);
   ++checks_;
   const auto it = tracked_.find(delivery.id);
   if (it != tracked_.end()) {
     if (check_content(step, node, delivery, it->second, position)) return;
     if (check_duplicate(step, node, delivery, it->second, position)) return;
-    record(step, node, delivery, it, position);
+    if (it->second.deliveries.empty()) positions_.place(position, delivery.id);
+    record(it, FirstDelivery{node.id, position, node.incarnation, step.index});
     return;
   }
   const std::string where = describe(node) + " delivered " + describe(delivery.id) +
@@ -35,13 +45,25 @@ void IntegrityChecker::on_deliver(const Step& step, NodeRef node, const Delivery
   if (retired_.contains(delivery.id)) {
     verdict_.violate(std::string(name()), step.index, {node.id},
                      "duplicate: " + where + ", which every one of the " + std::to_string(nodes_) +
-                         " nodes had already delivered");
+                         " nodes already held (delivered, or by a state transfer)");
     return;
   }
   verdict_.violate(std::string(name()), step.index, {node.id},
                    "spurious: " + describe(node) + " delivered " + describe(delivery) +
                        " at position " + std::to_string(position) + ", but no client broadcast " +
-                       describe(delivery.id));
+                       describe(delivery.id) + " (or every node it was handed to rejected it)");
+}
+
+// A transfer to X: the node holds every tracked id at positions 1..X, as if delivered there.
+void IntegrityChecker::on_note(const Step& step, NodeRef node, const Note& note) {
+  const auto covered = [&](std::uint64_t position, MsgId id) {
+    ++checks_;
+    const auto it = tracked_.find(id);
+    if (it == tracked_.end()) return;  // not expected: the index holds tracked ids only
+    if (held_at(it->second, node.id) != nullptr) return;  // it delivered this one itself
+    record(it, FirstDelivery{node.id, position, node.incarnation, step.index, true});
+  };
+  positions_.on_note(node.id, note, covered);
 }
 
 bool IntegrityChecker::check_content(const Step& step, NodeRef node, const Delivery& delivery,
@@ -60,28 +82,38 @@ bool IntegrityChecker::check_content(const Step& step, NodeRef node, const Deliv
 bool IntegrityChecker::check_duplicate(const Step& step, NodeRef node, const Delivery& delivery,
                                        const Broadcast& broadcast, std::uint64_t position) {
   ++checks_;
-  const auto first = std::find_if(broadcast.deliveries.begin(), broadcast.deliveries.end(),
-                                  [&](const FirstDelivery& f) { return f.node == node.id; });
-  if (first == broadcast.deliveries.end()) return false;
-  verdict_.violate(std::string(name()), step.index, {node.id},
-                   "duplicate: " + describe(node) + " delivered " + describe(delivery.id) +
-                       " at position " + std::to_string(position) + ", and already at position " +
-                       std::to_string(first->position) + " in incarnation " +
-                       std::to_string(first->incarnation) + " at step " +
-                       std::to_string(first->step));
+  const FirstDelivery* first = held_at(broadcast, node.id);
+  if (first == nullptr) return false;
+  verdict_.violate(
+      std::string(name()), step.index, {node.id},
+      "duplicate: " + describe(node) + " delivered " + describe(delivery.id) + " at position " +
+          std::to_string(position) + ", and already" + (first->transferred ? " held" : "") +
+          " at position " + std::to_string(first->position) + " in incarnation " +
+          std::to_string(first->incarnation) + " at step " + std::to_string(first->step) +
+          (first->transferred ? " (by a state transfer)" : ""));
   return true;
 }
 
-// Records a first delivery at `node`; once every node delivered the id, it retires.
-void IntegrityChecker::record(const Step& step, NodeRef node, const Delivery& delivery,
-                              Table::iterator it, std::uint64_t position) {
+const IntegrityChecker::FirstDelivery* IntegrityChecker::held_at(const Broadcast& broadcast,
+                                                                 NodeId node) {
+  const auto it = std::find_if(broadcast.deliveries.begin(), broadcast.deliveries.end(),
+                               [&](const FirstDelivery& f) { return f.node == node; });
+  return it == broadcast.deliveries.end() ? nullptr : &*it;
+}
+
+// Once every node holds the id, it retires.
+void IntegrityChecker::record(Table::iterator it, const FirstDelivery& first) {
   Broadcast& broadcast = it->second;
-  broadcast.deliveries.push_back(FirstDelivery{node.id, position, node.incarnation, step.index});
-  if (node.id.value >= nodes_) return;
-  broadcast.everywhere.insert(node.id);
+  // One allocation, not one per doubling; not at the request, which may be turned away.
+  if (broadcast.deliveries.empty()) broadcast.deliveries.reserve(nodes_);
+  broadcast.deliveries.push_back(first);
+  if (first.node.value >= nodes_) return;
+  broadcast.everywhere.insert(first.node);
   if (broadcast.everywhere.count() < nodes_) return;
+  const MsgId id = it->first;
+  positions_.forget(broadcast.deliveries.front().position, id);
   tracked_.erase(it);
-  retired_.insert(delivery.id, [&](MsgId id) { return tracked_.contains(id); });
+  retired_.insert(id, [&](MsgId other) { return tracked_.contains(other); });
 }
 
 }  // namespace ry

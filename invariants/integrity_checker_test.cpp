@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "invariants/membership/state_transfer.hpp"
 #include "invariants/test_history.hpp"
 
 namespace ry {
@@ -213,6 +214,147 @@ TEST(IntegrityChecker, ChangedContentAfterOthersDeliveredIsSpurious) {
   h.deliver(ref(2), msg(0, 1), 42);
   ASSERT_TRUE(verdict.violated());
   EXPECT_NE(verdict.first().detail.find("spurious content"), std::string::npos);
+}
+
+// --- state transfer (state_transfer.hpp): the transferred prefix counts as held -------------
+
+// The note for a transfer to X (the digest is rejoin_consistency's business, not integrity's).
+Note transfer_to(std::uint64_t x) { return membership::state_transfer_note(x, 0); }
+
+TEST(IntegrityChecker, TransferredIdsRetire) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict, 3);
+  History h{&checker};
+  for (std::uint64_t seq = 1; seq <= 3; ++seq) h.broadcast(ref(0), msg(0, seq));
+  for (std::uint32_t node = 0; node < 2; ++node) {
+    h.deliver_all(ref(node), {msg(0, 1), msg(0, 2), msg(0, 3)});
+  }
+  EXPECT_EQ(checker.tracked(), 3U);
+  // Node 2 was re-admitted with the log up to position 2: (0,1) and (0,2) are everywhere now.
+  h.note(ref(2, 1), transfer_to(2));
+  EXPECT_EQ(checker.tracked(), 1U);
+  h.deliver(ref(2, 1), msg(0, 3));  // its next delivery, at position 3
+  EXPECT_EQ(checker.tracked(), 0U);
+  EXPECT_EQ(checker.retired_intervals(), 1U);
+  EXPECT_FALSE(verdict.violated()) << verdict.first().detail;
+}
+
+TEST(IntegrityChecker, TransferCoversOnlyItsPrefix) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict, 2);
+  History h{&checker};
+  h.broadcast(ref(0), msg(0, 1));
+  h.broadcast(ref(0), msg(0, 2));
+  h.deliver_all(ref(0), {msg(0, 1), msg(0, 2)});
+  h.note(ref(1), transfer_to(1));
+  EXPECT_EQ(checker.tracked(), 1U);                   // (0,2), at position 2, is not node 1's yet
+  h.note(ref(1), Note{"install", 1, 2, 0});           // another kind of note
+  h.note(ref(1), Note{"state_transfer", -1, 0, -1});  // malformed: rejoin_consistency's
+  EXPECT_EQ(checker.tracked(), 1U);
+  EXPECT_FALSE(verdict.violated());
+}
+
+TEST(IntegrityChecker, RedeliveryOfATransferredIdFires) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict, 3);
+  History h{&checker};
+  h.broadcast(ref(0), msg(0, 1));
+  h.broadcast(ref(0), msg(0, 2));
+  h.deliver_all(ref(0), {msg(0, 1), msg(0, 2)});
+  h.deliver(ref(1), msg(0, 1));
+  h.note(ref(2, 1), transfer_to(2));
+  EXPECT_EQ(checker.tracked(), 1U);  // (0,1) is everywhere now; node 1 lacks (0,2)
+  h.deliver(ref(1), msg(0, 2));
+  EXPECT_EQ(checker.tracked(), 0U);
+  ASSERT_FALSE(verdict.violated());
+  // A tracked id: the detail names the transfer.
+  h.broadcast(ref(0), msg(0, 3));
+  h.deliver(ref(0), msg(0, 3));
+  h.note(ref(1, 1), transfer_to(3));
+  h.deliver(ref(1, 1), msg(0, 3));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_NE(verdict.first().detail.find("duplicate: node 1/1 delivered (0,3) at position 4, and "
+                                        "already held at position 3 in incarnation 1 at step"),
+            std::string::npos)
+      << verdict.first().detail;
+  EXPECT_NE(verdict.first().detail.find("(by a state transfer)"), std::string::npos);
+}
+
+TEST(IntegrityChecker, RedeliveryOfARetiredTransferredIdFires) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict, 2);
+  History h{&checker};
+  h.broadcast(ref(0), msg(0, 1));
+  h.deliver(ref(0), msg(0, 1));
+  h.note(ref(1, 1), transfer_to(1));
+  EXPECT_EQ(checker.tracked(), 0U);
+  const std::uint64_t step = h.next_step();
+  h.deliver(ref(1, 1), msg(0, 1));  // at position 2: its log already holds it at position 1
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_EQ(verdict.first().step, step);
+  EXPECT_NE(verdict.first().detail.find("duplicate: node 1/1 delivered (0,1) at position 2, which "
+                                        "every one of the 2 nodes already held"),
+            std::string::npos)
+      << verdict.first().detail;
+}
+
+TEST(IntegrityChecker, PositionsContinueFromTheTransfer) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict, 3);
+  History h{&checker};
+  for (std::uint64_t seq = 1; seq <= 5; ++seq) h.broadcast(ref(0), msg(0, seq));
+  h.deliver_all(ref(0), {msg(0, 1), msg(0, 2), msg(0, 3), msg(0, 4)});
+  h.deliver(ref(1), msg(0, 1));  // then node 1 crashed, restarted and was re-admitted
+  h.note(ref(1, 1), transfer_to(3));
+  h.deliver(ref(1, 1), msg(0, 4));
+  h.deliver(ref(1, 1), msg(0, 4));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_NE(
+      verdict.first().detail.find("at position 5, and already at position 4 in incarnation 1"),
+      std::string::npos)
+      << verdict.first().detail;
+}
+
+// --- requests turned away ---------------------------------------------------------------------
+
+TEST(IntegrityChecker, RejectedRequestIsForgotten) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict, 2);
+  History h{&checker};
+  h.broadcast(ref(1), msg(1, 1));
+  h.reply(ref(1), msg(1, 1), ReplyStatus::rejected);  // node 1 is out of the view
+  EXPECT_EQ(checker.tracked(), 0U);
+  h.deliver(ref(0), msg(1, 1));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_NE(verdict.first().detail.find("spurious: node 0/0 delivered (1,1)"), std::string::npos)
+      << verdict.first().detail;
+  EXPECT_NE(verdict.first().detail.find("or every node it was handed to rejected it"),
+            std::string::npos);
+}
+
+TEST(IntegrityChecker, RejectionAfterAnAcceptanceOrADeliveryKeepsTheId) {
+  Verdict verdict;
+  IntegrityChecker checker(verdict, 2);
+  History h{&checker};
+  h.broadcast(ref(0), msg(0, 1));
+  h.reply(ref(0), msg(0, 1));
+  h.broadcast(ref(1), msg(0, 1));  // a client retry: a duplicate, turned away
+  h.reply(ref(1), msg(0, 1), ReplyStatus::rejected);
+  h.broadcast(ref(0), msg(0, 2));
+  h.deliver(ref(0), msg(0, 2));  // a core that delivers and turns away in the same step
+  h.reply(ref(0), msg(0, 2), ReplyStatus::rejected);
+  h.broadcast(ref(1), msg(1, 1));
+  h.reply(ref(1), msg(1, 1), ReplyStatus::rejected);
+  h.broadcast(ref(0), msg(1, 1));  // retried elsewhere: a new request
+  h.reply(ref(0), msg(1, 1));
+  EXPECT_EQ(checker.tracked(), 3U);
+  for (std::uint32_t node = 0; node < 2; ++node) {
+    h.deliver(ref(node), msg(0, 1));
+    h.deliver(ref(node), msg(1, 1));
+  }
+  h.deliver(ref(1), msg(0, 2));
+  EXPECT_FALSE(verdict.violated()) << verdict.first().detail;
+  EXPECT_EQ(checker.tracked(), 0U);
 }
 
 }  // namespace

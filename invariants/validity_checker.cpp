@@ -18,6 +18,7 @@ void ValidityChecker::on_reply(const Step& step, NodeRef node, const ClientReply
 
 void ValidityChecker::on_deliver(const Step&, NodeRef node, const Delivery& delivery) {
   ++checks_;
+  const std::uint64_t position = positions_.deliver(node.id);
   auto it = tracked_.find(delivery.id);
   if (it == tracked_.end()) {
     if (retired_.contains(delivery.id)) return;  // delivered everywhere already: a duplicate
@@ -25,16 +26,36 @@ void ValidityChecker::on_deliver(const Step&, NodeRef node, const Delivery& deli
   }
   Tracked& t = it->second;
   if (delivered_at(t, node.id)) return;
-  if (t.delivered_by.empty()) t.delivered_by.reserve(options_.nodes);
-  t.delivered_by.push_back(node.id);
+  if (t.position == 0) {
+    t.position = position;
+    positions_.place(position, delivery.id);
+  }
   ++nodes_.at(node.id).delivered_count;
-  if (node.id.value >= options_.nodes) return;
-  t.everywhere.insert(node.id);
+  deliver_at(it, node.id);
+}
+
+// A transfer to X: the node's log now holds every tracked id at positions 1..X.
+void ValidityChecker::on_note(const Step&, NodeRef node, const Note& note) {
+  positions_.on_note(node.id, note, [&](std::uint64_t, MsgId id) {
+    ++checks_;
+    const auto it = tracked_.find(id);
+    if (it != tracked_.end() && !delivered_at(it->second, node.id)) deliver_at(it, node.id);
+  });
+}
+
+void ValidityChecker::deliver_at(std::map<MsgId, Tracked>::iterator it, NodeId node) {
+  Tracked& t = it->second;
+  if (t.delivered_by.empty()) t.delivered_by.reserve(options_.nodes);
+  t.delivered_by.push_back(node);
+  if (node.value >= options_.nodes) return;
+  t.everywhere.insert(node);
   if (t.everywhere.count() < options_.nodes) return;
   // Delivered at every node: it can never be owed again.
+  const MsgId id = it->first;
   if (t.order) order_.erase(*t.order);
+  positions_.forget(t.position, id);
   tracked_.erase(it);
-  retired_.insert(delivery.id, [&](MsgId id) { return tracked_.contains(id); });
+  retired_.insert(id, [&](MsgId other) { return tracked_.contains(other); });
 }
 
 void ValidityChecker::on_crash(const Step&, NodeRef node) {
@@ -42,6 +63,20 @@ void ValidityChecker::on_crash(const Step&, NodeRef node) {
   NodeState& state = nodes_.at(node.id);
   // Incarnations only rise; taking the maximum keeps a late or repeated report harmless.
   state.crashed_below = std::max(state.crashed_below, node.incarnation + 1);
+  // What it accepted and nobody delivered is owed nowhere from now on (owed()): forgotten, so
+  // that memory follows in-flight work. A later delivery or retry of it is tracked anew.
+  for (auto rank = order_.begin(); rank != order_.end();) {
+    ++checks_;
+    const auto it = tracked_.find(rank->second);
+    const Tracked& t = it->second;
+    if (t.accepted.node.id != node.id || t.accepted.node.incarnation >= state.crashed_below ||
+        t.accepted.delivered_reply || !t.delivered_by.empty()) {
+      ++rank;
+      continue;
+    }
+    tracked_.erase(it);
+    rank = order_.erase(rank);
+  }
 }
 
 void ValidityChecker::accept(const Step& step, NodeRef node, MsgId id, bool delivered_reply) {

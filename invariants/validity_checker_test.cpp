@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "invariants/membership/state_transfer.hpp"
 #include "invariants/test_history.hpp"
 
 namespace ry {
@@ -123,7 +124,31 @@ TEST(ValidityChecker, AcceptanceByACrashedIncarnationIsNotOwed) {
   h.reply(ref(2), msg(9, 1));  // the retry, accepted by a live incarnation
   const auto result = checker.check_converged(three);
   ASSERT_TRUE(result.has_value());
-  EXPECT_NE(result->find("accepted by node 2/0 at step 1"), std::string::npos) << *result;
+  EXPECT_NE(result->find("accepted by node 2/0 at step 4"), std::string::npos) << *result;
+}
+
+TEST(ValidityChecker, AcceptanceLostWithItsAcceptorIsForgotten) {
+  Verdict verdict;
+  ValidityChecker checker(verdict, ValidityOptions{.nodes = 3});
+  History h{&checker};
+  h.reply(ref(1), msg(1, 1));
+  h.reply(ref(1), msg(1, 2));
+  h.reply(ref(1), msg(1, 3), ReplyStatus::delivered);
+  h.reply(ref(2), msg(2, 1));
+  h.deliver(ref(0), msg(1, 2));  // it left node 1 before the crash
+  EXPECT_EQ(checker.tracked(), 4U);
+  h.crash(ref(1));
+  EXPECT_EQ(checker.tracked(), 3U);  // (1,1) is owed nowhere: only its retry would be
+  h.restart(ref(1, 1));
+  const auto result = checker.check_converged(three);
+  ASSERT_TRUE(result.has_value());
+  // (1,2) is not owed either (its acceptor crashed), though tracked: node 0 delivered it.
+  EXPECT_EQ(result->rfind("broadcast (1,3) accepted by node 1/0 at step 3", 0), 0U) << *result;
+  h.deliver(ref(0), msg(1, 1));  // found after all: tracked again, and delivered everywhere later
+  h.deliver(ref(1, 1), msg(1, 1));
+  h.deliver(ref(2), msg(1, 1));
+  EXPECT_EQ(checker.tracked(), 3U);
+  EXPECT_FALSE(verdict.violated());
 }
 
 TEST(ValidityChecker, DeliveredReplyIsOwedEvenIfTheAcceptorDied) {
@@ -173,6 +198,49 @@ TEST(ValidityChecker, MissingAfterManyRetiredIsStillReported) {
   EXPECT_NE(result->find("not delivered at node 2 (which delivered 999 messages)"),
             std::string::npos)
       << *result;
+}
+
+// --- state transfer (state_transfer.hpp): the transferred prefix is in the node's log ----------
+
+Note transfer_to(std::uint64_t x) { return membership::state_transfer_note(x, 0); }
+
+// Node 0 accepts (0,1)..(0,n), each delivered at nodes 0 and 1 (three steps a seq).
+void accepted_at_0_delivered_at_0_and_1(History& h, std::uint64_t n) {
+  for (std::uint64_t seq = 1; seq <= n; ++seq) {
+    h.reply(ref(0), msg(0, seq));
+    h.deliver(ref(0), msg(0, seq));
+    h.deliver(ref(1), msg(0, seq));
+  }
+}
+
+TEST(ValidityChecker, TransferredIdsRetire) {
+  Verdict verdict;
+  ValidityChecker checker(verdict, ValidityOptions{.nodes = 3});
+  History h{&checker};
+  accepted_at_0_delivered_at_0_and_1(h, 100);
+  EXPECT_EQ(checker.tracked(), 100U);
+  h.note(ref(2, 1), transfer_to(100));  // node 2 rejoined: its log is positions 1..100
+  EXPECT_EQ(checker.tracked(), 0U);
+  EXPECT_EQ(checker.check_converged(three), std::nullopt);
+}
+
+TEST(ValidityChecker, IdAboveTheTransferIsStillOwed) {
+  Verdict verdict;
+  ValidityChecker checker(verdict, ValidityOptions{.nodes = 3});
+  History h{&checker};
+  accepted_at_0_delivered_at_0_and_1(h, 3);
+  h.note(ref(2, 1), transfer_to(2));
+  EXPECT_EQ(checker.tracked(), 1U);
+  const auto result = checker.check_converged(three);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->rfind("broadcast (0,3) accepted by node 0/0 at step 7 was not delivered at "
+                          "node 2",
+                          0),
+            0U)
+      << *result;
+  h.deliver(ref(2, 1), msg(0, 3));  // at position 3, after the transfer
+  EXPECT_EQ(checker.tracked(), 0U);
+  EXPECT_EQ(checker.check_converged(three), std::nullopt);
 }
 
 }  // namespace

@@ -3,12 +3,14 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include "invariants/log_positions.hpp"
 #include "invariants/membership/no_redelivery_checker.hpp"
 #include "invariants/membership/primary_component_checker.hpp"
 #include "invariants/membership/rejoin_consistency_checker.hpp"
 #include "invariants/membership/view_agreement_checker.hpp"
 #include "invariants/membership/virtual_synchrony_checker.hpp"
 #include "invariants/msg_id_hash.hpp"
+#include "invariants/retired_ids.hpp"
 #include "invariants/trains/clock_bound_checker.hpp"
 #include "invariants/trains/key_uniqueness_checker.hpp"
 #include "invariants/trains/train_integrity_checker.hpp"
@@ -22,7 +24,7 @@ class TrainsDriver::Progress final : public Observer {
   void on_reply(const Step& step, NodeRef node, const ClientReply& reply) override {
     if (reply.status == ReplyStatus::accepted) {
       ++accepted_;
-      pending_.emplace(reply.id, Pending{step.time, 0});
+      pending_.emplace(reply.id, Pending{step.time, {}, 0});
       undelivered_.emplace(reply.id, node);
     } else if (reply.status == ReplyStatus::rejected) {
       ++rejected_;
@@ -30,14 +32,25 @@ class TrainsDriver::Progress final : public Observer {
   }
   void on_deliver(const Step& step, NodeRef node, const Delivery& d) override {
     ++delivered_[node.id.value];
+    const std::uint64_t position = positions_.deliver(node.id);
     undelivered_.erase(d.id);
     auto it = pending_.find(d.id);
     if (it == pending_.end()) return;
     latency_.add(step.time - it->second.broadcast_at);
-    if (++it->second.deliveries == delivered_.size()) {
-      ++everywhere_;
-      pending_.erase(it);  // memory follows in-flight work, not history
+    if (it->second.position == 0) {
+      it->second.position = position;
+      positions_.place(position, d.id);
     }
+    hold(it, node.id);
+  }
+
+  // A node re-admitted by a state transfer to X holds the messages at positions 1..X without
+  // delivering them (invariants/log_positions.hpp): they count as being there, with no latency.
+  void on_note(const Step&, NodeRef node, const Note& note) override {
+    positions_.on_note(node.id, note, [&](std::uint64_t, MsgId id) {
+      const auto it = pending_.find(id);
+      if (it != pending_.end()) hold(it, node.id);
+    });
   }
 
   // A broadcast accepted by an incarnation that crashed before it was delivered anywhere is lost
@@ -60,10 +73,22 @@ class TrainsDriver::Progress final : public Observer {
  private:
   struct Pending {
     Time broadcast_at;
-    std::size_t deliveries;
+    NodeBits holders;            // nodes that delivered it or got it by transfer
+    std::uint64_t position = 0;  // of its first delivery anywhere; 0 before
   };
+  using PendingTable = std::unordered_map<MsgId, Pending, MsgIdHash>;
+
+  void hold(PendingTable::iterator it, NodeId node) {
+    it->second.holders.insert(node);
+    if (it->second.holders.count() < delivered_.size()) return;
+    ++everywhere_;
+    positions_.forget(it->second.position, it->first);
+    pending_.erase(it);  // memory follows in-flight work, not history
+  }
+
   std::vector<std::uint64_t> delivered_;
-  std::unordered_map<MsgId, Pending, MsgIdHash> pending_;  // probed only, never iterated
+  PendingTable pending_;  // probed only, never iterated
+  LogPositions positions_;
   std::map<MsgId, NodeRef> undelivered_;  // accepted, not yet delivered by any node
   LatencyHistogram latency_;
   std::uint64_t accepted_ = 0;

@@ -1,6 +1,7 @@
 #include "invariants/membership/no_redelivery_checker.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <string>
 #include <utility>
 
@@ -21,7 +22,8 @@ std::string from(std::int64_t donor) {
 
 }  // namespace
 
-NoRedeliveryChecker::NoRedeliveryChecker(Verdict& verdict, std::uint32_t nodes) : Checker(verdict) {
+NoRedeliveryChecker::NoRedeliveryChecker(Verdict& verdict, std::uint32_t nodes)
+    : Checker(verdict), nodes_(nodes) {
   // Nodes 0..N-1 are live from the start: until each has delivered, nothing is trimmed.
   for (std::uint32_t i = 0; i < nodes; ++i) log(NodeId{i});
 }
@@ -45,6 +47,14 @@ std::size_t NoRedeliveryChecker::kept() const {
   return n;
 }
 
+std::size_t NoRedeliveryChecker::intervals() const {
+  std::size_t n = 0;
+  for (const NodeId node : known_) {
+    if (const NodeLog* l = logs_.find(node)) n += l->delivered.intervals();
+  }
+  return n;
+}
+
 std::string NoRedeliveryChecker::transfer_words(const NodeLog& l) const {
   if (!l.reset) return "";
   return " after its state transfer" + from(l.reset->donor) + " to position " +
@@ -58,6 +68,7 @@ void NoRedeliveryChecker::on_deliver(const Step& step, NodeRef node, const Deliv
   l.incarnation = node.incarnation;
   const std::uint64_t position = ++l.position;
   l.prefix = log_digest(l.prefix, delivery);
+  spread(node.id, position, delivery.id);
   if (position > l.high()) {
     deliver_new(step, node, l, delivery);
   } else {
@@ -201,8 +212,41 @@ void NoRedeliveryChecker::transfer(const Step& step, NodeRef node, std::uint64_t
                            ": different content at positions it delivered before its crash");
     }
   }
+  take_transferred(node.id, l, position);
   l.position = position;
   l.prefix = digest;
+}
+
+// `node` delivered `id` at `position`; a position every node holds is no longer kept.
+void NoRedeliveryChecker::spread(NodeId node, std::uint64_t position, MsgId id) {
+  if (node.value >= nodes_) return;
+  auto it = spreading_.find(position);
+  if (it == spreading_.end()) {
+    // Not kept and not new: every node held it already (or a node skipped positions, which
+    // rejoin_consistency reports).
+    if (position <= reached_) return;
+    reached_ = position;
+    it = spreading_.emplace(position, Spreading{id, {}}).first;
+  }
+  Spreading& s = it->second;
+  if (s.id != id) return;  // another message there: uniform total order's to report
+  s.holders.insert(node);
+  if (s.holders.count() == nodes_) spreading_.erase(it);
+}
+
+// After a transfer to `position`, the messages at positions 1..position are in the node's log.
+void NoRedeliveryChecker::take_transferred(NodeId node, NodeLog& l, std::uint64_t position) {
+  if (node.value >= nodes_) return;
+  for (auto it = spreading_.begin(); it != spreading_.end() && it->first <= position;) {
+    Spreading& s = it->second;
+    ++checks_;
+    if (!s.holders.insert(node)) {
+      ++it;
+      continue;
+    }
+    l.delivered.insert(s.id);
+    it = s.holders.count() == nodes_ ? spreading_.erase(it) : std::next(it);
+  }
 }
 
 void NoRedeliveryChecker::on_crash(const Step&, NodeRef node) {

@@ -27,17 +27,26 @@
 // still checked, by digest: the node's log must have the same digest when it reaches the floor
 // again, and such a difference names the range of positions rather than one position (below the
 // floor, rule 1's exceptions are not checked either: the same digest means the same messages at
-// the same positions). The messages a transfer to beyond the node's own log brought are known
-// only by the note's digest, so a later re-delivery of one of them is uniform total order's and
-// integrity's to find. O(log) per delivery, no allocation in the common case.
+// the same positions). The messages a transfer to beyond the node's own log brought join the ids
+// it has (rule 1: they are in its log now, so delivering one again elsewhere is a re-delivery):
+// every log is a prefix of one global sequence, so they are the messages first delivered anywhere
+// at positions up to X. Which those are is known from the positions that not every one of nodes
+// 0..N-1 holds yet (their message, and who holds them), kept until every node holds them, which
+// is in-flight work; a position below them is held by every node already. Without this a
+// rejoiner's ids would keep one gap per sender and transfer, and memory would follow churn. With
+// N unknown nothing is kept, and those messages are known only by the note's digest (a later
+// re-delivery of one of them is then uniform total order's and integrity's to find). O(log) per
+// delivery, no allocation in the common case; a transfer costs O(positions it covers).
 //
 // The other membership checkers compare a node's log with the global sequence; this one compares
-// it with the node's own past, so it needs neither the total order checker nor a global copy.
+// it with the node's own past, so it needs neither the total order checker nor a global copy
+// (only the positions still spreading, to know what a transfer brought).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +55,7 @@
 #include "invariants/checker.hpp"
 #include "invariants/membership/id_intervals.hpp"
 #include "invariants/node_table.hpp"
+#include "invariants/retired_ids.hpp"
 
 namespace ry::membership {
 
@@ -63,8 +73,11 @@ class NoRedeliveryChecker final : public Checker {
   void on_crash(const Step& step, NodeRef node) override;
   void on_restart(const Step& step, NodeRef node) override;
 
-  // Positions kept with their message, over all nodes (memory tests).
+  // Positions kept with their message, over all nodes; seq intervals of the ids nodes have, over
+  // all nodes; positions not yet held by every node (memory tests).
   [[nodiscard]] std::size_t kept() const;
+  [[nodiscard]] std::size_t intervals() const;
+  [[nodiscard]] std::size_t spreading() const noexcept { return spreading_.size(); }
 
  private:
   struct Entry {
@@ -94,6 +107,11 @@ class NoRedeliveryChecker final : public Checker {
 
     [[nodiscard]] std::uint64_t high() const noexcept { return floor + window.size(); }
   };
+  // A position of the global sequence that not every node 0..N-1 holds yet.
+  struct Spreading {
+    MsgId id;
+    NodeBits holders;  // which of nodes 0..N-1 delivered it there or got it by transfer
+  };
 
   NodeLog& log(NodeId node);
   void deliver_new(const Step& step, NodeRef node, NodeLog& l, const Delivery& delivery);
@@ -102,13 +120,18 @@ class NoRedeliveryChecker final : public Checker {
                        std::uint64_t position);
   void transfer(const Step& step, NodeRef node, std::uint64_t position, std::uint64_t digest,
                 std::int64_t donor);
+  void spread(NodeId node, std::uint64_t position, MsgId id);
+  void take_transferred(NodeId node, NodeLog& l, std::uint64_t position);
   void drop_below(NodeLog& l, std::uint64_t position);
   void trim();
   std::string transfer_words(const NodeLog& l) const;
 
+  std::uint32_t nodes_;
   NodeTable<NodeLog> logs_;
   std::vector<NodeId> known_;  // sorted
   std::uint64_t since_trim_ = 0;
+  std::map<std::uint64_t, Spreading> spreading_;  // by position
+  std::uint64_t reached_ = 0;                     // the highest position a node 0..N-1 delivered
 };
 
 }  // namespace ry::membership

@@ -211,5 +211,49 @@ TEST(NoRedeliveryChecker, TransferBelowTheKeptWindowIsCheckedByDigest) {
       << verdict.first().detail;
 }
 
+// --- what a transfer brings is the node's too (N given) ---------------------------------------
+
+TEST(NoRedeliveryChecker, TransferredMessageDeliveredAgainFires) {
+  Verdict verdict;
+  NoRedeliveryChecker checker(verdict, 3);
+  Script run{&checker};
+  for (std::uint32_t node = 0; node < 2; ++node) {
+    run.deliver_all(ref(node), {msg(0, 1), msg(0, 2), msg(0, 3), msg(1, 1)});
+  }
+  run.crash(ref(2));
+  run.restart(ref(2, 1));
+  run.transfer(ref(2, 1), 3, test::log_of_seqs(0, 3), 0);  // positions 1..3 are node 0's
+  EXPECT_EQ(checker.spreading(), 1U);                      // only position 4 is not everywhere
+  run.deliver(ref(2, 1), msg(1, 1));
+  EXPECT_EQ(checker.spreading(), 0U);
+  EXPECT_FALSE(verdict.violated()) << verdict.first().detail;
+  const std::uint64_t step = run.next_step();
+  run.deliver(ref(2, 1), msg(0, 2));  // at position 5: it got (0,2) at position 2
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_EQ(verdict.first().step, step);
+  EXPECT_NE(verdict.first().detail.find("delivered (0,2) at position 5, but it had delivered it "
+                                        "before, at a position up to 3"),
+            std::string::npos)
+      << verdict.first().detail;
+}
+
+TEST(NoRedeliveryChecker, TransfersLeaveNoGapsInTheIds) {
+  Verdict verdict;
+  NoRedeliveryChecker checker(verdict, 3);
+  Script run{&checker};
+  for (std::uint64_t seq = 1; seq <= 1000; ++seq) {
+    for (std::uint32_t node = 0; node < 2; ++node) run.deliver(ref(node), msg(0, seq));
+    if (seq <= 100) run.deliver(ref(2), msg(0, seq));
+  }
+  run.crash(ref(2));
+  run.restart(ref(2, 1));
+  EXPECT_EQ(checker.spreading(), 900U);
+  run.transfer(ref(2, 1), 900, test::log_of_seqs(0, 900), 1);
+  for (std::uint64_t seq = 901; seq <= 1000; ++seq) run.deliver(ref(2, 1), msg(0, seq));
+  EXPECT_FALSE(verdict.violated()) << verdict.first().detail;
+  EXPECT_EQ(checker.spreading(), 0U);
+  EXPECT_EQ(checker.intervals(), 3U);  // one per node: (0,101)..(0,900) left no gap at node 2
+}
+
 }  // namespace
 }  // namespace ry::membership

@@ -26,18 +26,51 @@ void TrainIntegrityChecker::on_client(const Step& /*step*/, NodeRef node,
                                       const ClientRequest& request) {
   ++checks_;
   if (retired_.contains(request.id)) return;  // a retry of an id delivered everywhere
-  broadcasts_.try_emplace(request.id, Broadcast{fnv1a(request.data), node, {}});
+  broadcasts_.try_emplace(request.id, Broadcast{fnv1a(request.data), node, {}, 0, false});
+}
+
+void TrainIntegrityChecker::on_reply(const Step& /*step*/, NodeRef /*node*/,
+                                     const ClientReply& reply) {
+  ++checks_;
+  const auto it = broadcasts_.find(reply.id);
+  if (it == broadcasts_.end()) return;
+  if (reply.status != ReplyStatus::rejected) {
+    it->second.accepted = true;
+    return;
+  }
+  // Turned away wherever it was handed so far, and delivered nowhere: not a broadcast.
+  if (!it->second.accepted && it->second.position == 0) broadcasts_.erase(it);
 }
 
 void TrainIntegrityChecker::on_deliver(const Step& /*step*/, NodeRef node,
                                        const Delivery& delivery) {
-  if (node.id.value >= nodes_) return;
+  const std::uint64_t position = positions_.deliver(node.id);
   const auto it = broadcasts_.find(delivery.id);
   if (it == broadcasts_.end()) return;
-  it->second.delivered.insert(node.id);
+  if (it->second.position == 0) {
+    it->second.position = position;
+    positions_.place(position, delivery.id);
+  }
+  deliver_at(it, node.id);
+}
+
+// A transfer to X: the node holds every remembered id at positions 1..X.
+void TrainIntegrityChecker::on_note(const Step& /*step*/, NodeRef node, const Note& note) {
+  positions_.on_note(node.id, note, [&](std::uint64_t, MsgId id) {
+    ++checks_;
+    const auto it = broadcasts_.find(id);
+    if (it != broadcasts_.end()) deliver_at(it, node.id);
+  });
+}
+
+void TrainIntegrityChecker::deliver_at(Broadcasts::iterator it, NodeId node) {
+  if (node.value >= nodes_) return;
+  it->second.delivered.insert(node);
   if (it->second.delivered.count() < nodes_) return;
+  const MsgId id = it->first;
+  positions_.forget(it->second.position, id);
   broadcasts_.erase(it);
-  retired_.insert(delivery.id, [&](MsgId id) { return broadcasts_.contains(id); });
+  retired_.insert(id, [&](MsgId other) { return broadcasts_.contains(other); });
 }
 
 void TrainIntegrityChecker::on_send_message(const Step& step, NodeRef from, NodeId /*to*/,
@@ -81,7 +114,8 @@ bool TrainIntegrityChecker::check_payloads(const Step& step, NodeRef node, const
         continue;
       }
       report(step, node, train, how, {},
-             "it carries payload " + ry::describe(payload.id()) + " that no client broadcast");
+             "it carries payload " + ry::describe(payload.id()) +
+                 " that no client broadcast (or every node it was handed to rejected it)");
       return true;
     }
     ++checks_;

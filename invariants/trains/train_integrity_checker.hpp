@@ -3,7 +3,9 @@
 //
 // - Every payload (sender, seq, data) must have been handed to some node by a client
 //   (Observer::on_client) with the same id, and fnv1a(data) must equal that request's. A client
-//   retry repeats id and data; the first request fixes the data hash.
+//   retry repeats id and data; the first request fixes the data hash. A request turned away
+//   (ReplyStatus::rejected) by every node it was handed to, and delivered nowhere, was not
+//   broadcast and is forgotten at once, as in the integrity checker (integrity_checker.hpp).
 // - The first closed train seen on the wire with key (clock, issuer) fixes its closed content
 //   (closed_content_digest: view, byte count, payloads; `holders` is left out since it grows on
 //   the propagation lap). Any later closed train with that key and other content is a violation.
@@ -12,7 +14,8 @@
 // below the highest clock of that issuer seen on the wire, and a closed train that far below is
 // not checked (counted in unchecked_closed()). A correct run holds at most a couple of closed keys
 // per slot in flight, so a run of a million broadcasts keeps O(slots * margin) closed keys. A
-// broadcast id is remembered until it has been delivered at every one of `nodes` nodes; then it
+// broadcast id is remembered until every one of `nodes` nodes holds it (delivered it, or received
+// it by a state transfer, which stands for the deliveries it replaces: log_positions.hpp); then it
 // retires (retired_ids.hpp) and a train that still carries it (a late copy) has that payload's
 // id checked but not its data, whose digest is forgotten (counted in unchecked_payloads()). With
 // `nodes` = 0 (unknown) no broadcast retires.
@@ -29,6 +32,7 @@
 #include <unordered_map>
 
 #include "invariants/checker.hpp"
+#include "invariants/log_positions.hpp"
 #include "invariants/msg_id_hash.hpp"
 #include "invariants/retired_ids.hpp"
 #include "protocol/trains/messages.hpp"
@@ -48,10 +52,12 @@ class TrainIntegrityChecker final : public Checker, public MessageObserver<Messa
   [[nodiscard]] std::string_view name() const override { return "train_integrity"; }
 
   void on_client(const Step& step, NodeRef node, const ClientRequest& request) override;
+  void on_reply(const Step& step, NodeRef node, const ClientReply& reply) override;
   void on_send_message(const Step& step, NodeRef from, NodeId to, const Message& message) override;
   void on_receive_message(const Step& step, NodeRef to, NodeId from,
                           const Message& message) override;
   void on_deliver(const Step& step, NodeRef node, const Delivery& delivery) override;
+  void on_note(const Step& step, NodeRef node, const Note& note) override;
 
   // Closed keys currently remembered, over all issuers (bounded memory, see above).
   [[nodiscard]] std::size_t remembered_keys() const noexcept;
@@ -76,8 +82,11 @@ class TrainIntegrityChecker final : public Checker, public MessageObserver<Messa
   struct Broadcast {
     std::uint64_t digest = 0;
     NodeRef node;
-    NodeBits delivered;  // which of nodes 0..N-1 delivered it
+    NodeBits delivered;          // which of nodes 0..N-1 delivered it (or got it by transfer)
+    std::uint64_t position = 0;  // of its first delivery anywhere; 0 before
+    bool accepted = false;       // some node replied other than `rejected`
   };
+  using Broadcasts = std::unordered_map<MsgId, Broadcast, MsgIdHash>;
 
   void observe(const Step& step, NodeRef node, const Train& train, const char* how);
   // True if a violation was found (and recorded).
@@ -87,14 +96,17 @@ class TrainIntegrityChecker final : public Checker, public MessageObserver<Messa
                     Slot& slot);
   void report(const Step& step, NodeRef node, const Train& train, const char* how,
               std::vector<NodeId> others, const std::string& what);
+  // `node` delivered the id (or got it by transfer); it retires once every node did.
+  void deliver_at(Broadcasts::iterator it, NodeId node);
 
   std::uint64_t margin_;
   std::uint32_t nodes_;
   std::uint64_t unchecked_closed_ = 0;
   std::uint64_t unchecked_payloads_ = 0;
   // Probed only, never iterated (no hash order reaches an output).
-  std::unordered_map<MsgId, Broadcast, MsgIdHash> broadcasts_;
+  Broadcasts broadcasts_;
   RetiredIds retired_;
+  LogPositions positions_;  // each node's log length, and where each remembered id was delivered
   std::map<std::uint32_t, Slot> slots_;  // by issuer
 };
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "invariants/membership/state_transfer.hpp"
 #include "invariants/trains/test_trains.hpp"
 
 namespace ry::trains {
@@ -140,14 +141,19 @@ void deliver(TrainIntegrityChecker& c, std::uint64_t at, std::uint32_t node, std
   c.on_deliver(step(at), ref(node), Delivery{MsgId{NodeId{sender}, seq}, 0});
 }
 
-TEST(TrainIntegrityChecker, BroadcastsDeliveredEverywhereRetire) {
-  Verdict verdict;
-  TrainIntegrityChecker c(verdict, TrainIntegrityChecker::default_margin, 2);
-  for (std::uint64_t seq = 1; seq <= 1000; ++seq) {
+// Sender 0 broadcasts seqs 1..n ("x"), each delivered at nodes 0 and 1 (at step seq).
+void delivered_at_0_and_1(TrainIntegrityChecker& c, std::uint64_t n) {
+  for (std::uint64_t seq = 1; seq <= n; ++seq) {
     client(c, seq, 0, 0, seq, "x");
     deliver(c, seq, 0, 0, seq);
     deliver(c, seq, 1, 0, seq);
   }
+}
+
+TEST(TrainIntegrityChecker, BroadcastsDeliveredEverywhereRetire) {
+  Verdict verdict;
+  TrainIntegrityChecker c(verdict, TrainIntegrityChecker::default_margin, 2);
+  delivered_at_0_and_1(c, 1000);
   EXPECT_EQ(c.remembered_broadcasts(), 0U);
   // A late copy of a train that carries a retired payload: its id is known, its data unchecked.
   send(c, 2000, 0, 1, train(0, 1, false, {payload(0, 7, "x")}, 1));
@@ -158,11 +164,7 @@ TEST(TrainIntegrityChecker, BroadcastsDeliveredEverywhereRetire) {
 TEST(TrainIntegrityChecker, UnbroadcastPayloadAfterRetirementsFires) {
   Verdict verdict;
   TrainIntegrityChecker c(verdict, TrainIntegrityChecker::default_margin, 2);
-  for (std::uint64_t seq = 1; seq <= 1000; ++seq) {
-    client(c, seq, 0, 0, seq, "x");
-    deliver(c, seq, 0, 0, seq);
-    deliver(c, seq, 1, 0, seq);
-  }
+  delivered_at_0_and_1(c, 1000);
   send(c, 2000, 0, 1, train(0, 1, false, {payload(0, 1001, "x")}, 1));
   ASSERT_TRUE(verdict.violated());
   EXPECT_NE(verdict.first().detail.find("payload (0,1001) that no client broadcast"),
@@ -182,6 +184,61 @@ TEST(TrainIntegrityChecker, SameListIsVerifiedOnceButAChangedOneAgain) {
   send(c, 4, 1, 2, train(0, 1, false, {payload(0, 1, "A")}, 2));
   ASSERT_TRUE(verdict.violated());
   EXPECT_NE(verdict.first().detail.find("has data digest"), std::string::npos);
+}
+
+// --- state transfer (state_transfer.hpp): the transferred prefix counts as delivered ----------
+
+void transfer(TrainIntegrityChecker& c, std::uint64_t at, NodeRef node, std::uint64_t x) {
+  c.on_note(step(at), node, membership::state_transfer_note(x, 0));
+}
+
+TEST(TrainIntegrityChecker, TransferredBroadcastsRetire) {
+  Verdict verdict;
+  TrainIntegrityChecker c(verdict, TrainIntegrityChecker::default_margin, 3);
+  delivered_at_0_and_1(c, 1000);
+  EXPECT_EQ(c.remembered_broadcasts(), 1000U);
+  transfer(c, 1001, ref(2, 1), 999);  // node 2 rejoined with positions 1..999
+  EXPECT_EQ(c.remembered_broadcasts(), 1U);
+  c.on_deliver(step(1002), ref(2, 1), Delivery{MsgId{NodeId{0}, 1000}, 0});  // position 1000
+  EXPECT_EQ(c.remembered_broadcasts(), 0U);
+  // Its data is forgotten, its id still known.
+  send(c, 1003, 0, 1, train(0, 1, false, {payload(0, 1000, "x")}, 1));
+  EXPECT_FALSE(verdict.violated()) << verdict.first().detail;
+  EXPECT_EQ(c.unchecked_payloads(), 1U);
+}
+
+TEST(TrainIntegrityChecker, BroadcastAboveTheTransferIsStillChecked) {
+  Verdict verdict;
+  TrainIntegrityChecker c(verdict, TrainIntegrityChecker::default_margin, 3);
+  delivered_at_0_and_1(c, 2);
+  transfer(c, 3, ref(2, 1), 1);
+  EXPECT_EQ(c.remembered_broadcasts(), 1U);
+  send(c, 4, 0, 1, train(0, 1, false, {payload(0, 2, "y")}, 1));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_NE(verdict.first().detail.find("its payload (0,2) has data digest"), std::string::npos)
+      << verdict.first().detail;
+}
+
+// --- requests turned away -----------------------------------------------------------------
+
+TEST(TrainIntegrityChecker, PayloadOfARejectedRequestFires) {
+  Verdict verdict;
+  TrainIntegrityChecker c(verdict, TrainIntegrityChecker::default_margin, 2);
+  client(c, 1, 1, 1, 1, "a");
+  c.on_reply(step(1), ref(1), ClientReply{MsgId{NodeId{1}, 1}, ReplyStatus::rejected});
+  client(c, 2, 0, 0, 1, "b");
+  c.on_reply(step(2), ref(0), ClientReply{MsgId{NodeId{0}, 1}, ReplyStatus::accepted});
+  client(c, 3, 1, 0, 1, "b");  // a retry, turned away as a duplicate: still broadcast
+  c.on_reply(step(3), ref(1), ClientReply{MsgId{NodeId{0}, 1}, ReplyStatus::rejected});
+  EXPECT_EQ(c.remembered_broadcasts(), 1U);
+  send(c, 4, 0, 1, train(0, 1, false, {payload(0, 1, "b")}, 1));
+  EXPECT_FALSE(verdict.violated()) << verdict.first().detail;
+  send(c, 5, 1, 0, train(0, 1, false, {payload(0, 1, "b"), payload(1, 1, "a")}, 2));
+  ASSERT_TRUE(verdict.violated());
+  EXPECT_NE(verdict.first().detail.find("payload (1,1) that no client broadcast (or every node it "
+                                        "was handed to rejected it)"),
+            std::string::npos)
+      << verdict.first().detail;
 }
 
 }  // namespace
