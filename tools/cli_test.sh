@@ -135,6 +135,10 @@ python3 -c "import json,sys; d=json.load(open('soak.json')); sys.exit(0 if d['se
   || { echo "FAIL soak summary"; cat soak.json; failures=$((failures + 1)); }
 check soak_bad_range 2 "$ry" soak --seeds 9..1
 expect_one_line_error soak_bad_range "seeds"
+# A failing seed's trace lands in --trace-dir, made if missing (planted bug B9 fails seed 3).
+check soak_trace_dir 1 "$ry" soak --protocol trains --mode to --swarm --time-ms 500 --seeds 3 \
+  --jobs 1 --bug B9 --trace-dir new/traces
+[[ -s new/traces/seed-3.jsonl ]] || { echo "FAIL soak_trace_dir: no trace"; failures=$((failures + 1)); }
 
 echo "$passed passed, $failures failed"
 [[ $failures -eq 0 ]]

@@ -8,8 +8,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "tools/commands.hpp"
@@ -109,6 +111,15 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
   if (!range)
     return usage_error("--seeds: expected FIRST..LAST or one seed, got '" + soak.seeds + "'");
   if (!options.trace.empty()) return usage_error("--trace: use --trace-dir with soak");
+  if (!soak.trace_dir.empty()) {
+    // Made now, not when the first seed fails: a failing seed's trace must not be lost to a
+    // missing folder after minutes of soak.
+    std::error_code error;
+    std::filesystem::create_directories(soak.trace_dir, error);
+    if (error) {
+      return usage_error("--trace-dir: cannot create '" + soak.trace_dir + "': " + error.message());
+    }
+  }
 
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
