@@ -307,7 +307,12 @@ void Core::propose(Fx& fx) {
 // Its slot then starts level with the others: the slots that stayed went on one clock per lap
 // while it was out, and a slot left behind would hold every other slot's keys at G3 until it
 // caught up, which it never does (all slots advance one clock per lap). The clocks in between
-// were never created, so the floor (the boundary) covers them without plan steps.
+// were never created, so the floor (the boundary) covers them without plan steps. For the same
+// reason every other slot then starts level with the joiner's: a restarted issuer continues
+// above its clock reservation, up to a chunk (64) above the clocks it created, and the slots
+// left that far behind held its keys at G3 for good (7-node swarm seed 452). A key of another
+// slot above its boundary was seen by no reporter, so delivered by nobody (G0: any f + 1
+// holders meet every majority): fencing it loses nothing its boundary did not.
 void Core::skip_joiners_clocks(Proposal& proposal) const {
   Plan& plan = proposal.plan;
   const std::uint64_t level =
@@ -320,6 +325,10 @@ void Core::skip_joiners_clocks(Proposal& proposal) const {
       added = true;
     }
     plan.boundary[j.value] = std::max({plan.boundary[j.value], join_issued_[j.value], level});
+  }
+  if (!proposal.joiners.empty() && !plan.boundary.empty()) {
+    const std::uint64_t joined = *std::max_element(plan.boundary.begin(), plan.boundary.end());
+    for (std::uint64_t& b : plan.boundary) b = joined;
   }
   if (added) {
     std::sort(plan.steps.begin(), plan.steps.end(),
