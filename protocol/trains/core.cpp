@@ -297,14 +297,18 @@ void Core::create_train(Fx& fx) {
     // only this step's sends, but the link layer's retransmissions too, must never carry a clock
     // a restarted incarnation could create again.
     create_waiting_ = true;
-    if (!reserving_) {
-      reserving_ = true;
-      persist_reservation(issued_ + clock_reservation_chunk, fx);
-      fx.note("reserve", i64(issued_ + clock_reservation_chunk));
-    }
+    if (!reserving_) persist_reservation(issued_ + clock_reservation_chunk, fx);
     return;
   }
   ++issued_;
+  // Half the reserved clocks used: the next chunk is reserved ahead, by the flush (a step with no
+  // sends, persist.cpp), so that in steady state no train waits for the disk. A train that did
+  // wait lost a sync's time to the other slots, which never gave it back: their keys then waited
+  // at G3 for the lagging slot, longer and longer as the run went on.
+  if (membership_on() && !reserving_ && issued_ + clock_reservation_chunk / 2 > reserved_) {
+    reserve_ahead_ = true;
+    schedule_flush(fx);
+  }
   Slot& s = slots_[self_.value];
   s.seen = std::max(s.seen, issued_);
   Train train;

@@ -270,6 +270,7 @@ class Core {
   std::uint32_t incarnation_ = 0;
   std::uint64_t reserved_ = 0;  // clocks up to here are reserved on disk (clock_reservation.hpp)
   bool reserving_ = false;      // a reservation is being synced
+  bool reserve_ahead_ = false;  // the next flush reserves the next chunk (persist.cpp)
   std::uint64_t reservation_written_ = 0;   // the highest reservation written (maybe not synced)
   std::uint64_t reservation_sync_ = 0;      // the sync that makes it durable (counted from 1)
   std::uint64_t syncs_requested_ = 0;       // by this incarnation

@@ -7,7 +7,8 @@
 // shorter than what it delivered, which is safe: it delivers nothing again until a state transfer
 // moves its log to the donor's position, which covers everything any node delivered (uniform
 // agreement), and it refuses a transfer that would take its log backwards. Only the clock
-// reservation is synced before anything depends on it (clock_reservation.hpp).
+// reservation is synced before anything depends on it (clock_reservation.hpp); the flush
+// reserves the next chunk ahead, so that in steady state no train waits for it.
 //
 // Compaction keeps the disk bounded: after `compact_after` appended records the disk is rewritten
 // as the reservation (twice), the view and a snapshot of the log (position, digest). A rewrite is
@@ -15,6 +16,7 @@
 // until the new one is durable.
 #include <utility>
 
+#include "protocol/trains/clock_reservation.hpp"
 #include "protocol/trains/core.hpp"
 
 namespace ry::trains {
@@ -86,8 +88,11 @@ void Core::persist_view(Fx& fx) {
   persist(*durable_view_, fx);
 }
 
-// A reservation of the next clocks, written twice; the caller's sends wait for its sync.
+// A reservation of clocks up to `clock`, written twice; the step's sends wait for its sync.
 void Core::persist_reservation(std::uint64_t clock, Fx& fx) {
+  reserving_ = true;
+  reserve_ahead_ = false;
+  fx.note("reserve", i64(clock));
   reservation_written_ = clock;
   persist(ReservationRecord{clock}, fx);
   persist(ReservationRecord{clock}, fx);
@@ -103,7 +108,11 @@ void Core::schedule_flush(Fx& fx) {
 
 void Core::on_flush(Fx& fx) {
   flush_scheduled_ = false;
-  if (unsynced_) request_sync(fx);
+  if (reserve_ahead_ && !reserving_ && persisting()) {
+    persist_reservation(reserved_ + clock_reservation_chunk, fx);
+  } else if (unsynced_) {
+    request_sync(fx);
+  }
 }
 
 // Every write issued so far, this step's included, is durable once the returned sync completes
