@@ -42,6 +42,14 @@ class LogPositions {
   // `id` was first delivered at `position` and is tracked until forget(position, id).
   void place(std::uint64_t position, MsgId id) { index_.try_emplace(position, id); }
 
+  // For a tracker that keeps each id's position (`placed`, 0 until its first delivery): places
+  // `id` at `position` if this is its first delivery anywhere.
+  void place_first(std::uint64_t& placed, std::uint64_t position, MsgId id) {
+    if (placed != 0) return;
+    placed = position;
+    place(position, id);
+  }
+
   // `id`, placed at `position`, no longer needs to be found by a transfer (it retired).
   void forget(std::uint64_t position, MsgId id) {
     const auto it = index_.find(position);

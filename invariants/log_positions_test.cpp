@@ -56,6 +56,17 @@ TEST(LogPositions, ATransferHandsOverThePlacedIdsUpToItsEndInPositionOrder) {
   EXPECT_EQ(p.placed(), 0U);
 }
 
+TEST(LogPositions, PlaceFirstKeepsAnIdAtItsFirstDeliveryOnly) {
+  LogPositions p;
+  std::uint64_t placed = 0;
+  p.place_first(placed, 4, id(2));
+  p.place_first(placed, 7, id(2));  // a later delivery elsewhere does not move it
+  EXPECT_EQ(placed, 4U);
+  EXPECT_EQ(p.placed(), 1U);
+  const std::vector<std::pair<std::uint64_t, MsgId>> expected{{4, id(2)}};
+  EXPECT_EQ(transfer(p, 7), expected);
+}
+
 TEST(LogPositions, OtherAndMalformedNotesChangeNothing) {
   LogPositions p;
   p.place(1, id(1));

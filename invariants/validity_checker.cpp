@@ -26,10 +26,7 @@ void ValidityChecker::on_deliver(const Step&, NodeRef node, const Delivery& deli
   }
   Tracked& t = it->second;
   if (delivered_at(t, node.id)) return;
-  if (t.position == 0) {
-    t.position = position;
-    positions_.place(position, delivery.id);
-  }
+  positions_.place_first(t.position, position, delivery.id);
   ++nodes_.at(node.id).delivered_count;
   deliver_at(it, node.id);
 }

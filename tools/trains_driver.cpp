@@ -37,10 +37,7 @@ class TrainsDriver::Progress final : public Observer {
     auto it = pending_.find(d.id);
     if (it == pending_.end()) return;
     latency_.add(step.time - it->second.broadcast_at);
-    if (it->second.position == 0) {
-      it->second.position = position;
-      positions_.place(position, d.id);
-    }
+    positions_.place_first(it->second.position, position, d.id);
     hold(it, node.id);
   }
 

@@ -47,10 +47,7 @@ void TrainIntegrityChecker::on_deliver(const Step& /*step*/, NodeRef node,
   const std::uint64_t position = positions_.deliver(node.id);
   const auto it = broadcasts_.find(delivery.id);
   if (it == broadcasts_.end()) return;
-  if (it->second.position == 0) {
-    it->second.position = position;
-    positions_.place(position, delivery.id);
-  }
+  positions_.place_first(it->second.position, position, delivery.id);
   deliver_at(it, node.id);
 }
 
