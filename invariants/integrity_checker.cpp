@@ -10,14 +10,14 @@ namespace ry {
 
 void IntegrityChecker::on_client(const Step& step, NodeRef node, const ClientRequest& request) {
   ++checks_;
-  if (retired_.contains(request.id)) return;  // a retry of an id delivered everywhere
+  if (retired_.contains(payload_id(request.id))) return;  // a retry of an id delivered everywhere
   // try_emplace keeps the first request: a retry of the same id adds nothing.
-  tracked_.try_emplace(request.id, Broadcast{fnv1a(request.data), node, step.index, false, {}, {}});
+  tracked_.try_emplace(payload_id(request.id), Broadcast{fnv1a(request.data), node, step.index, false, {}, {}});
 }
 
 void IntegrityChecker::on_reply(const Step& /*step*/, NodeRef /*node*/, const ClientReply& reply) {
   ++checks_;
-  const auto it = tracked_.find(reply.id);
+  const auto it = tracked_.find(payload_id(reply.id));
   if (it == tracked_.end()) return;
   Broadcast& broadcast = it->second;
   if (reply.status != ReplyStatus::rejected) {

@@ -35,11 +35,13 @@ class History {
 
   void broadcast(NodeRef node, MsgId id) { broadcast(node, id, payload(id)); }
   void broadcast(NodeRef node, MsgId id, std::string data) {
-    const ClientRequest request{id, std::move(data)};
+    const ClientRequest request{request_of(id), std::move(data)};
     each([&](Observer& o, const Step& s) { o.on_client(s, node, request); });
   }
   void reply(NodeRef node, MsgId id, ReplyStatus status = ReplyStatus::accepted) {
-    each([&](Observer& o, const Step& s) { o.on_reply(s, node, ClientReply{id, status}); });
+    each([&](Observer& o, const Step& s) {
+      o.on_reply(s, node, ClientReply{request_of(id), status});
+    });
   }
   void deliver(NodeRef node, MsgId id) { deliver(node, id, digest(id)); }
   void deliver(NodeRef node, MsgId id, std::uint64_t digest_value) {

@@ -7,13 +7,13 @@
 namespace ry {
 
 void ValidityChecker::on_client(const Step& step, NodeRef node, const ClientRequest& request) {
-  if (options_.accept_on_client) accept(step, node, request.id, false);
+  if (options_.accept_on_client) accept(step, node, payload_id(request.id), false);
 }
 
 void ValidityChecker::on_reply(const Step& step, NodeRef node, const ClientReply& reply) {
   ++checks_;
   if (reply.status == ReplyStatus::rejected) return;
-  accept(step, node, reply.id, reply.status == ReplyStatus::delivered);
+  accept(step, node, payload_id(reply.id), reply.status == ReplyStatus::delivered);
 }
 
 void ValidityChecker::on_deliver(const Step&, NodeRef node, const Delivery& delivery) {

@@ -26,7 +26,7 @@ void Workload::client(Fiber& fiber, NodeId node) {
     for (std::size_t i = 0; i < data.size(); ++i) {
       data[i] = static_cast<char>('a' + (seq + i + node.value) % 26);
     }
-    if (!cluster_.client_request(node, ClientRequest{MsgId{node, seq}, std::move(data)})) {
+    if (!cluster_.client_request(node, ClientRequest{RequestId{ClientId{node.value}, seq}, std::move(data)})) {
       ++stats_.node_down;
     }
   }

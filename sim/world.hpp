@@ -14,7 +14,7 @@
 #include <variant>
 #include <vector>
 
-#include "protocol/common/core.hpp"
+#include "protocol/common/protocol_core.hpp"
 #include "protocol/common/prng.hpp"
 #include "sim/cluster.hpp"
 #include "sim/disk.hpp"

@@ -29,4 +29,4 @@ cmake --preset release > /dev/null
 cmake --build --preset release -j "$jobs" --target railyard
 cmake --preset clang-release > /dev/null
 cmake --build --preset clang-release -j "$jobs" --target railyard
-tools/cross_build_determinism.sh build/debug/railyard build/release/railyard build/clang-release/railyard
+tools/scripts/cross_build_determinism.sh build/debug/railyard build/release/railyard build/clang-release/railyard

@@ -124,7 +124,7 @@ void TraceWriter::on_timer(const Step& s, NodeRef n, TimerId t) {
 void TraceWriter::on_client(const Step& s, NodeRef n, const ClientRequest& r) {
   Line j(buffer_);
   node_fields(event_start(j, s, "client"), n)
-      .field("sender", r.id.sender.value)
+      .field("client", r.id.client.value)
       .field("seq", r.id.seq)
       .field("bytes", static_cast<std::uint64_t>(r.data.size()))
       .hex("digest", fnv1a(r.data))
@@ -136,7 +136,7 @@ void TraceWriter::on_reply(const Step& s, NodeRef n, const ClientReply& r) {
   static constexpr const char* status[] = {"accepted", "rejected", "delivered"};
   Line j(buffer_);
   node_fields(event_start(j, s, "reply"), n)
-      .field("sender", r.id.sender.value)
+      .field("client", r.id.client.value)
       .field("seq", r.id.seq)
       .field("status", status[static_cast<int>(r.status)])
       .end();

@@ -53,8 +53,9 @@ void feed(TraceWriter& w, std::int64_t hop) {
   w.on_receive(s2, NodeRef{NodeId{1}, 0}, NodeId{0}, token(1));
   w.on_drop(s2, NodeId{1}, NodeId{2}, token(2), DropReason::cut);
   w.on_timer(s2, NodeRef{NodeId{2}, 1}, TimerId{9});
-  w.on_client(s2, NodeRef{NodeId{0}, 0}, ClientRequest{MsgId{NodeId{0}, 3}, "data"});
-  w.on_reply(s2, NodeRef{NodeId{0}, 0}, ClientReply{MsgId{NodeId{0}, 3}, ReplyStatus::delivered});
+  w.on_client(s2, NodeRef{NodeId{0}, 0}, ClientRequest{RequestId{ClientId{0}, 3}, "data"});
+  w.on_reply(s2, NodeRef{NodeId{0}, 0},
+             ClientReply{RequestId{ClientId{0}, 3}, ReplyStatus::delivered});
   w.on_deliver(s2, NodeRef{NodeId{0}, 0}, Delivery{MsgId{NodeId{0}, 3}, UINT64_MAX});
   w.on_view(s2, NodeRef{NodeId{0}, 0}, ViewInstall{ViewId{4}, {NodeId{0}, NodeId{2}}});
   w.on_note(s2, NodeRef{NodeId{0}, 0}, Note{"accept", -1, 2, INT64_MAX});

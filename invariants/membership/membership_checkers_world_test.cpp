@@ -56,7 +56,7 @@ TEST(MembershipCheckersWorld, BugFreeTrainsRunsAreClean) {
       world.run_until(Time{static_cast<Nanos>(i) * ms_ns}, stop);
       const auto node = static_cast<std::uint32_t>(rng.below(nodes));
       world.client_request(NodeId{node},
-                           ClientRequest{MsgId{NodeId{node}, i}, "m" + std::to_string(i)});
+                           ClientRequest{RequestId{ClientId{node}, i}, "m" + std::to_string(i)});
     }
     world.run_until(Time{3 * s_ns}, stop);  // quiet: every broadcast delivered everywhere
 

@@ -25,14 +25,15 @@ std::size_t TrainIntegrityChecker::remembered_keys() const noexcept {
 void TrainIntegrityChecker::on_client(const Step& /*step*/, NodeRef node,
                                       const ClientRequest& request) {
   ++checks_;
-  if (retired_.contains(request.id)) return;  // a retry of an id delivered everywhere
-  broadcasts_.try_emplace(request.id, Broadcast{fnv1a(request.data), node, {}, 0, false});
+  if (retired_.contains(payload_id(request.id))) return;  // a retry of an id delivered everywhere
+  broadcasts_.try_emplace(payload_id(request.id),
+                          Broadcast{fnv1a(request.data), node, {}, 0, false});
 }
 
 void TrainIntegrityChecker::on_reply(const Step& /*step*/, NodeRef /*node*/,
                                      const ClientReply& reply) {
   ++checks_;
-  const auto it = broadcasts_.find(reply.id);
+  const auto it = broadcasts_.find(payload_id(reply.id));
   if (it == broadcasts_.end()) return;
   if (reply.status != ReplyStatus::rejected) {
     it->second.accepted = true;

@@ -15,7 +15,8 @@ using test::train;
 
 void client(TrainIntegrityChecker& c, std::uint64_t at, std::uint32_t node, std::uint32_t sender,
             std::uint64_t seq, std::string data) {
-  c.on_client(step(at), ref(node), ClientRequest{MsgId{NodeId{sender}, seq}, std::move(data)});
+  c.on_client(step(at), ref(node),
+              ClientRequest{RequestId{ClientId{sender}, seq}, std::move(data)});
 }
 void send(TrainIntegrityChecker& c, std::uint64_t at, std::uint32_t from, std::uint32_t to,
           const Train& t) {
@@ -225,11 +226,11 @@ TEST(TrainIntegrityChecker, PayloadOfARejectedRequestFires) {
   Verdict verdict;
   TrainIntegrityChecker c(verdict, TrainIntegrityChecker::default_margin, 2);
   client(c, 1, 1, 1, 1, "a");
-  c.on_reply(step(1), ref(1), ClientReply{MsgId{NodeId{1}, 1}, ReplyStatus::rejected});
+  c.on_reply(step(1), ref(1), ClientReply{RequestId{ClientId{1}, 1}, ReplyStatus::rejected});
   client(c, 2, 0, 0, 1, "b");
-  c.on_reply(step(2), ref(0), ClientReply{MsgId{NodeId{0}, 1}, ReplyStatus::accepted});
+  c.on_reply(step(2), ref(0), ClientReply{RequestId{ClientId{0}, 1}, ReplyStatus::accepted});
   client(c, 3, 1, 0, 1, "b");  // a retry, turned away as a duplicate: still broadcast
-  c.on_reply(step(3), ref(1), ClientReply{MsgId{NodeId{0}, 1}, ReplyStatus::rejected});
+  c.on_reply(step(3), ref(1), ClientReply{RequestId{ClientId{0}, 1}, ReplyStatus::rejected});
   EXPECT_EQ(c.remembered_broadcasts(), 1U);
   send(c, 4, 0, 1, train(0, 1, false, {payload(0, 1, "b")}, 1));
   EXPECT_FALSE(verdict.violated()) << verdict.first().detail;

@@ -74,10 +74,10 @@ RunResult run(std::uint64_t seed, const RunSetup& s) {
     world.run_until(Time{static_cast<Nanos>(i) * 5 * ms_ns / 3}, stop);
     const auto node = static_cast<std::uint32_t>(rng.below(s.nodes));
     const MsgId id{NodeId{node}, i};
-    world.client_request(NodeId{node}, ClientRequest{id, "m" + std::to_string(i)});
+    world.client_request(NodeId{node}, ClientRequest{request_of(id), "m" + std::to_string(i)});
     if (rng.below(10) == 0) {
       world.client_request(NodeId{(node + 1) % s.nodes},
-                           ClientRequest{id, "m" + std::to_string(i)});
+                           ClientRequest{request_of(id), "m" + std::to_string(i)});
     }
   }
   world.run_until(Time{2 * s_ns}, stop);

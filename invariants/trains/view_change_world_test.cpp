@@ -161,7 +161,7 @@ class Sim final : public Observer, public MessageObserver<Message> {
       if (quiet_) continue;
       const std::uint32_t n = next_client_++ % setup_.nodes;
       const MsgId id{NodeId{n}, ++seq_};
-      world_.client_request(NodeId{n}, ClientRequest{id, "m" + std::to_string(seq_)});
+      world_.client_request(NodeId{n}, ClientRequest{request_of(id), "m" + std::to_string(seq_)});
     }
   }
   // Runs to `until` with no new broadcasts: what is in flight settles.
@@ -198,7 +198,7 @@ class Sim final : public Observer, public MessageObserver<Message> {
   }
   void on_reply(const Step& step, NodeRef node, const ClientReply& r) override {
     if (r.status == ReplyStatus::accepted) {
-      accepted_.emplace(r.id, Accepted{node.id.value, step.time});
+      accepted_.emplace(payload_id(r.id), Accepted{node.id.value, step.time});
     }
   }
   void on_note(const Step&, NodeRef node, const Note& note) override {

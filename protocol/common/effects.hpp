@@ -8,30 +8,26 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "protocol/common/client.hpp"
 #include "protocol/common/ids.hpp"
 
 namespace ry {
 
 // One message of the ordered output. `digest` is a hash of its content, so checkers can tell
 // two deliveries of one id with different content apart.
+// `data` is the message itself, filled only by cores configured to hand their deliveries to an
+// application (a replicated state machine); checkers need only the id and the digest.
 struct Delivery {
+  Delivery() = default;
+  Delivery(MsgId id_, std::uint64_t digest_, std::string data_ = {})
+      : id(id_), digest(digest_), data(std::move(data_)) {}
+
   MsgId id;
   std::uint64_t digest = 0;
-};
-
-// A request from a workload client: broadcast (TRAINS) or a command (Raft, VR).
-struct ClientRequest {
-  MsgId id;
   std::string data;
-};
-
-enum class ReplyStatus : std::uint8_t { accepted, rejected, delivered };
-
-struct ClientReply {
-  MsgId id;
-  ReplyStatus status = ReplyStatus::accepted;
 };
 
 struct ViewInstall {

@@ -14,7 +14,7 @@
 #include <string>
 #include <variant>
 
-#include "protocol/common/core.hpp"
+#include "protocol/common/protocol_core.hpp"
 
 namespace ry::ring {
 

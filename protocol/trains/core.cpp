@@ -145,7 +145,7 @@ void Core::on_disk_synced(Time now, Fx& fx) noexcept {
 // already queued, on a train, or delivered here (bug B5 removes that filter).
 void Core::on_client(const ClientRequest& request, Time now, Fx& fx) noexcept {
   now_ = now;
-  const bool duplicate = known_.contains(request.id);
+  const bool duplicate = known_.contains(payload_id(request.id));
   const bool too_big = request.data.size() > config_.train_bytes_max;
   // A node out of the view (excluded, behind, or restarted and not re-admitted, which includes
   // one whose clock is lost and never rejoins) turns clients away rather than queueing for an
@@ -156,8 +156,8 @@ void Core::on_client(const ClientRequest& request, Time now, Fx& fx) noexcept {
     fx.replies.push_back(ClientReply{request.id, ReplyStatus::rejected});
     return;
   }
-  known_.insert(request.id);
-  pending_.push_back(Payload{request.id.sender, request.id.seq, request.data});
+  known_.insert(payload_id(request.id));
+  pending_.push_back(Payload{NodeId{request.id.client.value}, request.id.seq, request.data});
   fx.replies.push_back(ClientReply{request.id, ReplyStatus::accepted});
 }
 

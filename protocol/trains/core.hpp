@@ -30,8 +30,8 @@
 #include <vector>
 
 #include "protocol/common/assert.hpp"
-#include "protocol/common/core.hpp"
 #include "protocol/common/effects.hpp"
+#include "protocol/common/protocol_core.hpp"
 #include "protocol/trains/config.hpp"
 #include "protocol/trains/durable.hpp"
 #include "protocol/trains/flat_map.hpp"

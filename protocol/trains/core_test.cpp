@@ -348,7 +348,7 @@ TEST(TrainsCore, PendingQueueIsBoundedByBackPressure) {
   core.on_start(Time{0}, fx);
   for (std::uint64_t seq = 1; seq <= Core::pending_max + 10; ++seq) {
     fx.clear();
-    core.on_client(ClientRequest{MsgId{NodeId{3}, seq}, "x"}, Time{1}, fx);
+    core.on_client(ClientRequest{RequestId{ClientId{3}, seq}, "x"}, Time{1}, fx);
     ASSERT_EQ(fx.replies.size(), 1U);
     const ReplyStatus expected =
         seq <= Core::pending_max ? ReplyStatus::accepted : ReplyStatus::rejected;

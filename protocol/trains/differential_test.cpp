@@ -101,7 +101,7 @@ std::optional<std::string> compare(const Fx& fx, const ReferenceOutput& ref) {
 
 ClientRequest random_request(Prng& rng, std::uint32_t nodes) {
   ClientRequest r;
-  r.id = MsgId{NodeId{static_cast<std::uint32_t>(rng.below(nodes))}, rng.below(12)};
+  r.id = RequestId{ClientId{static_cast<std::uint32_t>(rng.below(nodes))}, rng.below(12)};
   r.data = std::string(rng.below(7), static_cast<char>('a' + rng.below(26)));
   return r;
 }
@@ -247,7 +247,7 @@ class VirtualRing {
       const ClientRequest r = random_request(rng_, config_.nodes);
       if (t.bytes + r.data.size() > config_.train_bytes_max) break;
       t.bytes += r.data.size();
-      more.push_back(Payload{r.id.sender, r.id.seq, r.data});
+      more.push_back(Payload{NodeId{r.id.client.value}, r.id.seq, r.data});
     }
     t.payloads.append(std::move(more));
   }

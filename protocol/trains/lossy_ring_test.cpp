@@ -106,8 +106,9 @@ Result run_lossy(std::uint64_t seed, const Options& o) {
       if (armed[{e.node, e.timer}] != e.generation) continue;  // re-armed since
       core.on_timer(TimerId{e.timer}, Time{now}, fx);
     } else if (e.from == UINT32_MAX - 1) {
-      core.on_client(ClientRequest{MsgId{NodeId{e.node}, e.timer}, "b" + std::to_string(e.timer)},
-                     Time{now}, fx);
+      core.on_client(
+          ClientRequest{RequestId{ClientId{e.node}, e.timer}, "b" + std::to_string(e.timer)},
+          Time{now}, fx);
     } else {
       core.on_message(NodeId{e.from}, std::move(e.message), Time{now}, fx);
     }

@@ -25,12 +25,12 @@ void Reference::start_issuer(ReferenceOutput& out) {
 }
 
 void Reference::broadcast(const ClientRequest& request, ReferenceOutput& out) {
-  if (known_.contains(request.id) || request.data.size() > config_.train_bytes_max) {
+  if (known_.contains(payload_id(request.id)) || request.data.size() > config_.train_bytes_max) {
     out.replies.push_back(ClientReply{request.id, ReplyStatus::rejected});
     return;
   }
-  known_.insert(request.id);
-  pending_.push_back(Payload{request.id.sender, request.id.seq, request.data});
+  known_.insert(payload_id(request.id));
+  pending_.push_back(Payload{NodeId{request.id.client.value}, request.id.seq, request.data});
   out.replies.push_back(ClientReply{request.id, ReplyStatus::accepted});
 }
 

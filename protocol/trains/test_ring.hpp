@@ -44,7 +44,7 @@ class LockStepRing {
   // A broadcast at `node` of a payload whose sender may be another node (a client retrying).
   void broadcast_id(std::uint32_t node, MsgId id, std::string data) {
     Core::Fx fx;
-    cores_[node].on_client(ClientRequest{id, std::move(data)}, now(), fx);
+    cores_[node].on_client(ClientRequest{request_of(id), std::move(data)}, now(), fx);
     apply(NodeId{node}, fx);
   }
 

@@ -1,0 +1,123 @@
+#include "tools/cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "sim/verdict.hpp"
+#include "tools/cli/commands.hpp"
+
+namespace ry {
+
+int usage_error(const std::string& what) {
+  std::fprintf(stderr, "railyard: error: %s\n", what.c_str());
+  return static_cast<int>(Outcome::usage);
+}
+
+namespace {
+
+// Binds one run option. Bounds are checked by validate(), after parsing, for every way options
+// come in (flags, trace headers), so none are repeated here.
+template <class T>
+void bind(CLI::App& app, const std::string& flag, const std::string& help, RunOptions& o,
+          T RunOptions::*member) {
+  app.add_option(flag, o.*member, help)->capture_default_str();
+}
+void bind(CLI::App& app, const std::string& flag, const std::string& help, RunOptions& o,
+          bool RunOptions::*member) {
+  if (RunOptions{}.*member) {
+    app.add_option(flag, o.*member, help)->capture_default_str();
+  } else {
+    app.add_flag(flag, o.*member, help);
+  }
+}
+template <class T>
+void bind(CLI::App& app, const std::string& flag, const std::string& help, RunOptions& o,
+          std::optional<T> RunOptions::*member) {
+  app.add_option_function<T>(
+      flag, [&o, member](const T& value) { o.*member = value; }, help);
+}
+
+}  // namespace
+
+void add_run_options(CLI::App& app, RunOptions& o) {
+  for (const OptionSpec& spec : option_table()) {
+    const std::string flag(spec.flag);
+    const std::string help(spec.help);
+    std::visit([&](auto member) { bind(app, flag, help, o, member); }, spec.field);
+  }
+}
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"railyard: deterministic simulation and fault injection for distributed protocols"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "help for every subcommand");
+
+  RunOptions run_options;
+  CLI::App* run = app.add_subcommand("run", "run one seeded simulation");
+  add_run_options(*run, run_options);
+  run->add_option("--trace", run_options.trace, "write the JSON Lines trace to this file");
+  run->add_flag("--quiet", run_options.quiet, "print only the outcome line");
+  std::string scenario;
+  run->add_option("--scenario", scenario,
+                  "run a scenario file (options, fault schedule, expected outcome); only --seed, "
+                  "--trace and --quiet may be given with it");
+
+  std::string replay_path;
+  bool replay_quiet = false;
+  CLI::App* replay = app.add_subcommand("replay", "re-run a trace and verify every event");
+  replay->add_option("trace", replay_path, "the trace file to replay")->required();
+  replay->add_flag("--quiet", replay_quiet, "print only the outcome line");
+
+  RunOptions soak_run;
+  SoakOptions soak_options;
+  CLI::App* soak = app.add_subcommand("soak", "run many seeds in parallel processes");
+  add_run_options(*soak, soak_run);
+  soak->add_option("--seeds", soak_options.seeds, "seed range FIRST..LAST or a single seed");
+  soak->add_option("--jobs", soak_options.jobs, "parallel processes")->check(CLI::Range(1, 256));
+  soak->add_flag("--stop-on-failure", soak_options.stop_on_failure, "stop at the first failure");
+  soak->add_option("--summary", soak_options.summary, "write the JSON summary here");
+  soak->add_option("--trace-dir", soak_options.trace_dir,
+                   "re-run each failing seed with a trace written into this folder");
+
+  BenchOptions bench_options;
+  CLI::App* bench = app.add_subcommand("bench", "measure simulator and TRAINS speed and memory");
+  bench->add_option("--sizes", bench_options.sizes,
+                    "ring sizes (comma separated), or trains, trains-memory, trains-sweep");
+  bench->add_option("--messages", bench_options.messages, "token messages per measurement")
+      ->check(CLI::Range(std::uint64_t{1000}, std::uint64_t{1'000'000'000}));
+  bench->add_option("--repeats", bench_options.repeats, "repeats per row (median reported)")
+      ->check(CLI::Range(1, 99));
+  bench->add_option("--big-ring", bench_options.big_ring, "nodes of the memory run (0: skip)")
+      ->check(CLI::Range(0U, 1'000'000U));
+
+  app.add_subcommand("bugs", "list the bugs that can be planted with --bug");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    std::string where;
+    for (const CLI::App* sub : app.get_subcommands())
+      where = " (see railyard " + sub->get_name() + " --help)";
+    if (where.empty()) where = " (see railyard --help)";
+    return usage_error(e.what() + where);
+  }
+
+  if (run->parsed() && !scenario.empty()) {
+    for (const OptionSpec& spec : option_table()) {
+      if (spec.key != "seed" && run->count(std::string(spec.flag)) > 0) {
+        return usage_error(std::string(spec.flag) + ": set it in the scenario's \"options\" (" +
+                           scenario + "), not on the command line");
+      }
+    }
+    return command_run_scenario(scenario, run->count("--seed") > 0 ? &run_options : nullptr,
+                                run_options.trace, run_options.quiet);
+  }
+  if (run->parsed()) return command_run(run_options);
+  if (replay->parsed()) return command_replay(replay_path, replay_quiet);
+  if (soak->parsed()) return command_soak(soak_run, soak_options);
+  if (bench->parsed()) return command_bench(bench_options);
+  return command_bugs();
+}
+
+}  // namespace ry

@@ -1,0 +1,45 @@
+// The subcommands of `railyard`. Each returns the process exit code (docs/design.md table).
+#pragma once
+
+#include <string>
+
+#include "tools/engine/run_options.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace ry {
+
+// Binds every run option to `app` (used by run and soak, so both accept the same flags).
+void add_run_options(CLI::App& app, RunOptions& options);
+
+int command_run(RunOptions options);
+// Runs a scenario file; `seed_from`, if set, overrides the scenario's seed with its seed.
+int command_run_scenario(const std::string& path, const RunOptions* seed_from,
+                         const std::string& trace, bool quiet);
+int command_replay(const std::string& path, bool quiet);
+
+struct SoakOptions {
+  std::string seeds = "1..100";
+  int jobs = 2;
+  bool stop_on_failure = false;
+  std::string summary = "soak-summary.json";
+  std::string trace_dir;  // traces of failing seeds, re-run with tracing
+};
+int command_soak(RunOptions options, const SoakOptions& soak);
+
+struct BenchOptions {
+  std::string sizes = "3,5,16,64";
+  std::uint64_t messages = 1'000'000;
+  int repeats = 3;
+  std::uint32_t big_ring = 100'000;
+};
+int command_bench(const BenchOptions& bench);
+
+int command_bugs();
+
+// Prints "railyard: error: <what>" to stderr; returns 2.
+int usage_error(const std::string& what);
+
+}  // namespace ry

@@ -1,0 +1,192 @@
+// `railyard run`: one seeded simulation, a readable summary, a trace if asked.
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "tools/cli/commands.hpp"
+#include "tools/engine/scenario.hpp"
+#include "tools/engine/simulation.hpp"
+#include "tools/engine/swarm.hpp"
+
+namespace ry {
+
+namespace {
+
+std::string seconds(Nanos ns) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(ns) / 1e9);
+  return buf;
+}
+
+std::string hex64(std::uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// Counts per kind, then the faults themselves with their times and targets.
+void print_faults(const RunResult& r) {
+  std::string counts;
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < r.fault_counts.size(); ++i) {
+    if (r.fault_counts[i] == 0) continue;
+    total += r.fault_counts[i];
+    const std::string_view kind = i < fault_kinds.size() ? fault_kinds[i] : "other";
+    counts +=
+        (counts.empty() ? "" : ", ") + std::to_string(r.fault_counts[i]) + " " + std::string(kind);
+  }
+  std::printf("  faults injected  %s\n", total == 0 ? "none" : counts.c_str());
+  constexpr std::size_t shown = 12;
+  for (std::size_t i = 0; i < r.fault_list.size() && i < shown; ++i) {
+    std::printf("    %s\n", r.fault_list[i].c_str());
+  }
+  if (total > shown) {
+    std::printf("    ... %llu more (every fault is in the trace)\n",
+                static_cast<unsigned long long>(total - shown));
+  }
+}
+
+void print_summary(const RunOptions& o, const RunResult& r, double wall_s) {
+  const auto& s = r.stats;
+  std::printf("railyard run: protocol %s, %u nodes, seed %llu, faults %s\n", o.protocol.c_str(),
+              o.nodes, static_cast<unsigned long long>(o.seed), o.faults.c_str());
+  if (o.swarm) {
+    std::printf("  swarm mix        %s\n", describe(draw_swarm(o)).c_str());
+  } else {
+    std::printf(
+        "  network          loss %u ppm, duplication %u ppm, latency %lld-%lld us%s, "
+        "clock drift up to %lld ppm\n",
+        o.loss_ppm.value_or(0), o.dup_ppm.value_or(0), static_cast<long long>(o.latency_min_us),
+        static_cast<long long>(o.latency_max_us), o.fifo ? " (fifo)" : "",
+        static_cast<long long>(o.drift_ppm_max.value_or(0)));
+  }
+  for (const FaultStep& step : o.schedule) {
+    std::printf("  scheduled        %s\n", describe(step).c_str());
+  }
+  print_faults(r);
+  std::printf("  simulated time   %s (%s wall, %.0fx real time)\n", seconds(r.sim_end.ns).c_str(),
+              seconds(static_cast<Nanos>(wall_s * 1e9)).c_str(),
+              wall_s > 0 ? static_cast<double>(r.sim_end.ns) / 1e9 / wall_s : 0.0);
+  std::printf("  steps            %llu\n", static_cast<unsigned long long>(s.steps));
+  std::printf("  messages         %llu sent, %llu received, %llu dropped, %llu duplicated\n",
+              static_cast<unsigned long long>(s.sends), static_cast<unsigned long long>(s.arrivals),
+              static_cast<unsigned long long>(s.drops),
+              static_cast<unsigned long long>(s.duplicates));
+  for (const auto& [label, value] : r.summary) {
+    std::printf("  %-16s %s\n", label.c_str(), value.c_str());
+  }
+  std::printf("  checks performed %llu\n", static_cast<unsigned long long>(r.checks));
+}
+
+}  // namespace
+
+// Prints the outcome line (and what to do about a failure) for one run.
+void print_outcome(const RunOptions& o, const RunResult& r) {
+  switch (r.outcome) {
+    case Outcome::passed: std::printf("  outcome          passed\n"); break;
+    case Outcome::halted:
+      std::printf("  outcome          halted, as the protocol must: %s\n",
+                  r.liveness_detail.c_str());
+      break;
+    case Outcome::violation: {
+      std::string nodes;
+      for (NodeId n : r.violation.nodes)
+        nodes += (nodes.empty() ? "" : ",") + std::to_string(n.value);
+      std::printf("  outcome          VIOLATION of %s at step %llu (nodes %s): %s\n",
+                  r.violation.property.c_str(), static_cast<unsigned long long>(r.violation.step),
+                  nodes.c_str(), r.violation.detail.c_str());
+      std::printf("  reproduce        %s --trace failure.jsonl\n", reproduce_command(o).c_str());
+      break;
+    }
+    case Outcome::no_liveness:
+      std::printf("  outcome          NO LIVENESS within %lld ms after the heal: %s\n",
+                  static_cast<long long>(o.liveness_ms), r.liveness_detail.c_str());
+      std::printf("  reproduce        %s --trace failure.jsonl\n", reproduce_command(o).c_str());
+      break;
+    default: std::printf("  outcome          %s\n", to_string(r.outcome)); break;
+  }
+}
+
+namespace {
+
+// Runs `options`, prints the summary and the outcome, commits the trace. Returns the result, or
+// nothing after an I/O error (already reported).
+std::optional<RunResult> run_and_report(const RunOptions& options) {
+  std::optional<TraceFile> file;
+  std::optional<TraceTarget> target;
+  if (!options.trace.empty()) {
+    file.emplace(options.trace);
+    if (!file->ok()) {
+      std::fprintf(stderr, "railyard: error: %s\n", file->error().c_str());
+      return std::nullopt;
+    }
+    target.emplace(
+        TraceTarget{[&file](std::string_view line) { return file->write(line); }, &*file});
+  }
+  if (options.swarm && !options.quiet) {
+    // Printed first, so that a run that never returns still shows its world.
+    std::printf("railyard run: seed %llu, swarm mix: %s\n",
+                static_cast<unsigned long long>(options.seed),
+                describe(draw_swarm(options)).c_str());
+    std::fflush(stdout);
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  RunResult result = simulate_any(options, target ? &*target : nullptr);
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  if (!options.quiet) print_summary(options, result, wall_s);
+  print_outcome(options, result);
+  if (file) {
+    if (!file->commit()) {
+      std::fprintf(stderr, "railyard: error: %s\n", file->error().c_str());
+      return std::nullopt;
+    }
+    std::printf("  trace            %s (%llu events, stream hash %s)\n", options.trace.c_str(),
+                static_cast<unsigned long long>(result.trace_events),
+                hex64(result.trace_hash).c_str());
+  }
+  return result;
+}
+
+}  // namespace
+
+int command_run(RunOptions options) {
+  resolve(options);
+  if (auto error = validate(options)) return usage_error(*error);
+  const auto result = run_and_report(options);
+  if (!result) return static_cast<int>(Outcome::environment);
+  return exit_code(result->outcome);
+}
+
+int command_run_scenario(const std::string& path, const RunOptions* seed_from,
+                         const std::string& trace, bool quiet) {
+  std::string error;
+  bool io_error = false;
+  auto scenario = load_scenario(path, error, io_error);
+  if (!scenario) {
+    std::fprintf(stderr, "railyard: error: %s\n", error.c_str());
+    return static_cast<int>(io_error ? Outcome::environment : Outcome::usage);
+  }
+  RunOptions& options = scenario->options;
+  if (seed_from != nullptr) options.seed = seed_from->seed;
+  options.trace = trace;
+  options.quiet = quiet;
+  if (!quiet) {
+    std::printf("scenario %s: %s\n", scenario->name.c_str(), scenario->description.c_str());
+  }
+  const auto result = run_and_report(options);
+  if (!result) return static_cast<int>(Outcome::environment);
+  if (auto differs = mismatch(scenario->expect, *result)) {
+    std::printf("  scenario         FAILED: %s\n", differs->c_str());
+    // A run that went wrong keeps its own exit code; one that passed where a violation (or a
+    // halt) was expected fails with 1: the checker or the fault did not do its job.
+    const int code = exit_code(result->outcome);
+    return code != 0 ? code : static_cast<int>(Outcome::violation);
+  }
+  std::printf("  scenario         ok: %s, as expected\n", describe(scenario->expect).c_str());
+  return 0;
+}
+
+}  // namespace ry

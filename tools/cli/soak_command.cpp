@@ -1,0 +1,286 @@
+// `railyard soak`: many seeds, each in its own forked process (an assertion failure kills one
+// seed, not the soak), `--jobs` at a time. A live progress line, the reproducing command of
+// every failing seed, a JSON summary, and exit 1 if any seed failed.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "tools/cli/commands.hpp"
+#include "tools/engine/simulation.hpp"
+#include "traces/json_line.hpp"
+
+namespace ry {
+
+namespace {
+
+struct SeedRange {
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+};
+
+std::optional<SeedRange> parse_seeds(const std::string& text) {
+  auto parse = [](const std::string& s, std::uint64_t& out) {
+    if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 19) {
+      return false;
+    }
+    out = std::stoull(s);
+    return true;
+  };
+  SeedRange r;
+  const auto dots = text.find("..");
+  if (dots == std::string::npos) {
+    if (!parse(text, r.first)) return std::nullopt;
+    r.last = r.first;
+  } else if (!parse(text.substr(0, dots), r.first) || !parse(text.substr(dots + 2), r.last)) {
+    return std::nullopt;
+  }
+  if (r.last < r.first) return std::nullopt;
+  return r;
+}
+
+// What a child reports through its pipe: fixed-size, so one read gets it whole.
+struct ChildReport {
+  int outcome = 0;
+  std::uint64_t steps = 0;
+  std::uint64_t checks = 0;
+  FaultCounts faults{};
+  char detail[400] = {};
+};
+
+struct Running {
+  std::uint64_t seed;
+  int fd;
+};
+
+struct Failure {
+  std::uint64_t seed;
+  std::string kind;
+  std::string detail;
+};
+
+void run_child(RunOptions options, int fd) {
+  options.quiet = true;
+  const RunResult r = simulate_any(options, nullptr);
+  ChildReport report;
+  report.outcome = static_cast<int>(r.outcome);
+  report.steps = r.stats.steps;
+  report.checks = r.checks;
+  report.faults = r.fault_counts;
+  std::string detail;
+  if (r.outcome == Outcome::violation) {
+    detail = r.violation.property + " at step " + std::to_string(r.violation.step) + ": " +
+             r.violation.detail;
+  } else if (r.outcome == Outcome::no_liveness || r.outcome == Outcome::halted) {
+    detail = r.liveness_detail;
+  }
+  std::snprintf(report.detail, sizeof report.detail, "%s", detail.c_str());
+  const ssize_t written = write(fd, &report, sizeof report);
+  _exit(written == static_cast<ssize_t>(sizeof report) ? exit_code(r.outcome)
+                                                       : static_cast<int>(Outcome::environment));
+}
+
+// Re-runs a failing seed in a child with its trace written to `dir`.
+void trace_failure(RunOptions options, const std::string& dir) {
+  options.trace = dir + "/seed-" + std::to_string(options.seed) + ".jsonl";
+  options.quiet = true;
+  std::fflush(stdout);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::FILE* devnull = std::freopen("/dev/null", "w", stdout);
+    (void)devnull;
+    _exit(command_run(options));
+  }
+  if (pid > 0) waitpid(pid, nullptr, 0);
+}
+
+}  // namespace
+
+int command_soak(RunOptions options, const SoakOptions& soak) {
+  resolve(options);
+  if (auto error = validate(options)) return usage_error(*error);
+  const auto range = parse_seeds(soak.seeds);
+  if (!range)
+    return usage_error("--seeds: expected FIRST..LAST or one seed, got '" + soak.seeds + "'");
+  if (!options.trace.empty()) return usage_error("--trace: use --trace-dir with soak");
+  if (!soak.trace_dir.empty()) {
+    // Made now, not when the first seed fails: a failing seed's trace must not be lost to a
+    // missing folder after minutes of soak.
+    std::error_code error;
+    std::filesystem::create_directories(soak.trace_dir, error);
+    if (error) {
+      return usage_error("--trace-dir: cannot create '" + soak.trace_dir + "': " + error.message());
+    }
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  std::map<pid_t, Running> running;
+  std::vector<Failure> failures;
+  std::uint64_t next = range->first;
+  std::uint64_t done = 0;
+  std::uint64_t steps = 0, checks = 0, halted = 0;
+  FaultCounts faults{};
+  const std::uint64_t total = range->last - range->first + 1;
+  bool stopping = false;
+  double last_progress = 0;
+
+  auto progress = [&](bool final_line) {
+    const double t = elapsed();
+    if (!final_line && !tty && t - last_progress < 5.0) return;
+    last_progress = t;
+    std::fprintf(stderr, "%ssoak: %llu/%llu seeds, %.1f seeds/s, %zu failed%s", tty ? "\r" : "",
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+                 t > 0 ? static_cast<double>(done) / t : 0.0, failures.size(),
+                 tty && !final_line ? "   " : "\n");
+  };
+
+  while (!running.empty() || (!stopping && next <= range->last && next >= range->first)) {
+    while (!stopping && running.size() < static_cast<std::size_t>(soak.jobs) &&
+           next <= range->last) {
+      int fds[2];
+      if (pipe(fds) != 0) {
+        std::fprintf(stderr, "railyard: error: pipe: %s\n", std::strerror(errno));
+        return static_cast<int>(Outcome::environment);
+      }
+      RunOptions seed_options = options;
+      seed_options.seed = next;
+      std::fflush(stdout);
+      std::fflush(stderr);
+      const pid_t pid = fork();
+      if (pid < 0) {
+        std::fprintf(stderr, "railyard: error: fork: %s\n", std::strerror(errno));
+        return static_cast<int>(Outcome::environment);
+      }
+      if (pid == 0) {
+        close(fds[0]);
+        run_child(seed_options, fds[1]);
+      }
+      close(fds[1]);
+      running[pid] = Running{next, fds[0]};
+      if (next == range->last) {
+        next = range->last + 1;
+        if (next == 0) stopping = true;  // the range ended at the largest seed
+      } else {
+        ++next;
+      }
+    }
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    auto it = running.find(pid);
+    if (it == running.end()) continue;
+    const Running child = it->second;
+    running.erase(it);
+    ChildReport report;
+    const ssize_t got = read(child.fd, &report, sizeof report);
+    close(child.fd);
+    ++done;
+    const bool reported = got == static_cast<ssize_t>(sizeof report);
+    if (reported) {
+      steps += report.steps;
+      checks += report.checks;
+      for (std::size_t i = 0; i < faults.size(); ++i) faults[i] += report.faults[i];
+      if (static_cast<Outcome>(report.outcome) == Outcome::halted) ++halted;
+    }
+    Failure failure{child.seed, "", ""};
+    if (!reported) {
+      failure.kind = WIFSIGNALED(status) ? "crashed" : "no_report";
+      failure.detail = WIFSIGNALED(status)
+                           ? std::string("killed by signal ") + strsignal(WTERMSIG(status))
+                           : "exit " + std::to_string(WEXITSTATUS(status));
+    } else if (exit_code(static_cast<Outcome>(report.outcome)) != 0) {
+      failure.kind = to_string(static_cast<Outcome>(report.outcome));
+      failure.detail = report.detail;
+    }
+    if (!failure.kind.empty()) {
+      RunOptions seed_options = options;
+      seed_options.seed = child.seed;
+      if (tty) std::fprintf(stderr, "\n");
+      std::printf("FAIL seed %llu: %s: %s\n  reproduce: %s --trace seed-%llu.jsonl\n",
+                  static_cast<unsigned long long>(child.seed), failure.kind.c_str(),
+                  failure.detail.c_str(), reproduce_command(seed_options).c_str(),
+                  static_cast<unsigned long long>(child.seed));
+      std::fflush(stdout);
+      if (!soak.trace_dir.empty()) trace_failure(seed_options, soak.trace_dir);
+      failures.push_back(std::move(failure));
+      if (soak.stop_on_failure) stopping = true;
+    }
+    progress(false);
+  }
+  progress(true);
+
+  const double wall = elapsed();
+  std::string out;
+  JsonLine j(out);
+  j.begin()
+      .field("protocol", options.protocol)
+      .field("nodes", options.nodes)
+      .field("faults", options.faults)
+      .field("seeds_first", range->first)
+      .field("seeds_last", range->last)
+      .field("seeds_run", done)
+      .field("failures_count", static_cast<std::uint64_t>(failures.size()))
+      .field("halted", halted)
+      .field("swarm", options.swarm)
+      .field("wall_ms", static_cast<std::int64_t>(wall * 1000))
+      .field("seeds_per_s_x1000",
+             static_cast<std::int64_t>(wall > 0 ? static_cast<double>(done) / wall * 1000 : 0))
+      .field("steps", steps)
+      .field("checks", checks)
+      .object("fault_counts");
+  for (std::size_t i = 0; i < faults.size(); ++i) {
+    j.field(i < fault_kinds.size() ? fault_kinds[i] : "other", faults[i]);
+  }
+  j.end().array("failures");
+  for (const auto& f : failures) {
+    RunOptions seed_options = options;
+    seed_options.seed = f.seed;
+    j.begin_element()
+        .field("seed", f.seed)
+        .field("kind", f.kind)
+        .field("detail", f.detail)
+        .field("reproduce", reproduce_command(seed_options))
+        .end();
+  }
+  j.end_array().raw("run_options", to_json(options)).end();
+  out.push_back('\n');
+  std::FILE* f = std::fopen((soak.summary + ".tmp").c_str(), "wb");
+  if (f == nullptr || std::fwrite(out.data(), 1, out.size(), f) != out.size() ||
+      std::fclose(f) != 0 ||
+      std::rename((soak.summary + ".tmp").c_str(), soak.summary.c_str()) != 0) {
+    std::fprintf(stderr, "railyard: error: %s: cannot write the summary: %s\n",
+                 soak.summary.c_str(), std::strerror(errno));
+    return static_cast<int>(Outcome::environment);
+  }
+  std::string fault_text;
+  for (std::size_t i = 0; i < faults.size(); ++i) {
+    if (faults[i] == 0) continue;
+    fault_text += (fault_text.empty() ? "" : ", ") + std::to_string(faults[i]) + " " +
+                  std::string(i < fault_kinds.size() ? fault_kinds[i] : "other");
+  }
+  std::printf(
+      "soak: %llu seeds in %.1f s (%.1f seeds/s), %zu failed, %llu halted as expected\n"
+      "soak: faults injected: %s\nsoak: summary %s\n",
+      static_cast<unsigned long long>(done), wall,
+      wall > 0 ? static_cast<double>(done) / wall : 0.0, failures.size(),
+      static_cast<unsigned long long>(halted), fault_text.empty() ? "none" : fault_text.c_str(),
+      soak.summary.c_str());
+  return failures.empty() ? 0 : static_cast<int>(Outcome::violation);
+}
+
+}  // namespace ry

@@ -1,0 +1,119 @@
+#include "tools/engine/options_json.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <type_traits>
+
+#include "tools/engine/json_source.hpp"
+#include "tools/engine/schedule.hpp"
+
+namespace ry {
+
+namespace {
+
+using Json = nlohmann::json;
+using Problem = std::optional<std::string>;
+
+Problem read(const Json& v, std::string& out) {
+  if (!v.is_string()) return "expected a string";
+  out = v.get<std::string>();
+  return std::nullopt;
+}
+
+Problem read(const Json& v, bool& out) {
+  if (!v.is_boolean()) return "expected true or false";
+  out = v.get<bool>();
+  return std::nullopt;
+}
+
+template <class Int>
+requires std::is_integral_v<Int> Problem read(const Json& v, Int& out) {
+  if (!v.is_number_integer()) return "expected an integer";
+  if constexpr (std::is_unsigned_v<Int>) {
+    if (!v.is_number_unsigned() && v.get<std::int64_t>() < 0) {
+      return "expected a non-negative integer";
+    }
+    const auto u = v.get<std::uint64_t>();
+    if (u > std::numeric_limits<Int>::max()) return "out of range";
+    out = static_cast<Int>(u);
+  } else {
+    if (v.is_number_unsigned() &&
+        v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
+      return "out of range";
+    }
+    const auto x = v.get<std::int64_t>();
+    if (x < std::numeric_limits<Int>::min() || x > std::numeric_limits<Int>::max()) {
+      return "out of range";
+    }
+    out = static_cast<Int>(x);
+  }
+  return std::nullopt;
+}
+
+template <class Int>
+Problem read(const Json& v, std::optional<Int>& out) {
+  Int value{};
+  if (auto problem = read(v, value)) return problem;
+  out = value;
+  return std::nullopt;
+}
+
+Problem read(const Json& v, std::vector<std::string>& out) {
+  if (!v.is_array()) return "expected an array of bug names";
+  out.clear();
+  for (const auto& item : v) {
+    if (!item.is_string()) return "expected an array of bug names";
+    out.push_back(item.get<std::string>());
+  }
+  return std::nullopt;
+}
+
+const OptionSpec* find_option(std::string_view key) {
+  for (const OptionSpec& spec : option_table()) {
+    if (spec.key == key) return &spec;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<RunOptions> options_from_json(const Json& config, const JsonSource& source,
+                                            const std::string& pointer, std::string& error) {
+  auto fail = [&](const std::string& at, const std::string& what) {
+    error = source.where(at) + ": " + (at.empty() ? "" : "field '" + field_name(at) + "': ") + what;
+    return std::nullopt;
+  };
+  if (!config.is_object()) return fail(pointer, "expected a JSON object");
+  RunOptions o;
+  // Not a structured binding: clang 14 cannot capture one in the lambda below.
+  for (const auto& item : config.items()) {
+    const std::string& key = item.key();
+    const Json& value = item.value();
+    if (key == "schedule" || key == "swarm_mix") continue;
+    const OptionSpec* spec = find_option(key);
+    const std::string at = pointer + "/" + key;
+    if (spec == nullptr) return fail(at, "unknown option");
+    const Problem problem =
+        std::visit([&](auto member) { return read(value, o.*member); }, spec->field);
+    if (problem) return fail(at, *problem);
+  }
+  resolve(o);
+  if (auto problem = validate(o)) {
+    // validate() names the field first ("nodes: must be ..."): point at its line when it is set.
+    const auto colon = problem->find(": ");
+    const std::string key = problem->substr(0, std::min(colon, problem->find('/')));
+    if (colon != std::string::npos && config.contains(key)) {
+      return fail(pointer + "/" + key, problem->substr(colon + 2));
+    }
+    return fail(pointer, *problem);
+  }
+  if (config.contains("schedule")) {
+    auto schedule = schedule_from_json(config["schedule"], o.nodes, o.time_ms, source,
+                                       pointer + "/schedule", error);
+    if (!schedule) return std::nullopt;
+    o.schedule = std::move(*schedule);
+  }
+  return o;
+}
+
+}  // namespace ry

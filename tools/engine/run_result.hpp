@@ -1,0 +1,33 @@
+// What one run produced: its outcome, what stopped it, and the figures the summary prints.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/nemesis.hpp"
+#include "sim/verdict.hpp"
+#include "sim/world.hpp"
+#include "tools/engine/fault_log.hpp"
+
+namespace ry {
+
+struct RunResult {
+  Outcome outcome = Outcome::passed;
+  Violation violation;          // when outcome == violation
+  std::string liveness_detail;  // when outcome == no_liveness or halted
+  WorldStats stats;
+  NemesisStats faults;
+  FaultCounts fault_counts{};           // every injected fault, nemesis and schedule alike
+  std::vector<std::string> fault_list;  // the first FaultLog::list_max, with times and targets
+  std::string swarm;                    // the swarm mix, when --swarm
+  std::uint64_t checks = 0;
+  std::uint64_t trace_events = 0;
+  std::uint64_t trace_hash = 0;
+  Time sim_end;
+  // Protocol-specific lines of the summary, in order: (label, value).
+  std::vector<std::pair<std::string, std::string>> summary;
+};
+
+}  // namespace ry

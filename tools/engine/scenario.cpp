@@ -1,0 +1,144 @@
+#include "tools/engine/scenario.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tools/engine/json_source.hpp"
+#include "tools/engine/options_json.hpp"
+
+namespace ry {
+
+namespace {
+
+using Json = nlohmann::json;
+
+struct OutcomeName {
+  const char* name;
+  Outcome outcome;
+};
+constexpr OutcomeName outcomes[] = {{"pass", Outcome::passed},
+                                    {"halt", Outcome::halted},
+                                    {"no_liveness", Outcome::no_liveness},
+                                    {"violation", Outcome::violation}};
+
+const char* outcome_name(Outcome o) {
+  for (const auto& n : outcomes) {
+    if (n.outcome == o) return n.name;
+  }
+  return to_string(o);
+}
+
+}  // namespace
+
+std::optional<Scenario> load_scenario(const std::string& path, std::string& error, bool& io_error) {
+  io_error = false;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = path + ": cannot read the scenario file";
+    io_error = true;
+    return std::nullopt;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  Json doc;
+  try {
+    doc = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    // nlohmann says "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
+    std::string what = e.what();
+    const auto at = what.find("at line ");
+    std::string line = "1";
+    if (at != std::string::npos) {
+      line = what.substr(at + 8, what.find(',', at) - at - 8);
+      what = what.substr(what.find(": ", at) + 2);
+    }
+    error = path + ":" + line + ": malformed JSON: " + what;
+    return std::nullopt;
+  }
+  const JsonSource source(path, text);
+  auto fail = [&](const std::string& pointer, const std::string& what) {
+    error = source.where(pointer) + ": " +
+            (pointer.empty() ? "" : "field '" + field_name(pointer) + "': ") + what;
+    return std::nullopt;
+  };
+  if (!doc.is_object()) return fail("", "expected a JSON object with name, options and expect");
+  for (const auto& item : doc.items()) {
+    const std::string& key = item.key();
+    if (key != "name" && key != "description" && key != "options" && key != "schedule" &&
+        key != "expect") {
+      return fail("/" + key, "unknown key (expected name, description, options, schedule, expect)");
+    }
+  }
+  Scenario s;
+  for (const char* key : {"name", "description"}) {
+    if (!doc.contains(key)) continue;
+    if (!doc[key].is_string()) return fail(std::string("/") + key, "expected a string");
+  }
+  if (!doc.contains("name")) return fail("", "missing field 'name'");
+  s.name = doc["name"].get<std::string>();
+  s.description = doc.value("description", "");
+
+  Json options = doc.contains("options") ? doc["options"] : Json::object();
+  if (!options.is_object()) return fail("/options", "expected an object of run options");
+  auto parsed = options_from_json(options, source, "/options", error);
+  if (!parsed) return std::nullopt;
+  s.options = std::move(*parsed);
+  if (doc.contains("schedule")) {
+    auto schedule = schedule_from_json(doc["schedule"], s.options.nodes, s.options.time_ms, source,
+                                       "/schedule", error);
+    if (!schedule) return std::nullopt;
+    s.options.schedule = std::move(*schedule);
+  }
+  s.options.scenario = path;
+
+  if (!doc.contains("expect")) return fail("", "missing field 'expect'");
+  const Json& expect = doc["expect"];
+  if (!expect.is_object())
+    return fail("/expect", "expected an object such as {\"outcome\": \"pass\"}");
+  for (const auto& item : expect.items()) {
+    if (item.key() != "outcome" && item.key() != "property") {
+      return fail("/expect/" + item.key(), "unknown key (expected outcome, property)");
+    }
+  }
+  if (!expect.contains("outcome") || !expect["outcome"].is_string()) {
+    return fail("/expect/outcome", "expected one of pass, halt, no_liveness, violation");
+  }
+  const std::string outcome = expect["outcome"].get<std::string>();
+  bool known = false;
+  for (const auto& n : outcomes) {
+    if (outcome == n.name) {
+      s.expect.outcome = n.outcome;
+      known = true;
+    }
+  }
+  if (!known) {
+    return fail("/expect/outcome", "unknown outcome '" + outcome +
+                                       "' (expected pass, halt, no_liveness or violation)");
+  }
+  if (expect.contains("property")) {
+    if (s.expect.outcome != Outcome::violation) {
+      return fail("/expect/property", "only a violation names a property");
+    }
+    if (!expect["property"].is_string()) return fail("/expect/property", "expected a string");
+    s.expect.property = expect["property"].get<std::string>();
+  }
+  return s;
+}
+
+std::string describe(const Expectation& e) {
+  std::string out = outcome_name(e.outcome);
+  if (!e.property.empty()) out += " of " + e.property;
+  return out;
+}
+
+std::optional<std::string> mismatch(const Expectation& e, const RunResult& r) {
+  Expectation observed{r.outcome, r.outcome == Outcome::violation ? r.violation.property : ""};
+  const bool same =
+      r.outcome == e.outcome && (e.property.empty() || e.property == r.violation.property);
+  if (same) return std::nullopt;
+  return "expected " + describe(e) + ", observed " + describe(observed);
+}
+
+}  // namespace ry

@@ -1,0 +1,312 @@
+#include "tools/protocols/trains/driver.hpp"
+
+#include <cstdio>
+#include <unordered_map>
+
+#include "invariants/log_positions.hpp"
+#include "invariants/membership/no_redelivery_checker.hpp"
+#include "invariants/membership/primary_component_checker.hpp"
+#include "invariants/membership/rejoin_consistency_checker.hpp"
+#include "invariants/membership/view_agreement_checker.hpp"
+#include "invariants/membership/virtual_synchrony_checker.hpp"
+#include "invariants/msg_id_hash.hpp"
+#include "invariants/retired_ids.hpp"
+#include "invariants/trains/clock_bound_checker.hpp"
+#include "invariants/trains/key_uniqueness_checker.hpp"
+#include "invariants/trains/train_integrity_checker.hpp"
+
+namespace ry {
+
+class TrainsDriver::Progress final : public Observer {
+ public:
+  explicit Progress(std::uint32_t nodes) : delivered_(nodes, 0) {}
+
+  void on_reply(const Step& step, NodeRef node, const ClientReply& reply) override {
+    if (reply.status == ReplyStatus::accepted) {
+      ++accepted_;
+      pending_.emplace(payload_id(reply.id), Pending{step.time, {}, 0});
+      undelivered_.emplace(payload_id(reply.id), node);
+    } else if (reply.status == ReplyStatus::rejected) {
+      ++rejected_;
+    }
+  }
+  void on_deliver(const Step& step, NodeRef node, const Delivery& d) override {
+    ++delivered_[node.id.value];
+    const std::uint64_t position = positions_.deliver(node.id);
+    undelivered_.erase(d.id);
+    auto it = pending_.find(d.id);
+    if (it == pending_.end()) return;
+    latency_.add(step.time - it->second.broadcast_at);
+    positions_.place_first(it->second.position, position, d.id);
+    hold(it, node.id);
+  }
+
+  // A node re-admitted by a state transfer to X holds the messages at positions 1..X without
+  // delivering them (invariants/log_positions.hpp): they count as being there, with no latency.
+  void on_note(const Step&, NodeRef node, const Note& note) override {
+    positions_.on_note(node.id, note, [&](std::uint64_t, MsgId id) {
+      const auto it = pending_.find(id);
+      if (it != pending_.end()) hold(it, node.id);
+    });
+  }
+
+  // A broadcast accepted by an incarnation that crashed before it was delivered anywhere is lost
+  // with that incarnation's memory (TRAINS keeps no durable client queue): no longer required.
+  void on_crash(const Step&, NodeRef node) override {
+    std::erase_if(undelivered_, [&](const auto& entry) {
+      return entry.second.id == node.id && entry.second.incarnation == node.incarnation;
+    });
+  }
+
+  [[nodiscard]] bool all_delivered_everywhere() const { return everywhere_ == accepted_; }
+  [[nodiscard]] bool all_delivered_somewhere() const { return undelivered_.empty(); }
+  [[nodiscard]] std::size_t undelivered() const { return undelivered_.size(); }
+  [[nodiscard]] std::uint64_t accepted() const { return accepted_; }
+  [[nodiscard]] std::uint64_t rejected() const { return rejected_; }
+  [[nodiscard]] std::uint64_t everywhere() const { return everywhere_; }
+  [[nodiscard]] const LatencyHistogram& latency() const { return latency_; }
+  [[nodiscard]] const std::vector<std::uint64_t>& delivered() const { return delivered_; }
+
+ private:
+  struct Pending {
+    Time broadcast_at;
+    NodeBits holders;            // nodes that delivered it or got it by transfer
+    std::uint64_t position = 0;  // of its first delivery anywhere; 0 before
+  };
+  using PendingTable = std::unordered_map<MsgId, Pending, MsgIdHash>;
+
+  void hold(PendingTable::iterator it, NodeId node) {
+    it->second.holders.insert(node);
+    if (it->second.holders.count() < delivered_.size()) return;
+    ++everywhere_;
+    positions_.forget(it->second.position, it->first);
+    pending_.erase(it);  // memory follows in-flight work, not history
+  }
+
+  std::vector<std::uint64_t> delivered_;
+  PendingTable pending_;  // probed only, never iterated
+  LogPositions positions_;
+  std::map<MsgId, NodeRef> undelivered_;  // accepted, not yet delivered by any node
+  LatencyHistogram latency_;
+  std::uint64_t accepted_ = 0;
+  std::uint64_t rejected_ = 0;
+  std::uint64_t everywhere_ = 0;
+};
+
+TrainsDriver::TrainsDriver(const RunOptions& options) : options_(options) {}
+TrainsDriver::~TrainsDriver() = default;
+
+trains::Config TrainsDriver::config() const {
+  trains::Config c;
+  c.nodes = options_.nodes;
+  c.trains = options_.trains;
+  c.mode = options_.mode == "uto" ? trains::Config::Mode::uto : trains::Config::Mode::to;
+  c.link_retransmit_ns = options_.link_retransmit_us * us_ns;
+  c.link_fifo = options_.fifo;
+  c.bugs = bug_set(options_);
+  if (options_.issuer_stagger_us > 0) {
+    // Issuers start at different times (drawn from the workload stream): this is what exposes
+    // bug B3 (docs/trains.md section 8).
+    Prng prng(options_.seed, Stream::workload, 1);
+    for (std::uint32_t t = 0; t < c.trains; ++t) {
+      c.issuer_start_ns.push_back(prng.between(0, options_.issuer_stagger_us * us_ns));
+    }
+  }
+  return c;
+}
+
+void TrainsDriver::attach(World<Core>& world, Verdict& verdict) {
+  // Knowing N lets the ordering checkers forget what every node has delivered: their memory then
+  // follows in-flight work, not the run's history.
+  total_order_.emplace(verdict, bug_set(options_), options_.nodes);
+  integrity_.emplace(verdict, options_.nodes);
+  uniform_.emplace(verdict, options_.nodes);
+  world_ = &world;
+  validity_.emplace(verdict, ValidityOptions{.accept_on_client = false, .nodes = options_.nodes});
+  progress_ = std::make_unique<Progress>(options_.nodes);
+  world.add_observer(&*total_order_);
+  world.add_observer(&*integrity_);
+  world.add_observer(&*validity_);
+  world.add_observer(progress_.get());
+  world.add_observer(&*uniform_);
+  // TRAINS-specific checkers (docs/trains.md section 7) see typed trains too.
+  auto add = [&world, this](auto checker) {
+    world.add_observer(checker.get());
+    world.add_message_observer(checker.get());
+    extra_checkers_.push_back(std::move(checker));
+  };
+  // Membership (docs/trains.md 7): they see views, deliveries and state-transfer notes.
+  auto add_plain = [&world, this](auto checker) {
+    world.add_observer(checker.get());
+    extra_checkers_.push_back(std::move(checker));
+  };
+  add_plain(std::make_unique<membership::ViewAgreementChecker>(verdict, options_.nodes));
+  add_plain(std::make_unique<membership::PrimaryComponentChecker>(verdict, options_.nodes));
+  add_plain(std::make_unique<membership::VirtualSynchronyChecker>(verdict, options_.nodes));
+  add_plain(std::make_unique<membership::RejoinConsistencyChecker>(verdict, options_.nodes));
+  add_plain(std::make_unique<membership::NoRedeliveryChecker>(verdict, options_.nodes));
+  add(std::make_unique<trains::TrainIntegrityChecker>(
+      verdict, trains::TrainIntegrityChecker::default_margin, options_.nodes));
+  add(std::make_unique<trains::KeyUniquenessChecker>(
+      verdict, [&world, n = options_.nodes](std::uint32_t issuer) {
+        std::uint64_t floor = 0;
+        for (std::uint32_t i = 0; i < n; ++i) {
+          if (const Core* core = world.core(NodeId{i}))
+            floor = std::max(floor, core->floor(issuer));
+        }
+        return floor;
+      }));
+  add(std::make_unique<trains::ClockBoundChecker>(
+      verdict, options_.nodes, options_.trains,
+      [&world](NodeId node) { return world.core(node); }));
+  WorkloadOptions w;
+  for (std::uint32_t i = 0; i < std::min(options_.clients, options_.nodes); ++i) {
+    w.clients.push_back(NodeId{i});
+  }
+  w.interval_ns = options_.interval_us * us_ns;
+  w.payload_bytes = options_.payload_bytes;
+  workload_.emplace(world, w);
+  workload_->start();
+}
+
+std::uint64_t TrainsDriver::checks() const {
+  std::uint64_t total =
+      total_order_->checks() + integrity_->checks() + validity_->checks() + uniform_->checks();
+  for (const auto& c : extra_checkers_) total += c->checks();
+  return total;
+}
+
+void TrainsDriver::begin_liveness(World<Core>&) {
+  workload_->stop();
+  healed_ = true;
+}
+
+bool TrainsDriver::live() const {
+  if (!healed_) return false;
+  if (!to_mode()) return progress_->all_delivered_everywhere();
+  if (!progress_->all_delivered_somewhere() || !membership_converged()) return false;
+  if (!agreement_checked_) {
+    // Once, when quiet: a message delivered by anyone (a crashed incarnation too) must be held by
+    // every member. A miss is a safety violation, which stops the run.
+    agreement_checked_ = true;
+    std::vector<NodeId> up;
+    for (std::uint32_t i = 0; i < options_.nodes; ++i) {
+      if (world_->is_up(NodeId{i})) up.push_back(NodeId{i});
+    }
+    (void)uniform_->check_converged(world_->stats().steps, up);
+  }
+  return true;
+}
+
+// Every up node that can rejoin is a member of the highest view, has installed it and is not
+// frozen, and the members' logs are equal.
+bool TrainsDriver::membership_converged() const {
+  const Core* top = nullptr;
+  for (std::uint32_t i = 0; i < options_.nodes; ++i) {
+    const Core* core = world_->core(NodeId{i});
+    if (core != nullptr && (top == nullptr || core->view().id > top->view().id)) top = core;
+  }
+  if (top == nullptr) return false;
+  for (std::uint32_t i = 0; i < options_.nodes; ++i) {
+    const Core* core = world_->core(NodeId{i});
+    if (core == nullptr || core->clock_lost()) continue;
+    if (core->view().id != top->view().id || !core->member() || core->frozen()) return false;
+    if (core->delivered_count() != top->delivered_count() ||
+        core->log_digest() != top->log_digest()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// uto halts whenever a node is down for good (docs/trains.md 3); to only when no majority of the
+// highest view is up with its state: a minority never installs a view (it stays frozen), and a
+// restarted node has no state to report until a view change re-admits it, which takes a majority
+// of the view (TRAINS keeps neither its log nor its view-change promises on disk, section 6).
+std::optional<std::string> TrainsDriver::expected_halt(World<Core>& world) const {
+  std::string down;
+  std::uint32_t up_members = 0;
+  std::uint32_t stateful = 0;
+  const Core* top = nullptr;
+  for (std::uint32_t i = 0; i < options_.nodes; ++i) {
+    const Core* core = world.core(NodeId{i});
+    if (core == nullptr) down += (down.empty() ? "" : ",") + std::to_string(i);
+    if (core != nullptr && (top == nullptr || core->view().id > top->view().id)) top = core;
+  }
+  if (!to_mode()) {
+    if (down.empty()) return std::nullopt;
+    return "node(s) " + down + " crashed for good; safety held";
+  }
+  if (top == nullptr) return "every node is down; safety held";
+  for (NodeId m : top->view().members) {
+    const Core* core = world.core(m);
+    up_members += core != nullptr ? 1U : 0U;
+    stateful += core != nullptr && !core->excluded() ? 1U : 0U;
+  }
+  const std::size_t size = top->view().members.size();
+  if (2 * up_members > size && 2 * stateful <= size) {
+    return "a majority of view " + std::to_string(top->view().id.value) +
+           " restarted without its state before being re-admitted, so no view change can reach "
+           "a quorum; safety held";
+  }
+  if (2 * up_members > size) return std::nullopt;
+  return "node(s) " + down + " down for good, so no majority of view " +
+         std::to_string(top->view().id.value) + " is up; safety held";
+}
+
+std::string TrainsDriver::liveness_failure(World<Core>& world) {
+  std::vector<NodeId> live;
+  for (std::uint32_t i = 0; i < options_.nodes; ++i) {
+    if (world.is_up(NodeId{i})) live.push_back(NodeId{i});
+  }
+  if (to_mode()) {
+    std::string line;
+    if (!progress_->all_delivered_somewhere()) {
+      line = std::to_string(progress_->undelivered()) +
+             " accepted broadcasts of live incarnations delivered nowhere";
+    }
+    if (!membership_converged()) {
+      std::string views;
+      for (NodeId n : live) {
+        const Core* core = world.core(n);
+        views += (views.empty() ? "" : ", ") + std::to_string(n.value) + ": view " +
+                 std::to_string(core->view().id.value) +
+                 (core->excluded() ? " (out, rejoining)"
+                  : core->frozen() ? " (frozen)"
+                                   : "") +
+                 " log " + std::to_string(core->delivered_count());
+      }
+      line += (line.empty() ? "" : "; ") + std::string("members did not converge: ") + views;
+    }
+    return line;
+  }
+  auto missing = validity_->check_converged(live);
+  return std::to_string(progress_->accepted() - progress_->everywhere()) + " of " +
+         std::to_string(progress_->accepted()) + " accepted broadcasts not delivered everywhere" +
+         (missing ? "; first: " + *missing : "");
+}
+
+void TrainsDriver::summarize(World<Core>& world, RunResult& result) {
+  const Progress& p = *progress_;
+  const double sim_s = static_cast<double>(world.now().ns) / 1e9;
+  char buf[160];
+  result.summary.emplace_back("broadcasts", std::to_string(p.accepted()) + " accepted, " +
+                                                std::to_string(p.rejected()) + " rejected, " +
+                                                std::to_string(workload_->stats().node_down) +
+                                                " refused (node down or paused)");
+  std::uint64_t min_delivered = UINT64_MAX;
+  for (auto d : p.delivered()) min_delivered = std::min(min_delivered, d);
+  result.summary.emplace_back("delivered", std::to_string(p.everywhere()) + " at every node (" +
+                                               std::to_string(min_delivered) +
+                                               " at the slowest node)");
+  std::snprintf(buf, sizeof buf, "p50 %.3f ms, p99 %.3f ms (simulated, %llu samples)",
+                static_cast<double>(p.latency().percentile(50)) / 1e6,
+                static_cast<double>(p.latency().percentile(99)) / 1e6,
+                static_cast<unsigned long long>(p.latency().count()));
+  result.summary.emplace_back("latency", buf);
+  std::snprintf(buf, sizeof buf, "%.0f messages per simulated second",
+                sim_s > 0 ? static_cast<double>(p.everywhere()) / sim_s : 0.0);
+  result.summary.emplace_back("throughput", buf);
+}
+
+}  // namespace ry

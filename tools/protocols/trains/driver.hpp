@@ -1,0 +1,69 @@
+// TRAINS in a run: the broadcast workload, the ordering checkers (uniform total order,
+// integrity, validity), the TRAINS checkers, the membership checkers (docs/trains.md section 7),
+// and liveness once the cluster is healed and the clients have stopped:
+//  - uto: every accepted broadcast delivered at every node;
+//  - to: every up node (but one whose disk lost its clock, which never rejoins) is a member of the
+//    highest view and has installed it, all members' logs are equal (length and digest), and every
+//    broadcast accepted by an incarnation that has not crashed since was delivered; then uniform
+//    agreement is checked once over the members (a message a crashed node delivered must be
+//    there too). A `to` run halts only when no majority of that view is up.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "invariants/integrity_checker.hpp"
+#include "invariants/membership/uniform_agreement_checker.hpp"
+#include "invariants/total_order_checker.hpp"
+#include "invariants/validity_checker.hpp"
+#include "protocol/trains/core.hpp"
+#include "sim/workload.hpp"
+#include "sim/world.hpp"
+#include "tools/engine/latency_histogram.hpp"
+#include "tools/engine/run_options.hpp"
+#include "tools/engine/run_result.hpp"
+
+namespace ry {
+
+class TrainsDriver {
+ public:
+  using Core = trains::Core;
+
+  explicit TrainsDriver(const RunOptions& options);
+  ~TrainsDriver();
+  TrainsDriver(const TrainsDriver&) = delete;
+  TrainsDriver& operator=(const TrainsDriver&) = delete;
+
+  [[nodiscard]] trains::Config config() const;
+  void attach(World<Core>& world, Verdict& verdict);
+  [[nodiscard]] std::uint64_t checks() const;
+  void begin_liveness(World<Core>& world);
+  [[nodiscard]] bool live() const;
+  std::optional<std::string> expected_halt(World<Core>& world) const;
+  std::string liveness_failure(World<Core>& world);
+  void summarize(World<Core>& world, RunResult& result);
+
+ private:
+  // Counts deliveries and measures latency (broadcast to delivery at each node).
+  class Progress;
+
+  RunOptions options_;
+  std::optional<TotalOrderChecker> total_order_;
+  std::optional<IntegrityChecker> integrity_;
+  std::optional<ValidityChecker> validity_;
+  // Mutable: live() runs its convergence check once, when the run has gone quiet.
+  mutable std::optional<membership::UniformAgreementChecker> uniform_;
+  std::vector<std::unique_ptr<Checker>> extra_checkers_;
+  std::unique_ptr<Progress> progress_;
+  std::optional<Workload> workload_;
+  [[nodiscard]] bool to_mode() const { return options_.mode != "uto"; }
+  [[nodiscard]] bool membership_converged() const;
+
+  World<Core>* world_ = nullptr;
+  bool healed_ = false;
+  mutable bool agreement_checked_ = false;
+};
+
+}  // namespace ry

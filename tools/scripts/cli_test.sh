@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# End-to-end checks of the `railyard` command line: outcomes and exit codes, traces, replay,
+# soak, and bad input (one line on stderr naming the field, exit 2, no output file left).
+# Usage: tools/scripts/cli_test.sh PATH/TO/railyard
+set -u
+ry=$(realpath "$1")
+schema_tool=$(cd "$(dirname "$0")" && pwd)/validate_trace.py
+scenarios=$(cd "$(dirname "$0")/../../scenarios" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 2
+failures=0
+passed=0
+check() {  # check NAME EXPECTED_EXIT COMMAND...
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  if [[ $got -ne $want ]]; then
+    echo "FAIL $name: exit $got, expected $want"; sed 's/^/    /' "$work/out" "$work/err" | head -20
+    failures=$((failures + 1))
+  else
+    passed=$((passed + 1))
+  fi
+}
+expect_one_line_error() {  # expect_one_line_error NAME PATTERN
+  if [[ $(wc -l <"$work/err") -ne 1 ]] || ! grep -qE "$2" "$work/err"; then
+    echo "FAIL $1: stderr should be one line matching /$2/, got:"; sed 's/^/    /' "$work/err"
+    failures=$((failures + 1))
+  else
+    passed=$((passed + 1))
+  fi
+}
+
+# A run passes, prints its summary and writes a complete trace.
+check run_passes 0 "$ry" run --seed 42 --trace a.jsonl
+grep -q "outcome          passed" "$work/out" || { echo "FAIL run_passes: no outcome line"; failures=$((failures + 1)); }
+[[ -f a.jsonl && ! -f a.jsonl.tmp ]] || { echo "FAIL run_trace: trace missing or left as .tmp"; failures=$((failures + 1)); }
+tail -1 a.jsonl | grep -q '"type":"footer"' || { echo "FAIL run_trace: no footer"; failures=$((failures + 1)); }
+
+# Every line matches the documented JSON Schema, and the schema check itself can fail.
+check schema_valid 0 python3 "$schema_tool" a.jsonl
+sed '3s/"ev":"[a-z]*"/"ev":"teleport"/' a.jsonl > badschema.jsonl
+check schema_fires 1 python3 "$schema_tool" badschema.jsonl
+
+# Same seed, same trace, byte for byte; another seed differs.
+check run_again 0 "$ry" run --seed 42 --trace b.jsonl --quiet
+cmp -s a.jsonl b.jsonl || { echo "FAIL determinism: seed 42 gave two different traces"; failures=$((failures + 1)); }
+check run_other 0 "$ry" run --seed 43 --trace c.jsonl --quiet
+cmp -s a.jsonl c.jsonl && { echo "FAIL determinism: seeds 42 and 43 gave the same trace"; failures=$((failures + 1)); }
+
+# Replay verifies; a tampered trace diverges with exit 4 and shows both sides.
+check replay_identical 0 "$ry" replay a.jsonl
+sed '50s/"t":\([0-9]*\)/"t":\11/' a.jsonl > tampered.jsonl
+check replay_diverges 4 "$ry" replay tampered.jsonl
+grep -q "DIVERGED at line 50" "$work/out" && grep -q "recorded" "$work/out" && grep -q "replayed" "$work/out" \
+  || { echo "FAIL replay_diverges: expected line 50 with both sides"; cat "$work/out"; failures=$((failures + 1)); }
+
+# Truncated, empty and malformed traces are input errors.
+head -c 2000 a.jsonl > truncated.jsonl
+check replay_truncated 2 "$ry" replay truncated.jsonl
+expect_one_line_error replay_truncated "truncated.jsonl.*truncated"
+: > empty.jsonl
+check replay_empty 2 "$ry" replay empty.jsonl
+expect_one_line_error replay_empty "empty.jsonl"
+{ echo '{"type":"header","schema":1,"config":{"nodes":"five"}}'; tail -1 a.jsonl; } > badfield.jsonl
+check replay_bad_field 2 "$ry" replay badfield.jsonl
+expect_one_line_error replay_bad_field "badfield.jsonl:1: field 'config.nodes': expected an integer"
+{ echo '{"type":"header","schema":1,"config":{"nodez":5}}'; tail -1 a.jsonl; } > unknown.jsonl
+check replay_unknown_field 2 "$ry" replay unknown.jsonl
+expect_one_line_error replay_unknown_field "field 'config.nodez': unknown option"
+check replay_missing 5 "$ry" replay does-not-exist.jsonl
+expect_one_line_error replay_missing "does-not-exist.jsonl: cannot open"
+
+# Bad flags and impossible configurations: one line, exit 2, no trace left behind.
+check unknown_flag 2 "$ry" run --bogus --trace x.jsonl
+expect_one_line_error unknown_flag "bogus"
+check bad_nodes 2 "$ry" run --nodes 1 --trace x.jsonl
+expect_one_line_error bad_nodes "nodes"
+check bad_bug 2 "$ry" run --bug B99 --trace x.jsonl
+expect_one_line_error bad_bug "B99"
+check impossible 2 "$ry" run --protocol ring --ring-retransmit-us 0 --loss-ppm 10 --trace x.jsonl
+expect_one_line_error impossible "ring_retransmit_us"
+check bad_latency 2 "$ry" run --latency-min-us 500 --latency-max-us 100 --trace x.jsonl
+expect_one_line_error bad_latency "latency"
+[[ ! -e x.jsonl && ! -e x.jsonl.tmp ]] || { echo "FAIL bad input left a trace behind"; failures=$((failures + 1)); }
+check unwritable 5 "$ry" run --trace /nonexistent-dir/t.jsonl
+expect_one_line_error unwritable "nonexistent-dir"
+check bug_not_planted 2 "$ry" run --protocol ring --bug B3
+expect_one_line_error bug_not_planted "B3 is not planted in protocol ring"
+check bad_trains 2 "$ry" run --nodes 3 --trains 4
+expect_one_line_error bad_trains "trains"
+check ring_runs 0 "$ry" run --protocol ring --seed 7
+check no_subcommand 2 "$ry"
+check help 0 "$ry" run --help
+grep -q -- "--seed" "$work/out" || { echo "FAIL help: no --seed in run --help"; failures=$((failures + 1)); }
+check bugs 0 "$ry" bugs
+grep -q "B3" "$work/out" || { echo "FAIL bugs: B3 not listed"; failures=$((failures + 1)); }
+
+# Scenarios: the expected outcome decides the exit code; the schedule travels in the trace
+# header, so replay needs no scenario file; bad files get one line with file, line and field.
+check scenario_passes 0 "$ry" run --scenario "$scenarios/trains-uto-partition-split.json" --trace sc.jsonl
+grep -q "scenario         ok: pass, as expected" "$work/out" || { echo "FAIL scenario_passes: no ok line"; failures=$((failures + 1)); }
+grep -q '"ev":"fault","fault":"partition",.*"detail":"{0,1}|{2,3,4}"' sc.jsonl || { echo "FAIL scenario trace: no partition fault line"; failures=$((failures + 1)); }
+check scenario_replays 0 "$ry" replay sc.jsonl
+sed 's/"outcome": "violation", "property": "clock_bound"/"outcome": "pass"/' \
+  "$scenarios/trains-b3-staggered-issuers.json" > wrong-expect.json
+check scenario_expectation_fails 1 "$ry" run --scenario wrong-expect.json
+grep -q "scenario         FAILED: expected pass, observed violation of clock_bound" "$work/out" || { echo "FAIL scenario_expectation_fails: no FAILED line"; failures=$((failures + 1)); }
+sed 's/"bugs": \["B3"\]/"bugs": []/' "$scenarios/trains-b3-staggered-issuers.json" > missed-bug.json
+check scenario_missed_violation 1 "$ry" run --scenario missed-bug.json
+printf '{"name": "x",\n "options": {"nodes": 5},\n "schedule": [{"at_ms": 10, "do": "partition", "shape": "split",\n   "side": [0, 0]}],\n "expect": {"outcome": "pass"}}\n' > badscenario.json
+check scenario_bad_field 2 "$ry" run --scenario badscenario.json --trace y.jsonl
+expect_one_line_error scenario_bad_field "badscenario.json:4: field 'schedule\[0\].side': a node is listed twice"
+printf '{"name": "x",\n "expect": {"outcome": "pass"}\n "options": {}}\n' > malformed.json
+check scenario_malformed 2 "$ry" run --scenario malformed.json
+expect_one_line_error scenario_malformed "malformed.json:3: malformed JSON"
+check scenario_with_flag 2 "$ry" run --scenario badscenario.json --nodes 3
+expect_one_line_error scenario_with_flag "nodes: set it in the scenario"
+check scenario_missing 5 "$ry" run --scenario nothing.json
+expect_one_line_error scenario_missing "nothing.json: cannot read"
+[[ ! -e y.jsonl && ! -e y.jsonl.tmp ]] || { echo "FAIL bad scenario left a trace behind"; failures=$((failures + 1)); }
+
+# Swarm: the mix is printed first and written into the header; the same seed gives the same trace.
+check swarm_runs 0 "$ry" run --swarm --seed 11 --trace sw1.jsonl
+grep -q "swarm mix" "$work/out" || { echo "FAIL swarm_runs: mix not printed"; failures=$((failures + 1)); }
+head -1 sw1.jsonl | grep -q '"swarm_mix":{' || { echo "FAIL swarm header: no swarm_mix"; failures=$((failures + 1)); }
+check swarm_again 0 "$ry" run --swarm --seed 11 --trace sw2.jsonl --quiet
+cmp -s sw1.jsonl sw2.jsonl || { echo "FAIL swarm determinism: seed 11 gave two traces"; failures=$((failures + 1)); }
+check swarm_replays 0 "$ry" replay sw1.jsonl
+
+# Soak: passes, writes a summary; bad ranges are usage errors.
+check soak_passes 0 "$ry" soak --seeds 1..20 --jobs 2 --summary soak.json
+python3 -c "import json,sys; d=json.load(open('soak.json')); sys.exit(0 if d['seeds_run']==20 and d['failures_count']==0 else 1)" \
+  || { echo "FAIL soak summary"; cat soak.json; failures=$((failures + 1)); }
+check soak_bad_range 2 "$ry" soak --seeds 9..1
+expect_one_line_error soak_bad_range "seeds"
+# A failing seed's trace lands in --trace-dir, made if missing (planted bug B9 fails seed 3).
+check soak_trace_dir 1 "$ry" soak --protocol trains --mode to --swarm --time-ms 500 --seeds 3 \
+  --jobs 1 --bug B9 --trace-dir new/traces
+[[ -s new/traces/seed-3.jsonl ]] || { echo "FAIL soak_trace_dir: no trace"; failures=$((failures + 1)); }
+
+echo "$passed passed, $failures failed"
+[[ $failures -eq 0 ]]

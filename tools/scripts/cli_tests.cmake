@@ -1,0 +1,39 @@
+# End-to-end and quality-gate tests run by CTest, with labels (docs/style.md).
+add_test(NAME cli COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/cli_test.sh $<TARGET_FILE:railyard>)
+set_tests_properties(cli PROPERTIES LABELS "cli" TIMEOUT 300)
+add_test(NAME determinism_same_seed
+         COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/determinism_test.sh $<TARGET_FILE:railyard> 15)
+set_tests_properties(determinism_same_seed PROPERTIES LABELS "determinism" TIMEOUT 600)
+add_test(NAME lint_determinism COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/lint_determinism.sh)
+add_test(NAME lint_determinism_fires COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/lint_selftest.sh)
+add_test(NAME format COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/check_format.sh)
+set_tests_properties(lint_determinism lint_determinism_fires format PROPERTIES LABELS "lint")
+add_test(NAME seeds_corpus COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/seeds_test.sh $<TARGET_FILE:railyard>)
+add_test(NAME planted_bugs COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/planted_bugs_test.sh $<TARGET_FILE:railyard>)
+add_test(NAME soak_trains_mild
+         COMMAND $<TARGET_FILE:railyard> soak --protocol trains --seeds 1..100 --jobs 2
+                 --time-ms 300 --summary ${CMAKE_BINARY_DIR}/soak-trains.json)
+add_test(NAME soak_ring_mild
+         COMMAND $<TARGET_FILE:railyard> soak --protocol ring --seeds 1..100 --jobs 2
+                 --summary ${CMAKE_BINARY_DIR}/soak-ring.json)
+set_tests_properties(seeds_corpus planted_bugs PROPERTIES LABELS "seeds" TIMEOUT 600)
+add_test(NAME soak_trains_swarm
+         COMMAND $<TARGET_FILE:railyard> soak --protocol trains --swarm --seeds 1..200 --jobs 2
+                 --time-ms 300 --summary ${CMAKE_BINARY_DIR}/soak-trains-swarm.json)
+add_test(NAME soak_trains_swarm_7
+         COMMAND $<TARGET_FILE:railyard> soak --protocol trains --swarm --nodes 7 --seeds 1..100
+                 --jobs 2 --time-ms 300 --summary ${CMAKE_BINARY_DIR}/soak-trains-swarm-7.json)
+add_test(NAME soak_ring_swarm
+         COMMAND $<TARGET_FILE:railyard> soak --protocol ring --swarm --seeds 1..200 --jobs 2
+                 --time-ms 300 --summary ${CMAKE_BINARY_DIR}/soak-ring-swarm.json)
+set_tests_properties(soak_trains_mild soak_ring_mild soak_trains_swarm soak_trains_swarm_7
+                     soak_ring_swarm PROPERTIES LABELS "soak" TIMEOUT 600)
+
+# Every scenario file must produce its expected outcome (scenarios/README.md).
+file(GLOB scenario_files CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/scenarios/*.json)
+foreach(scenario ${scenario_files})
+  get_filename_component(scenario_name ${scenario} NAME_WE)
+  add_test(NAME scenario_${scenario_name}
+           COMMAND $<TARGET_FILE:railyard> run --scenario ${scenario} --quiet)
+  set_tests_properties(scenario_${scenario_name} PROPERTIES LABELS "scenarios" TIMEOUT 120)
+endforeach()
