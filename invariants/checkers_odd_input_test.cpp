@@ -27,11 +27,7 @@ constexpr std::int64_t i64_min = std::numeric_limits<std::int64_t>::min();
 
 struct AllCheckers {
   Verdict verdict;
-  BugSet b2 = [] {
-    BugSet bugs;
-    bugs.add(Bug::B2);
-    return bugs;
-  }();
+  bool b2 = true;
   TotalOrderChecker total_order{verdict};
   TotalOrderChecker total_order_b2{verdict, b2};
   IntegrityChecker integrity{verdict};

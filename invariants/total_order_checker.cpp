@@ -27,8 +27,8 @@ std::uint64_t extend(std::uint64_t h, const Delivery& d) noexcept {
 
 }  // namespace
 
-TotalOrderChecker::TotalOrderChecker(Verdict& verdict, BugSet bugs, std::uint32_t nodes)
-    : Checker(verdict), b2_(bugs.has(Bug::B2)) {
+TotalOrderChecker::TotalOrderChecker(Verdict& verdict, bool planted_b2, std::uint32_t nodes)
+    : Checker(verdict), b2_(planted_b2) {
   for (std::uint32_t i = 0; i < nodes && i < NodeTable<Cursor>::dense_max; ++i) {
     cursor(NodeId{i}).live = true;
   }

@@ -33,7 +33,6 @@
 
 #include "invariants/checker.hpp"
 #include "invariants/node_table.hpp"
-#include "protocol/common/bugs.hpp"
 #include "protocol/common/hash.hpp"
 
 namespace ry {
@@ -42,9 +41,9 @@ class TotalOrderChecker final : public Checker {
  public:
   static constexpr std::uint64_t trim_period = 1024;
 
-  // `bugs` may hold Bug::B2, the planted checker bug of trains.md section 8. `nodes`: the
-  // cluster's node count N (ids 0..N-1), or 0 if unknown.
-  explicit TotalOrderChecker(Verdict& verdict, BugSet bugs = {}, std::uint32_t nodes = 0);
+  // `planted_b2` plants bug B2 (the prefix test without its length guard) in this checker. `nodes`:
+  // the cluster's node count N (ids 0..N-1), or 0 if unknown.
+  explicit TotalOrderChecker(Verdict& verdict, bool planted_b2 = false, std::uint32_t nodes = 0);
 
   [[nodiscard]] std::string_view name() const override { return "uniform_total_order"; }
 

@@ -63,6 +63,9 @@ class Cluster : public FiberHost {
   // A client request to one node (a broadcast, a command). False if the node is down.
   virtual bool client_request(NodeId node, ClientRequest request) = 0;
 
+  // Records a client's invocation or completion (sim/history.hpp) for the observers.
+  virtual void report_history(const HistoryEvent& event) = 0;
+
   // Records an injected fault for the trace and the summary (cuts and heals made directly on
   // network() report themselves through this too).
   virtual void report_fault(const FaultInfo& fault) = 0;

@@ -35,6 +35,7 @@ Fiber::~Fiber() {
 void Fiber::resume() {
   RY_ASSERT(!finished_ && !running_);
   running_ = true;
+  ++epoch_;
   self_ = std::move(self_).resume();
   running_ = false;
 }
@@ -51,6 +52,23 @@ bool Fiber::sleep(Nanos duration_ns) {
   if (stopping_) return false;
   host_.wake_later(*this, duration_ns);
   return yield();
+}
+
+bool Fiber::wait_for(Nanos timeout_ns) {
+  RY_ASSERT(timeout_ns >= 0 && !waiting_);
+  notified_ = false;
+  if (stopping_) return false;
+  waiting_ = true;
+  host_.wake_later(*this, timeout_ns);
+  const bool go_on = yield();
+  waiting_ = false;
+  return go_on;
+}
+
+void Fiber::notify() {
+  if (!waiting_ || notified_) return;
+  notified_ = true;
+  host_.wake_later(*this, 0);
 }
 
 }  // namespace ry

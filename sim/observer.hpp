@@ -11,6 +11,7 @@
 
 #include "protocol/common/effects.hpp"
 #include "protocol/common/message_info.hpp"
+#include "sim/history.hpp"
 
 namespace ry {
 
@@ -68,6 +69,8 @@ class Observer {
   virtual void on_crash(const Step&, NodeRef) {}
   virtual void on_restart(const Step&, NodeRef) {}
   virtual void on_fault(const Step&, const FaultInfo&) {}
+  // A client invoked an operation or saw it complete (sim/clients.hpp).
+  virtual void on_history(const Step&, const HistoryEvent&) {}
   // After every step, once all its effects have been reported.
   virtual void after_step(const Step&) {}
 };

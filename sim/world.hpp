@@ -14,8 +14,8 @@
 #include <variant>
 #include <vector>
 
-#include "protocol/common/protocol_core.hpp"
 #include "protocol/common/prng.hpp"
+#include "protocol/common/protocol_core.hpp"
 #include "sim/cluster.hpp"
 #include "sim/disk.hpp"
 #include "sim/event_queue.hpp"
@@ -231,6 +231,10 @@ class World final : public Cluster {
     return true;
   }
 
+  void report_history(const HistoryEvent& event) override {
+    for (Observer* o : observers_) o->on_history(step_, event);
+  }
+
   void report_fault(const FaultInfo& fault) override {
     ++stats_.faults;
     for (Observer* o : observers_) o->on_fault(step_, fault);
@@ -239,11 +243,11 @@ class World final : public Cluster {
   void spawn(Fiber::Body body) override {
     const auto id = static_cast<std::uint32_t>(fibers_.size());
     fibers_.push_back(std::make_unique<Fiber>(*this, id, std::move(body)));
-    queue_.push(now_, Event{FiberWake{id}});
+    queue_.push(now_, Event{FiberWake{id, 0}});
   }
 
   void wake_later(Fiber& fiber, Nanos after_ns) override {
-    queue_.push(now_ + after_ns, Event{FiberWake{fiber.id()}});
+    queue_.push(now_ + after_ns, Event{FiberWake{fiber.id(), fiber.epoch()}});
   }
 
  private:
@@ -264,6 +268,7 @@ class World final : public Cluster {
   };
   struct FiberWake {
     std::uint32_t fiber;
+    std::uint64_t epoch;  // the fiber's epoch when the wake was asked for
   };
   struct Unpause {
     NodeId node;
@@ -393,7 +398,7 @@ class World final : public Cluster {
   void handle(FiberWake& w) {
     RY_ASSERT(w.fiber < fibers_.size());
     Fiber* fiber = fibers_[w.fiber].get();
-    if (fiber == nullptr || fiber->finished()) return;
+    if (fiber == nullptr || fiber->finished() || fiber->epoch() != w.epoch) return;
     fiber->resume();
   }
 

@@ -15,7 +15,8 @@
 namespace ry {
 
 namespace {
-constexpr int schema_version = 1;
+// 2: client ids and histories (client, invoke/ok/fail/info), a protocol's own options only.
+constexpr int schema_version = 2;
 using Line = BasicJsonLine<TextBuffer>;
 
 Line& event_start(Line& j, const Step& s, std::string_view kind) {
@@ -133,13 +134,40 @@ void TraceWriter::on_client(const Step& s, NodeRef n, const ClientRequest& r) {
 }
 
 void TraceWriter::on_reply(const Step& s, NodeRef n, const ClientReply& r) {
-  static constexpr const char* status[] = {"accepted", "rejected", "delivered"};
   Line j(buffer_);
   node_fields(event_start(j, s, "reply"), n)
       .field("client", r.id.client.value)
       .field("seq", r.id.seq)
-      .field("status", status[static_cast<int>(r.status)])
-      .end();
+      .field("status", to_string(r.status));
+  if (!r.value.empty()) j.field("value", std::string_view{r.value});
+  if (r.leader_hint) j.field("hint", r.leader_hint->value);
+  if (r.position != 0) j.field("position", r.position);
+  j.end();
+  emit_event();
+}
+
+void TraceWriter::on_history(const Step& s, const HistoryEvent& e) {
+  Line j(buffer_);
+  event_start(j, s, to_string(e.type))
+      .field("client", e.request.client.value)
+      .field("seq", e.request.seq)
+      .field("node", e.node.value)
+      .field("f", to_string(e.op->f));
+  if (e.op->f == OpKind::broadcast) {
+    // The payload is in the node's `client` line; an invoke names its size only.
+    if (e.type == HistoryType::invoke)
+      j.field("bytes", static_cast<std::uint64_t>(e.op->value.size()));
+  } else {
+    if (!e.op->key.empty()) j.field("key", std::string_view{e.op->key});
+    if (e.type == HistoryType::invoke) {
+      if (e.op->f == OpKind::cas) j.field("from", std::string_view{e.op->expected});
+      if (is_write(e.op->f)) j.field("value", std::string_view{e.op->value});
+    }
+  }
+  if (e.type == HistoryType::ok && !e.output.empty()) j.field("value", e.output);
+  if (e.type == HistoryType::fail && !e.output.empty()) j.field("error", e.output);
+  if (e.applied != 0) j.field("applied", e.applied);
+  j.end();
   emit_event();
 }
 

@@ -46,6 +46,7 @@ class TraceWriter final : public Observer {
   void on_crash(const Step&, NodeRef) override;
   void on_restart(const Step&, NodeRef) override;
   void on_fault(const Step&, const FaultInfo&) override;
+  void on_history(const Step&, const HistoryEvent&) override;
 
  private:
   void emit_event();

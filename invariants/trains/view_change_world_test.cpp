@@ -75,7 +75,7 @@ class Sim final : public Observer, public MessageObserver<Message> {
   explicit Sim(const SimSetup& s)
       : setup_(s),
         world_(world_options(s), config(s)),
-        total_order_(verdict_, BugSet{}, s.nodes),
+        total_order_(verdict_, false, s.nodes),
         integrity_(verdict_, s.nodes),
         views_agree_(verdict_, s.nodes),
         primary_(verdict_, s.nodes),
@@ -958,8 +958,8 @@ Caught first_violation(const SimSetup& base, Bug bug, std::uint64_t seeds,
     const bool expected =
         std::find(properties.begin(), properties.end(), r.property()) != properties.end();
     EXPECT_TRUE(expected) << "seed " << seed << ": " << r.violation();
-    std::cout << bug_name(bug) << " caught at seed " << seed << ": " << r.violation().substr(0, 160)
-              << "\n";
+    std::cout << bug_names[static_cast<std::size_t>(bug)] << " caught at seed " << seed << ": "
+              << r.violation().substr(0, 160) << "\n";
     return Caught{seed, r.violation()};
   }
   return Caught{};

@@ -105,13 +105,20 @@ constexpr std::string_view to_string(ReplyStatus s) noexcept {
 struct ClientReply {
   ClientReply() = default;
   ClientReply(RequestId id_, ReplyStatus status_, std::string value_ = {},
-              std::optional<NodeId> leader_hint_ = {})
-      : id(id_), status(status_), value(std::move(value_)), leader_hint(leader_hint_) {}
+              std::optional<NodeId> leader_hint_ = {}, std::uint64_t position_ = 0)
+      : id(id_),
+        status(status_),
+        value(std::move(value_)),
+        leader_hint(leader_hint_),
+        position(position_) {}
 
   RequestId id;
   ReplyStatus status = ReplyStatus::accepted;
   std::string value;
   std::optional<NodeId> leader_hint;
+  // ok: the position in the replicated order at which the operation took effect, the same at
+  // every replica (0: not known). A history checker can try that order first (a witness).
+  std::uint64_t position = 0;
 };
 
 }  // namespace ry

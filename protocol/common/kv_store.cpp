@@ -67,6 +67,12 @@ KvResult KvStore::apply(RequestId id, const Operation& op) {
   return session.result;
 }
 
+std::optional<KvResult> KvStore::result_of(RequestId id) const {
+  const auto it = sessions_.find(id.client.value);
+  if (it == sessions_.end() || it->second.seq != id.seq || id.seq == 0) return std::nullopt;
+  return it->second.result;
+}
+
 bool KvStore::applied(RequestId id) const {
   const auto it = sessions_.find(id.client.value);
   return it != sessions_.end() && it->second.seq >= id.seq;

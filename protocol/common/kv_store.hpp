@@ -34,6 +34,8 @@ class KvStore {
   // client's last applied one (it cannot be in flight any more) fails without effect.
   KvResult apply(RequestId id, const Operation& op);
 
+  // The result of `id` if it is the last request of its client applied here (a retry of it).
+  [[nodiscard]] std::optional<KvResult> result_of(RequestId id) const;
   // True if `id` has been applied here (its client's last applied seq is at least id.seq).
   [[nodiscard]] bool applied(RequestId id) const;
   [[nodiscard]] std::optional<std::string> value(std::string_view key) const;

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "protocol/common/bugs.hpp"
 #include "protocol/common/ids.hpp"
+#include "protocol/trains/bugs.hpp"
 
 namespace ry::trains {
 
@@ -29,6 +29,10 @@ struct Config {
   // entries mean 0 (create at start). Staggered starts expose bug B3 (trains.md 8).
   std::vector<Nanos> issuer_start_ns;
   BugSet bugs;
+  // A replicated key-value store on top of the total order (the `kv` workload): every node
+  // applies each delivered operation (protocol/common/client.hpp) to its KvStore, and the node a
+  // client asked answers once it has applied it (README.md, "TRAINS as a key-value store").
+  bool kv = false;
 
   [[nodiscard]] Nanos issuer_start(std::uint32_t slot) const noexcept {
     return slot < issuer_start_ns.size() ? issuer_start_ns[slot] : 0;

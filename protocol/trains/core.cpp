@@ -145,6 +145,7 @@ void Core::on_disk_synced(Time now, Fx& fx) noexcept {
 // already queued, on a train, or delivered here (bug B5 removes that filter).
 void Core::on_client(const ClientRequest& request, Time now, Fx& fx) noexcept {
   now_ = now;
+  if (config_.kv && on_kv_request(request, fx)) return;
   const bool duplicate = known_.contains(payload_id(request.id));
   const bool too_big = request.data.size() > config_.train_bytes_max;
   // A node out of the view (excluded, behind, or restarted and not re-admitted, which includes
@@ -159,6 +160,52 @@ void Core::on_client(const ClientRequest& request, Time now, Fx& fx) noexcept {
   known_.insert(payload_id(request.id));
   pending_.push_back(Payload{NodeId{request.id.client.value}, request.id.seq, request.data});
   fx.replies.push_back(ClientReply{request.id, ReplyStatus::accepted});
+  if (config_.kv) waiting_.push_back(request.id);
+}
+
+// The kv workload's requests (Config::kv). A payload is named by the request (client, seq), so a
+// client's retry at another node broadcasts the same id, which every node delivers once (the
+// delivered filter) and the store applies once (its sessions). A malformed request fails; one this
+// node has applied already is answered from the store's session table; one it already carries
+// (queued, or seen on a train) is answered when it is applied, with no second acceptance; anything
+// else is broadcast like any payload. Returns true if the request is settled here.
+bool Core::on_kv_request(const ClientRequest& request, Fx& fx) {
+  if (!decode_operation(request.data)) {
+    fx.replies.push_back(ClientReply{request.id, ReplyStatus::fail, "malformed operation"});
+    return true;
+  }
+  if (const auto result = kv_.result_of(request.id)) {
+    fx.replies.push_back(ClientReply{request.id, result->status, result->value});
+    return true;
+  }
+  if (known_.contains(payload_id(request.id)) && !excluded()) {
+    if (std::find(waiting_.begin(), waiting_.end(), request.id) == waiting_.end()) {
+      waiting_.push_back(request.id);
+    }
+    return true;
+  }
+  return false;
+}
+
+// Applies a delivered operation to the store and answers the client if it asked here.
+void Core::apply_kv(const Payload& payload, Fx& fx) {
+  const RequestId id = request_of(payload.id());
+  const auto op = decode_operation(payload.data);
+  const KvResult result =
+      op ? kv_.apply(id, *op) : KvResult{ReplyStatus::fail, "malformed operation"};
+  const auto it = std::find(waiting_.begin(), waiting_.end(), id);
+  if (it == waiting_.end()) return;
+  waiting_.erase(it);
+  fx.replies.push_back(ClientReply{id, result.status, result.value, {}, delivered_count_});
+}
+
+// After a state transfer: requests waiting here that the transferred state has applied.
+void Core::answer_applied(Fx& fx) {
+  std::erase_if(waiting_, [&](RequestId id) {
+    const auto result = kv_.result_of(id);
+    if (result) fx.replies.push_back(ClientReply{id, result->status, result->value});
+    return result.has_value() || kv_.applied(id);
+  });
 }
 
 // --- trains -------------------------------------------------------------------------------
@@ -448,6 +495,7 @@ void Core::deliver_payloads(const Train& train, Fx& fx) {
     ++delivered_count_;
     log_digest_ = ry::log_digest(log_digest_, Delivery{payload.id(), payloads.data_digest(i)});
     persist(DeliveredRecord{delivered_count_, payload.id(), payloads.data_digest(i)}, fx);
+    if (config_.kv) apply_kv(payload, fx);
     ++delivered;
   }
   // The moment of bug U1 (trains.md 8): an issuer has delivered its own train's content, and this
@@ -497,6 +545,7 @@ std::uint64_t Core::state_digest() const noexcept {
   }
   h = hash_u64(h, issued_);
   h = hash_u64(h, issuer_started_ ? 1 : 0);
+  if (config_.kv) h = hash_u64(h, kv_.digest());
   h = hash_u64(h, frozen_ ? 1 : 0);
   h = hash_u64(h, held_.size());
   for (const auto& [key, held] : held_) {

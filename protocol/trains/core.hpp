@@ -31,6 +31,7 @@
 
 #include "protocol/common/assert.hpp"
 #include "protocol/common/effects.hpp"
+#include "protocol/common/kv_store.hpp"
 #include "protocol/common/protocol_core.hpp"
 #include "protocol/trains/config.hpp"
 #include "protocol/trains/durable.hpp"
@@ -112,6 +113,8 @@ class Core {
   // The delivered log: its length and running digest (protocol/common/log_digest.hpp).
   [[nodiscard]] std::uint64_t delivered_count() const noexcept { return delivered_count_; }
   [[nodiscard]] std::uint64_t log_digest() const noexcept { return log_digest_; }
+  // The key-value store this node applied its deliveries to (empty unless Config::kv).
+  [[nodiscard]] const KvStore& kv() const noexcept { return kv_; }
 
  private:
   // Per issuer slot (trains.md 1-5). Everything here is a watermark: no history is kept.
@@ -152,6 +155,10 @@ class Core {
   void drain(Fx& fx);
   void deliver_key(const Key& key, Fx& fx);
   void deliver_payloads(const Train& train, Fx& fx);
+  // The kv workload (Config::kv; core.cpp).
+  bool on_kv_request(const ClientRequest& request, Fx& fx);
+  void apply_kv(const Payload& payload, Fx& fx);
+  void answer_applied(Fx& fx);
 
   // Membership (view_change.cpp).
   // A view change this node coordinates: phase 1 collects answers, phase 2 acceptances.
@@ -243,6 +250,10 @@ class Core {
                                                      // of this view that restarted
   std::uint64_t delivered_count_ = 0;
   std::uint64_t log_digest_;
+  // Config::kv: the replicated store, and the requests this node must answer once applied
+  // (a handful: one per client that asked here and is waiting).
+  KvStore kv_;
+  std::vector<RequestId> waiting_;
   bool trouble_ = false;  // someone is suspected, or a view change stalls
   Time trouble_since_;
   Ballot promised_;      // the highest ballot promised for the current view

@@ -218,6 +218,8 @@ struct Snapshot {
   // Per node, the latest incarnation a view admitted: a joiner that coordinates later must not
   // admit that incarnation again from a Join of it still in flight.
   std::vector<std::uint32_t> admitted;
+  // The application's state at `position` (KvStore::image), when the nodes run one (Config::kv).
+  std::string app_image;
   friend bool operator==(const Snapshot&, const Snapshot&) = default;
 };
 

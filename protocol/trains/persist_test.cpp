@@ -71,7 +71,7 @@ Install admission(std::uint32_t self, std::uint64_t position, std::uint64_t dige
   install.proposal.joiners = {NodeId{self}};
   install.proposal.joiner_incarnations = {1};
   install.proposal.plan.boundary = {0, 0};
-  install.snapshot = Snapshot{position, digest, SeqFilter{}, NodeId{0}, {}};
+  install.snapshot = Snapshot{position, digest, SeqFilter{}, NodeId{0}, {}, {}};
   return install;
 }
 

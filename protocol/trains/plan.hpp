@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "protocol/common/bugs.hpp"
+#include "protocol/trains/bugs.hpp"
 #include "protocol/trains/messages.hpp"
 
 namespace ry::trains {

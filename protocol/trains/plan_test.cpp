@@ -254,7 +254,7 @@ TEST(TrainsPlan, OtherBugsLeaveThePlanAlone) {
       report(2, {2, 2, 4}, {1, 1, 1}, 4)};
   const Plan clean = make_plan(reports, 3, BugSet{});
   for (Bug bug : {Bug::B3, Bug::B7, Bug::B9, Bug::B12, Bug::Q1, Bug::U1}) {
-    EXPECT_EQ(make_plan(reports, 3, with(bug)), clean) << bug_name(bug);
+    EXPECT_EQ(make_plan(reports, 3, with(bug)), clean) << bug_names[static_cast<std::size_t>(bug)];
   }
 }
 

@@ -475,7 +475,8 @@ void Core::handle_install(NodeId /*from*/, const Install& install, Fx& fx) {
   apply_install(install.proposal, fx);
   if (!install.proposal.joiners.empty()) {
     last_install_->snapshot =
-        Snapshot{delivered_count_, log_digest_, delivered_, self_, admitted_incarnation_};
+        Snapshot{delivered_count_, log_digest_, delivered_, self_, admitted_incarnation_, {}};
+    if (config_.kv) last_install_->snapshot->app_image = kv_.image();
   }
 }
 
@@ -533,6 +534,11 @@ void Core::apply_snapshot(const Install& install, Fx& fx) {
   if (!config_.has(Bug::B6)) delivered_ = snap.delivered;
   delivered_count_ = snap.position;
   log_digest_ = snap.log_digest;
+  if (config_.kv) {
+    const bool restored = kv_.restore(snap.app_image);
+    RY_ASSERT(restored);  // a donor's image, made by the same code
+    answer_applied(fx);
+  }
   for (std::size_t n = 0; n < admitted_incarnation_.size() && n < snap.admitted.size(); ++n) {
     admitted_incarnation_[n] = std::max(admitted_incarnation_[n], snap.admitted[n]);
   }

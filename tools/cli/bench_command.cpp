@@ -47,9 +47,9 @@ RunOptions bench_options(std::uint32_t nodes, std::uint64_t messages) {
   o.faults = "none";
   o.latency_min_us = 50;
   o.latency_max_us = 50;
-  o.ring_retransmit_us = 0;  // like SimGrid's put/get: no acks
-  o.ring_persist = false;
-  o.laps = std::max<std::uint64_t>(1, messages / nodes);
+  o.params["ring_retransmit_us"] = 0;  // like SimGrid's put/get: no acks
+  o.params["ring_persist"] = 0;
+  o.params["laps"] = static_cast<std::int64_t>(std::max<std::uint64_t>(1, messages / nodes));
   o.time_ms = 86'400'000;
   o.liveness_ms = 1;
   resolve(o);
@@ -70,7 +70,8 @@ Sample measure(const RunOptions& options, bool traced) {
       const char* dir = std::getenv("TMPDIR");
       file.emplace(std::string(dir != nullptr ? dir : "/tmp") + "/railyard-bench-" +
                    std::to_string(getpid()) + ".jsonl");
-      target.emplace(TraceTarget{[&](std::string_view line) { return file->write(line); }, &*file});
+      target.emplace(
+          TraceTarget{[&](std::string_view line) { return file->write(line); }, &*file, {}});
     }
     const auto start = std::chrono::steady_clock::now();
     const RunResult r = simulate_any(options, target ? &*target : nullptr);
@@ -112,7 +113,7 @@ RunOptions trains_options(std::uint32_t nodes, std::uint32_t trains, std::uint64
   RunOptions o;
   o.protocol = "trains";
   o.nodes = nodes;
-  o.trains = trains;
+  o.params["trains"] = trains;
   o.clients = nodes;
   o.seed = 1;
   o.faults = faults;

@@ -1,10 +1,12 @@
 #include "tools/cli/cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <cstdio>
 
 #include "sim/verdict.hpp"
 #include "tools/cli/commands.hpp"
+#include "tools/engine/protocol_descriptor.hpp"
 
 namespace ry {
 
@@ -39,12 +41,58 @@ void bind(CLI::App& app, const std::string& flag, const std::string& help, RunOp
 
 }  // namespace
 
-void add_run_options(CLI::App& app, RunOptions& o) {
+void add_run_options(CLI::App& app, RunOptions& o, ParamFlags& params) {
   for (const OptionSpec& spec : option_table()) {
     const std::string flag(spec.flag);
     const std::string help(spec.help);
     std::visit([&](auto member) { bind(app, flag, help, o, member); }, spec.field);
   }
+  // Every protocol's own options, grouped by protocol in --help; a flag is taken as text here and
+  // checked against the chosen protocol once all flags are read (apply_params).
+  for (const ProtocolDescriptor* protocol : protocols()) {
+    CLI::Option_group* group =
+        app.add_option_group(std::string(protocol->name) + " options",
+                             "options of --protocol " + std::string(protocol->name));
+    for (const ParamSpec& spec : protocol->params) {
+      const std::string flag(spec.flag);
+      if (app.get_option_no_throw(flag) != nullptr) continue;  // shared by two protocols
+      const std::string help = std::string(spec.help) + " (default " +
+                               (spec.boolean ? std::string(spec.fallback != 0 ? "true" : "false")
+                                             : std::to_string(spec.fallback)) +
+                               ")";
+      group->add_option_function<std::string>(
+          flag, [&params, flag](const std::string& value) { params.given[flag] = value; }, help);
+    }
+  }
+}
+
+std::optional<std::string> apply_params(const ParamFlags& params, RunOptions& o) {
+  const ProtocolDescriptor* protocol = find_protocol(o.protocol);
+  if (protocol == nullptr) {
+    return "--protocol: unknown protocol '" + o.protocol + "' (expected " + protocol_names() + ")";
+  }
+  for (const auto& [flag, text] : params.given) {
+    const ParamSpec* spec = nullptr;
+    for (const ParamSpec& p : protocol->params) {
+      if (p.flag == flag) spec = &p;
+    }
+    if (spec == nullptr) {
+      return flag + ": not an option of protocol " + o.protocol + " (see railyard protocols)";
+    }
+    std::int64_t value = 0;
+    if (spec->boolean) {
+      if (text != "true" && text != "false")
+        return flag + ": expected true or false, got '" + text + "'";
+      value = text == "true" ? 1 : 0;
+    } else {
+      const char* end = text.data() + text.size();
+      const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+      if (ec != std::errc{} || ptr != end)
+        return flag + ": expected an integer, got '" + text + "'";
+    }
+    o.params[std::string(spec->key)] = value;
+  }
+  return std::nullopt;
 }
 
 int run_cli(int argc, char** argv) {
@@ -53,9 +101,12 @@ int run_cli(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "help for every subcommand");
 
   RunOptions run_options;
+  ParamFlags run_params;
   CLI::App* run = app.add_subcommand("run", "run one seeded simulation");
-  add_run_options(*run, run_options);
+  add_run_options(*run, run_options, run_params);
   run->add_option("--trace", run_options.trace, "write the JSON Lines trace to this file");
+  run->add_option("--history", run_options.history,
+                  "write the client history to this file (JSON Lines, traces/HISTORY.md)");
   run->add_flag("--quiet", run_options.quiet, "print only the outcome line");
   std::string scenario;
   run->add_option("--scenario", scenario,
@@ -69,9 +120,10 @@ int run_cli(int argc, char** argv) {
   replay->add_flag("--quiet", replay_quiet, "print only the outcome line");
 
   RunOptions soak_run;
+  ParamFlags soak_params;
   SoakOptions soak_options;
   CLI::App* soak = app.add_subcommand("soak", "run many seeds in parallel processes");
-  add_run_options(*soak, soak_run);
+  add_run_options(*soak, soak_run, soak_params);
   soak->add_option("--seeds", soak_options.seeds, "seed range FIRST..LAST or a single seed");
   soak->add_option("--jobs", soak_options.jobs, "parallel processes")->check(CLI::Range(1, 256));
   soak->add_flag("--stop-on-failure", soak_options.stop_on_failure, "stop at the first failure");
@@ -90,7 +142,10 @@ int run_cli(int argc, char** argv) {
   bench->add_option("--big-ring", bench_options.big_ring, "nodes of the memory run (0: skip)")
       ->check(CLI::Range(0U, 1'000'000U));
 
-  app.add_subcommand("bugs", "list the bugs that can be planted with --bug");
+  std::string bugs_protocol;
+  CLI::App* bugs = app.add_subcommand("bugs", "list the bugs that can be planted with --bug");
+  bugs->add_option("--protocol", bugs_protocol, "only this protocol's bugs");
+  app.add_subcommand("protocols", "list the protocols, their modes, workloads and options");
 
   try {
     app.parse(argc, argv);
@@ -102,6 +157,12 @@ int run_cli(int argc, char** argv) {
     if (where.empty()) where = " (see railyard --help)";
     return usage_error(e.what() + where);
   }
+  if (run->parsed() && scenario.empty()) {
+    if (auto problem = apply_params(run_params, run_options)) return usage_error(*problem);
+  }
+  if (soak->parsed()) {
+    if (auto problem = apply_params(soak_params, soak_run)) return usage_error(*problem);
+  }
 
   if (run->parsed() && !scenario.empty()) {
     for (const OptionSpec& spec : option_table()) {
@@ -110,6 +171,10 @@ int run_cli(int argc, char** argv) {
                            scenario + "), not on the command line");
       }
     }
+    if (!run_params.given.empty()) {
+      return usage_error(run_params.given.begin()->first + ": set it in the scenario's " +
+                         "\"options\" (" + scenario + "), not on the command line");
+    }
     return command_run_scenario(scenario, run->count("--seed") > 0 ? &run_options : nullptr,
                                 run_options.trace, run_options.quiet);
   }
@@ -117,7 +182,8 @@ int run_cli(int argc, char** argv) {
   if (replay->parsed()) return command_replay(replay_path, replay_quiet);
   if (soak->parsed()) return command_soak(soak_run, soak_options);
   if (bench->parsed()) return command_bench(bench_options);
-  return command_bugs();
+  if (bugs->parsed()) return command_bugs(bugs_protocol);
+  return command_protocols();
 }
 
 }  // namespace ry

@@ -1,6 +1,8 @@
 // The subcommands of `railyard`. Each returns the process exit code (docs/design.md table).
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 
 #include "tools/engine/run_options.hpp"
@@ -11,8 +13,17 @@ class App;
 
 namespace ry {
 
-// Binds every run option to `app` (used by run and soak, so both accept the same flags).
-void add_run_options(CLI::App& app, RunOptions& options);
+// The protocol options given on a command line, by flag, as text: which protocol they belong to
+// is known only once every flag is read.
+struct ParamFlags {
+  std::map<std::string, std::string> given;
+};
+
+// Binds every run option, and every protocol's own options, to `app` (used by run and soak, so
+// both accept the same flags).
+void add_run_options(CLI::App& app, RunOptions& options, ParamFlags& params);
+// Puts the given protocol options into `options`, or says which one the protocol does not have.
+std::optional<std::string> apply_params(const ParamFlags& params, RunOptions& options);
 
 int command_run(RunOptions options);
 // Runs a scenario file; `seed_from`, if set, overrides the scenario's seed with its seed.
@@ -37,7 +48,9 @@ struct BenchOptions {
 };
 int command_bench(const BenchOptions& bench);
 
-int command_bugs();
+// `protocol` empty: every protocol's bugs.
+int command_bugs(const std::string& protocol);
+int command_protocols();
 
 // Prints "railyard: error: <what>" to stderr; returns 2.
 int usage_error(const std::string& what);

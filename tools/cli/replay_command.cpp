@@ -62,7 +62,8 @@ int command_replay(const std::string& path, bool quiet) {
                        }
                        return true;
                      },
-                     nullptr};
+                     nullptr,
+                     {}};
   const RunResult result = simulate_any(*options, &target);
 
   if (diverged_line != 0) {

@@ -48,8 +48,11 @@ void print_faults(const RunResult& r) {
 
 void print_summary(const RunOptions& o, const RunResult& r, double wall_s) {
   const auto& s = r.stats;
-  std::printf("railyard run: protocol %s, %u nodes, seed %llu, faults %s\n", o.protocol.c_str(),
-              o.nodes, static_cast<unsigned long long>(o.seed), o.faults.c_str());
+  std::string what = o.protocol;
+  if (!o.mode.empty()) what += " " + o.mode;
+  if (!o.workload.empty()) what += ", " + o.workload + " workload";
+  std::printf("railyard run: protocol %s, %u nodes, seed %llu, faults %s\n", what.c_str(), o.nodes,
+              static_cast<unsigned long long>(o.seed), o.swarm ? "swarm" : o.faults.c_str());
   if (o.swarm) {
     std::printf("  swarm mix        %s\n", describe(draw_swarm(o)).c_str());
   } else {
@@ -113,15 +116,29 @@ namespace {
 // nothing after an I/O error (already reported).
 std::optional<RunResult> run_and_report(const RunOptions& options) {
   std::optional<TraceFile> file;
+  std::optional<TraceFile> history;
   std::optional<TraceTarget> target;
-  if (!options.trace.empty()) {
-    file.emplace(options.trace);
-    if (!file->ok()) {
-      std::fprintf(stderr, "railyard: error: %s\n", file->error().c_str());
-      return std::nullopt;
+  if (!options.trace.empty() || !options.history.empty()) {
+    target.emplace();
+    if (!options.trace.empty()) {
+      file.emplace(options.trace);
+      if (!file->ok()) {
+        std::fprintf(stderr, "railyard: error: %s\n", file->error().c_str());
+        return std::nullopt;
+      }
+      target->sink = [&file](std::string_view line) { return file->write(line); };
+      target->file = &*file;
+    } else {
+      target->sink = [](std::string_view) { return true; };  // the history alone
     }
-    target.emplace(
-        TraceTarget{[&file](std::string_view line) { return file->write(line); }, &*file});
+    if (!options.history.empty()) {
+      history.emplace(options.history);
+      if (!history->ok()) {
+        std::fprintf(stderr, "railyard: error: %s\n", history->error().c_str());
+        return std::nullopt;
+      }
+      target->history = [&history](std::string_view line) { return history->write(line); };
+    }
   }
   if (options.swarm && !options.quiet) {
     // Printed first, so that a run that never returns still shows its world.
@@ -146,6 +163,13 @@ std::optional<RunResult> run_and_report(const RunOptions& options) {
     std::printf("  trace            %s (%llu events, stream hash %s)\n", options.trace.c_str(),
                 static_cast<unsigned long long>(result.trace_events),
                 hex64(result.trace_hash).c_str());
+  }
+  if (history) {
+    if (!history->commit()) {
+      std::fprintf(stderr, "railyard: error: %s\n", history->error().c_str());
+      return std::nullopt;
+    }
+    std::printf("  history          %s\n", options.history.c_str());
   }
   return result;
 }

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "tools/engine/json_source.hpp"
+#include "tools/engine/protocol_descriptor.hpp"
 #include "tools/engine/schedule.hpp"
 
 namespace ry {
@@ -92,10 +93,31 @@ std::optional<RunOptions> options_from_json(const Json& config, const JsonSource
     if (key == "schedule" || key == "swarm_mix") continue;
     const OptionSpec* spec = find_option(key);
     const std::string at = pointer + "/" + key;
-    if (spec == nullptr) return fail(at, "unknown option");
+    if (spec == nullptr) continue;  // the protocol's own options: below, once it is known
     const Problem problem =
         std::visit([&](auto member) { return read(value, o.*member); }, spec->field);
     if (problem) return fail(at, *problem);
+  }
+  const ProtocolDescriptor* protocol = find_protocol(o.protocol);
+  if (protocol == nullptr) {
+    return fail(pointer + (config.contains("protocol") ? "/protocol" : ""),
+                "unknown protocol '" + o.protocol + "' (expected " + protocol_names() + ")");
+  }
+  for (const auto& item : config.items()) {
+    const std::string& key = item.key();
+    if (key == "schedule" || key == "swarm_mix" || find_option(key) != nullptr) continue;
+    const std::string at = pointer + "/" + key;
+    const ParamSpec* param = protocol->param(key);
+    if (param == nullptr) return fail(at, "unknown option of protocol " + o.protocol);
+    std::int64_t value = 0;
+    if (param->boolean) {
+      bool flag = false;
+      if (auto problem = read(item.value(), flag)) return fail(at, *problem);
+      value = flag ? 1 : 0;
+    } else if (auto problem = read(item.value(), value)) {
+      return fail(at, *problem);
+    }
+    o.params[key] = value;
   }
   resolve(o);
   if (auto problem = validate(o)) {

@@ -1,7 +1,10 @@
 #include "tools/engine/run_options.hpp"
 
 #include <array>
+#include <charconv>
 
+#include "protocol/common/assert.hpp"
+#include "tools/engine/protocol_descriptor.hpp"
 #include "tools/engine/swarm.hpp"
 #include "traces/json_line.hpp"
 
@@ -10,8 +13,10 @@ namespace ry {
 namespace {
 
 using O = RunOptions;
-const std::array<OptionSpec, 24> options = {{
-    {"protocol", "--protocol", "protocol to simulate: trains (default) or ring", &O::protocol},
+using S = OptionScope;
+const std::array<OptionSpec, 21> options = {{
+    {"protocol", "--protocol", "protocol to simulate (see `railyard protocols`)", &O::protocol},
+    {"mode", "--mode", "the protocol's mode (trains: uto or to)", &O::mode, S::modes},
     {"nodes", "--nodes", "number of nodes", &O::nodes},
     {"seed", "--seed", "the run's seed: same seed, same trace", &O::seed},
     {"faults", "--faults", "fault profile: none or mild", &O::faults},
@@ -29,21 +34,17 @@ const std::array<OptionSpec, 24> options = {{
     {"fifo", "--fifo", "links never reorder", &O::fifo},
     {"drift_ppm_max", "--drift-ppm-max",
      "per-node clock drift drawn in [-max, max] ppm (default from --faults)", &O::drift_ppm_max},
-    {"trains", "--trains", "trains: K train slots (issuers 0..K-1)", &O::trains},
-    {"mode", "--mode", "trains: delivery mode, uto (static ring) or to", &O::mode},
-    {"clients", "--clients", "trains: nodes 0..clients-1 broadcast", &O::clients},
-    {"interval_us", "--interval-us", "trains: mean time between broadcasts of a client",
-     &O::interval_us},
-    {"payload_bytes", "--payload-bytes", "trains: bytes per broadcast", &O::payload_bytes},
-    {"link_retransmit_us", "--link-retransmit-us", "trains: link-layer retransmission timeout",
-     &O::link_retransmit_us},
-    {"issuer_stagger_us", "--issuer-stagger-us",
-     "trains: issuers start at seeded times in [0, this]", &O::issuer_stagger_us},
-    {"laps", "--laps", "ring: stop after this many laps (0: run the whole phase)", &O::laps},
-    {"ring_retransmit_us", "--ring-retransmit-us",
-     "ring: retransmission timeout (0: no acks, no retransmission)", &O::ring_retransmit_us},
-    {"ring_persist", "--ring-persist",
-     "ring: write and sync each accepted hop before forwarding (true/false)", &O::ring_persist},
+    {"workload", "--workload", "what the clients do: broadcast or kv (see `railyard protocols`)",
+     &O::workload, S::clients},
+    {"clients", "--clients", "number of clients (broadcast: at most one per node)", &O::clients,
+     S::clients},
+    {"interval_us", "--interval-us", "broadcast: mean time between two; kv: mean think time (us)",
+     &O::interval_us, S::clients},
+    {"payload_bytes", "--payload-bytes", "broadcast: bytes per payload", &O::payload_bytes,
+     S::clients},
+    {"keys", "--keys", "kv: number of keys", &O::keys, S::clients},
+    {"client_timeout_us", "--client-timeout-us", "kv: a client retries after this long (us)",
+     &O::client_timeout_us, S::clients},
     {"bugs", "--bug", "plant a bug (repeatable; see `railyard bugs`)", &O::bugs},
 }};
 
@@ -95,17 +96,71 @@ void append_flag(std::string& cmd, std::string_view flag, const std::vector<std:
 
 std::span<const OptionSpec> option_table() { return options; }
 
+std::int64_t RunOptions::param(std::string_view key) const {
+  const auto it = params.find(key);
+  RY_ASSERT(it != params.end());  // a protocol reads only its own options, after resolve()
+  return it->second;
+}
+
+bool RunOptions::has_bug(std::string_view name) const {
+  for (const auto& b : bugs) {
+    if (b == name) return true;
+  }
+  return false;
+}
+
+namespace {
+
+// Does `spec` mean anything to `protocol`?
+bool applies(const OptionSpec& spec, const ProtocolDescriptor& protocol) {
+  switch (spec.scope) {
+    case OptionScope::any: return true;
+    case OptionScope::modes: return !protocol.modes.empty();
+    case OptionScope::clients: return !protocol.workloads.empty();
+  }
+  return true;
+}
+
+std::string choices(std::span<const Choice> items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " or " : ", ";
+    out += items[i].name;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> validate_protocol(const RunOptions& o) {
+  const ProtocolDescriptor* p = find_protocol(o.protocol);
+  if (p == nullptr) {
+    return "protocol: unknown protocol '" + o.protocol + "' (expected " + protocol_names() + ")";
+  }
+  for (const auto& [key, value] : o.params) {
+    if (p->param(key) == nullptr) {
+      return std::string(key) + ": not an option of protocol " + o.protocol;
+    }
+  }
+  return std::nullopt;
+}
+
 void resolve(RunOptions& o) {
   const bool mild = o.faults == "mild";
   if (!o.loss_ppm) o.loss_ppm = mild ? 5'000U : 0U;
   if (!o.dup_ppm) o.dup_ppm = mild ? 5'000U : 0U;
   if (!o.drift_ppm_max) o.drift_ppm_max = mild ? 200 : 0;
+  const ProtocolDescriptor* p = find_protocol(o.protocol);
+  if (p == nullptr) return;
+  if (o.mode.empty() && !p->modes.empty()) o.mode = p->modes.front().name;
+  if (o.workload.empty() && !p->workloads.empty()) o.workload = p->workloads.front().name;
+  for (const ParamSpec& spec : p->params)
+    o.params.try_emplace(std::string(spec.key), spec.fallback);
 }
 
 std::optional<std::string> validate(const RunOptions& o) {
-  if (o.protocol != "ring" && o.protocol != "trains") {
-    return "protocol: unknown protocol '" + o.protocol + "' (expected ring or trains)";
-  }
+  if (auto problem = validate_protocol(o)) return problem;
+  const ProtocolDescriptor& p = *find_protocol(o.protocol);
   if (o.nodes < 2 || o.nodes > 1'000'000) return "nodes: must be between 2 and 1000000";
   if (o.faults != "none" && o.faults != "mild") {
     return "faults: unknown profile '" + o.faults + "' (expected none or mild)";
@@ -123,56 +178,68 @@ std::optional<std::string> validate(const RunOptions& o) {
   if (o.drift_ppm_max && (*o.drift_ppm_max < 0 || *o.drift_ppm_max >= 100'000)) {
     return "drift_ppm_max: must be between 0 and 99999";
   }
-  if (o.ring_retransmit_us < 0 || o.ring_retransmit_us > 60'000'000) {
-    return "ring_retransmit_us: must be between 0 and 60000000";
+  if (p.modes.empty() && !o.mode.empty()) return "mode: protocol " + o.protocol + " has no modes";
+  if (!p.modes.empty() && !p.has_mode(o.mode)) {
+    return "mode: unknown mode '" + o.mode + "' (expected " + choices(p.modes) + ")";
   }
-  if (o.trains < 1 || o.trains > o.nodes) return "trains: must be between 1 and nodes";
-  if (o.mode != "uto" && o.mode != "to")
-    return "mode: unknown mode '" + o.mode + "' (expected uto or to)";
-  if (o.interval_us < 1 || o.interval_us > 3'600'000'000) {
-    return "interval_us: must be between 1 and 3600000000";
+  if (p.workloads.empty() && !o.workload.empty()) {
+    return "workload: protocol " + o.protocol + " takes no clients";
   }
-  if (o.payload_bytes < 1 || o.payload_bytes > 64 * 1024)
-    return "payload_bytes: must be between 1 and 65536";
-  if (o.link_retransmit_us < 1 || o.link_retransmit_us > 60'000'000) {
-    return "link_retransmit_us: must be between 1 and 60000000";
-  }
-  if (o.issuer_stagger_us < 0 || o.issuer_stagger_us > 60'000'000) {
-    return "issuer_stagger_us: must be between 0 and 60000000";
-  }
-  if (o.protocol == "ring" && o.ring_retransmit_us == 0 && o.loss_ppm.value_or(0) > 0) {
-    return "ring_retransmit_us: 0 (no retransmission) cannot survive loss_ppm > 0";
-  }
-  for (const auto& name : o.bugs) {
-    const auto bug = bug_from_name(name);
-    if (!bug) return "bug: unknown bug '" + name + "' (see `railyard bugs`)";
-    if (!bug_planted(*bug, o.protocol)) {
-      return "bug: " + name + " is not planted in protocol " + o.protocol +
-             " (see `railyard bugs`)";
+  if (!p.workloads.empty()) {
+    if (!p.has_workload(o.workload)) {
+      return "workload: unknown workload '" + o.workload + "' (expected " + choices(p.workloads) +
+             ")";
+    }
+    if (o.clients < 1 || o.clients > 10'000) return "clients: must be between 1 and 10000";
+    if (o.workload == "broadcast" && o.clients > o.nodes) {
+      return "clients: the broadcast workload has at most one client per node (" +
+             std::to_string(o.nodes) + " nodes)";
+    }
+    if (o.interval_us < 1 || o.interval_us > 3'600'000'000) {
+      return "interval_us: must be between 1 and 3600000000";
+    }
+    if (o.payload_bytes < 1 || o.payload_bytes > 64 * 1024) {
+      return "payload_bytes: must be between 1 and 65536";
+    }
+    if (o.keys < 1 || o.keys > 1'000'000) return "keys: must be between 1 and 1000000";
+    if (o.client_timeout_us < 1 || o.client_timeout_us > 3'600'000'000) {
+      return "client_timeout_us: must be between 1 and 3600000000";
     }
   }
+  for (const ParamSpec& spec : p.params) {
+    const auto it = o.params.find(spec.key);
+    if (it == o.params.end()) continue;  // not resolved yet
+    if (it->second < spec.min || it->second > spec.max) {
+      return std::string(spec.key) + ": must be between " + std::to_string(spec.min) + " and " +
+             std::to_string(spec.max);
+    }
+  }
+  for (const auto& name : o.bugs) {
+    if (!p.has_bug(name)) {
+      return "bug: " + name + " is not a bug of protocol " + o.protocol + " (see `railyard bugs " +
+             "--protocol " + o.protocol + "`)";
+    }
+  }
+  if (p.validate != nullptr) return p.validate(o);
   return std::nullopt;
 }
 
-bool bug_planted(Bug /*bug*/, const std::string& protocol) {
-  // The ring has no checker or rule these bugs live in.
-  return protocol == "trains";
-}
-
-BugSet bug_set(const RunOptions& o) {
-  BugSet bugs;
-  for (const auto& name : o.bugs) {
-    if (auto bug = bug_from_name(name)) bugs.add(*bug);
-  }
-  return bugs;
-}
-
 std::string to_json(const RunOptions& o) {
+  const ProtocolDescriptor* p = find_protocol(o.protocol);
+  RY_ASSERT(p != nullptr);
   std::string out;
   JsonLine j(out);
   j.begin();
   for (const OptionSpec& spec : options) {
+    if (!applies(spec, *p)) continue;
     std::visit([&](auto member) { write_json(j, spec.key, o.*member); }, spec.field);
+  }
+  for (const ParamSpec& spec : p->params) {
+    if (spec.boolean) {
+      j.field(spec.key, o.param(spec.key) != 0);
+    } else {
+      j.field(spec.key, o.param(spec.key));
+    }
   }
   if (!o.schedule.empty()) j.raw("schedule", schedule_to_json(o.schedule));
   // Derived from the seed, written so that a failing seed shows its world; readers skip it.
@@ -182,18 +249,23 @@ std::string to_json(const RunOptions& o) {
 }
 
 std::string reproduce_command(const RunOptions& o) {
-  // Options left unset on the command line take their values from the fault profile: compare
-  // those with the profile's, and every other option with its default.
-  const RunOptions defaults;
-  RunOptions profile;
-  profile.faults = o.faults;
-  resolve(profile);
   if (!o.scenario.empty()) {
     // A scenario's options and schedule live in its file; only the seed can be overridden.
     return "railyard run --scenario " + o.scenario + " --seed " + std::to_string(o.seed);
   }
+  // Options left unset on the command line take their values from the fault profile or the
+  // protocol: compare those with the profile's, and every other option with its default.
+  RunOptions defaults;
+  defaults.protocol = o.protocol;
+  RunOptions profile = defaults;
+  profile.faults = o.faults;
+  resolve(defaults);
+  resolve(profile);
+  const ProtocolDescriptor* p = find_protocol(o.protocol);
+  RY_ASSERT(p != nullptr);
   std::string cmd = "railyard run";
   for (const OptionSpec& spec : options) {
+    if (!applies(spec, *p)) continue;
     const bool always = spec.key == "protocol" || spec.key == "nodes" || spec.key == "seed";
     std::visit(
         [&](auto member) {
@@ -204,6 +276,12 @@ std::string reproduce_command(const RunOptions& o) {
           append_flag(cmd, spec.flag, o.*member, reference.*member, always);
         },
         spec.field);
+  }
+  for (const ParamSpec& spec : p->params) {
+    const std::int64_t value = o.param(spec.key);
+    if (value == spec.fallback) continue;
+    cmd += " " + std::string(spec.flag) + " " +
+           (spec.boolean ? std::string(value != 0 ? "true" : "false") : std::to_string(value));
   }
   return cmd;
 }

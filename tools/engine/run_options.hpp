@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -10,7 +11,6 @@
 #include <variant>
 #include <vector>
 
-#include "protocol/common/bugs.hpp"
 #include "protocol/common/ids.hpp"
 #include "tools/engine/schedule.hpp"
 
@@ -18,12 +18,13 @@ namespace ry {
 
 struct RunOptions {
   std::string protocol = "trains";
+  std::string mode;  // one of the protocol's modes; empty: its default (resolve())
   std::uint32_t nodes = 5;
   std::uint64_t seed = 1;
   std::string faults = "mild";      // none | mild
   std::int64_t time_ms = 1000;      // length of the safety phase, simulated
   std::int64_t liveness_ms = 2000;  // budget of the liveness phase, simulated
-  bool swarm = false;               // the seed picks the fault kinds and how hard (tools/swarm.hpp)
+  bool swarm = false;  // the seed picks the fault kinds and how hard (tools/engine/swarm.hpp)
 
   // Network (unset: taken from the fault profile).
   std::int64_t latency_min_us = 50;
@@ -33,21 +34,19 @@ struct RunOptions {
   bool fifo = false;
   std::optional<std::int64_t> drift_ppm_max;  // clock drift drawn in [-max, max] per node
 
-  // trains
-  std::uint32_t trains = 2;         // K: train slots, issuers 0..K-1
-  std::string mode = "to";          // uto | to
-  std::uint32_t clients = 5;        // nodes 0..clients-1 broadcast (capped at nodes)
-  std::int64_t interval_us = 2000;  // mean time between two broadcasts of one client
+  // Clients (sim/clients.hpp), for protocols that take them.
+  std::string workload;             // one of the protocol's workloads; empty: its default
+  std::uint32_t clients = 5;        // broadcast: clients 0..n-1, one per node; kv: any number
+  std::int64_t interval_us = 2000;  // broadcast: mean time between two; kv: mean think time
   std::uint32_t payload_bytes = 64;
-  std::int64_t link_retransmit_us = 5000;
-  std::int64_t issuer_stagger_us = 0;  // issuers start at seeded times in [0, this]
-
-  // ring
-  std::uint64_t laps = 0;  // 0: until the phase ends
-  std::int64_t ring_retransmit_us = 1000;
-  bool ring_persist = true;
+  std::uint32_t keys = 5;                    // kv: keys k0..k(n-1)
+  std::int64_t client_timeout_us = 100'000;  // kv: how long a client waits before it retries
 
   std::vector<std::string> bugs;
+
+  // The chosen protocol's own options (its descriptor's ParamSpecs) by key, every one filled in
+  // by resolve(). Read them with param().
+  std::map<std::string, std::int64_t, std::less<>> params;
 
   // A scripted fault schedule (from a scenario file or a trace header). Part of the run's
   // identity but not a flag: it is written into the trace header when not empty.
@@ -56,7 +55,12 @@ struct RunOptions {
   // Not part of the run's identity.
   std::string scenario;  // the file the options came from, for the reproduce command
   std::string trace;
+  std::string history;  // write the client history here (traces/HISTORY.md)
   bool quiet = false;
+
+  // A protocol option's value (asserted to be one of the chosen protocol's, resolved).
+  [[nodiscard]] std::int64_t param(std::string_view key) const;
+  [[nodiscard]] bool has_bug(std::string_view name) const;
 };
 
 // One run option: its key in JSON (the trace header's config), its command-line flag, its help
@@ -69,26 +73,31 @@ using OptionField =
                  std::optional<std::uint32_t> RunOptions::*,
                  std::optional<std::int64_t> RunOptions::*, std::vector<std::string> RunOptions::*>;
 
+// Which protocols an option means something to: all, those with modes, those with clients.
+enum class OptionScope : std::uint8_t { any, modes, clients };
+
 struct OptionSpec {
   std::string_view key;
   std::string_view flag;
   std::string_view help;
   OptionField field;
+  OptionScope scope = OptionScope::any;
 };
 
 std::span<const OptionSpec> option_table();
 
-// Fills the unset values from the fault profile. Idempotent.
+// Fills the unset values: the fault profile's network, the protocol's default mode and workload,
+// its options' defaults. Idempotent; call it after validate_protocol() succeeded.
 void resolve(RunOptions& options);
+
+// The protocol is known and every option given belongs to it (checked before resolve()).
+std::optional<std::string> validate_protocol(const RunOptions& options);
 
 // One line naming the offending field, or nothing if the options describe a possible run.
 std::optional<std::string> validate(const RunOptions& options);
 
-BugSet bug_set(const RunOptions& options);
-// Whether `bug` is compiled into `protocol` (or its checkers) yet.
-bool bug_planted(Bug bug, const std::string& protocol);
-
-// The resolved options as one JSON object (stable key order), for the trace header.
+// The resolved options as one JSON object (stable key order), for the trace header: the generic
+// options, then the chosen protocol's own. Workload options only for protocols with clients.
 std::string to_json(const RunOptions& options);
 
 // The command line that reproduces a run.

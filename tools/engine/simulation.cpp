@@ -1,8 +1,7 @@
 #include "tools/engine/simulation.hpp"
 
-#include "tools/protocols/ring/driver.hpp"
+#include "tools/engine/protocol_descriptor.hpp"
 #include "tools/engine/swarm.hpp"
-#include "tools/protocols/trains/driver.hpp"
 #include "traces/json_line.hpp"
 
 namespace ry {
@@ -28,13 +27,25 @@ NemesisOptions nemesis_options(const RunOptions& o) {
   n.crash = n.pause = n.cut = n.clock_jump = 1;
   n.partition = n.clog = n.clock_drift = n.disk = 0;
   n.max_active = 1;
-  // TRAINS uto has no membership (docs/trains.md 3): a crashed node could only come back without
-  // its state, which the static ring does not support. TRAINS to restarts it and re-admits it.
-  if (o.protocol == "trains" && o.mode == "uto") {
+  // A protocol whose crashed nodes cannot come back (its descriptor says so) is not crashed by
+  // the nemesis, and a crash from a scenario is not undone at the heal.
+  const ProtocolDescriptor* p = find_protocol(o.protocol);
+  if (p != nullptr && !p->restarts(o)) {
     n.crash = 0;
-    n.restart = false;  // nor may a crash from a scenario be undone at the heal
+    n.restart = false;
   }
   return n;
+}
+
+ClientOptions client_options(const RunOptions& o) {
+  ClientOptions c;
+  c.kind = o.workload == "kv" ? WorkloadKind::kv : WorkloadKind::broadcast;
+  c.clients = o.clients;
+  c.interval_ns = o.interval_us * us_ns;
+  c.payload_bytes = o.payload_bytes;
+  c.keys = o.keys;
+  c.timeout_ns = o.client_timeout_us * us_ns;
+  return c;
 }
 
 void set_clocks(Cluster& cluster, const RunOptions& o) {
@@ -69,7 +80,7 @@ std::string footer_extra(const RunResult& r) {
   return out;
 }
 
-std::optional<std::string> expected_halt(const Cluster& cluster) {
+std::optional<std::string> nodes_down_for_good(const Cluster& cluster) {
   std::string down;
   for (std::uint32_t i = 0; i < cluster.node_count(); ++i) {
     if (!cluster.is_up(NodeId{i})) down += (down.empty() ? "" : ",") + std::to_string(i);
@@ -78,9 +89,18 @@ std::optional<std::string> expected_halt(const Cluster& cluster) {
   return "node(s) " + down + " crashed for good; safety held";
 }
 
+std::string describe(const ClientStats& s) {
+  std::string out = std::to_string(s.invoked) + " invoked: " + std::to_string(s.ok) + " ok, " +
+                    std::to_string(s.fail) + " fail, " + std::to_string(s.info) + " info";
+  if (s.retries > 0) out += "; " + std::to_string(s.retries) + " retries";
+  if (s.node_down > 0) out += "; " + std::to_string(s.node_down) + " refused (node down or paused)";
+  return out;
+}
+
 RunResult simulate_any(const RunOptions& options, const TraceTarget* trace) {
-  if (options.protocol == "ring") return simulate<RingDriver>(options, trace);
-  return simulate<TrainsDriver>(options, trace);
+  const ProtocolDescriptor* p = find_protocol(options.protocol);
+  RY_ASSERT(p != nullptr && p->simulate != nullptr);  // validate() said so
+  return p->simulate(options, trace);
 }
 
 }  // namespace ry

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "protocol/common/prng.hpp"
+#include "tools/engine/protocol_descriptor.hpp"
 #include "tools/engine/run_options.hpp"
 #include "traces/json_line.hpp"
 
@@ -63,12 +64,13 @@ SwarmMix draw_swarm(const RunOptions& o) {
   }
   n.clock_jump_max_ns = prng.between(ms_ns, 500 * ms_ns);
   n.drift_ppm_max = prng.between(10, 5'000);
-  // The ring and TRAINS `to` (membership, docs/trains.md section 5) recover a crashed node; TRAINS
-  // uto is a static ring, so its crashed nodes stay down and its runs halt. The ring keeps no
-  // checksums, so disk faults would only test what it never claimed.
-  n.restart = o.protocol == "ring" || (o.protocol == "trains" && o.mode != "uto");
+  // The protocol's descriptor says whether a crashed node comes back (TRAINS uto is a static ring:
+  // its crashed nodes stay down and its runs halt) and whether its core verifies its disk (the
+  // ring keeps no checksums, so disk faults would only test what it never claimed).
+  const ProtocolDescriptor* p = find_protocol(o.protocol);
+  n.restart = p != nullptr && p->restarts(o);
   n.max_down = 1;
-  if (o.protocol == "ring") n.disk = 0;
+  if (p == nullptr || !p->disk_faults) n.disk = 0;
   return mix;
 }
 

@@ -5,22 +5,22 @@ namespace ry {
 ring::Config RingDriver::config() const {
   ring::Config c;
   c.nodes = options_.nodes;
-  c.retransmit_ns = options_.ring_retransmit_us * us_ns;
-  c.persist = options_.ring_persist;
-  c.laps_max = options_.laps;
+  c.retransmit_ns = options_.param("ring_retransmit_us") * us_ns;
+  c.persist = options_.param("ring_persist") != 0;
+  c.laps_max = static_cast<std::uint64_t>(options_.param("laps"));
   return c;
 }
 
-void RingDriver::attach(World<Core>& world, Verdict& verdict) {
-  checker_.emplace(verdict, options_.nodes);
-  world.add_observer(&*checker_);
+void RingDriver::attach(World<Core>&, CheckerSuite<Core>& checkers) {
+  checker_ = &checkers.add<ring::TokenChecker>(options_.nodes);
 }
 
 void RingDriver::begin_liveness(World<Core>&) { hops_at_heal_ = accepted(); }
 
-bool RingDriver::live() const {
+bool RingDriver::live(World<Core>&) const {
   const auto n = static_cast<std::int64_t>(options_.nodes);
-  if (options_.laps > 0) return accepted() >= static_cast<std::int64_t>(options_.laps) * n;
+  const std::int64_t laps = options_.param("laps");
+  if (laps > 0) return accepted() >= laps * n;
   return accepted() - hops_at_heal_ >= 2 * n;
 }
 

@@ -23,9 +23,11 @@ class TrainsDriver::Progress final : public Observer {
 
   void on_reply(const Step& step, NodeRef node, const ClientReply& reply) override {
     if (reply.status == ReplyStatus::accepted) {
+      // A kv client's retry at another node broadcasts the same id again: count it once.
+      const MsgId id = payload_id(reply.id);
+      if (retired_.contains(id) || !pending_.emplace(id, Pending{step.time, {}, 0}).second) return;
       ++accepted_;
-      pending_.emplace(payload_id(reply.id), Pending{step.time, {}, 0});
-      undelivered_.emplace(payload_id(reply.id), node);
+      undelivered_.emplace(id, node);
     } else if (reply.status == ReplyStatus::rejected) {
       ++rejected_;
     }
@@ -79,6 +81,7 @@ class TrainsDriver::Progress final : public Observer {
     it->second.holders.insert(node);
     if (it->second.holders.count() < delivered_.size()) return;
     ++everywhere_;
+    retired_.insert(it->first, [&](MsgId id) { return pending_.contains(id); });
     positions_.forget(it->second.position, it->first);
     pending_.erase(it);  // memory follows in-flight work, not history
   }
@@ -86,6 +89,7 @@ class TrainsDriver::Progress final : public Observer {
   std::vector<std::uint64_t> delivered_;
   PendingTable pending_;  // probed only, never iterated
   LogPositions positions_;
+  RetiredIds retired_;  // delivered everywhere: a late acceptance of one is a retry
   std::map<MsgId, NodeRef> undelivered_;  // accepted, not yet delivered by any node
   LatencyHistogram latency_;
   std::uint64_t accepted_ = 0;
@@ -99,103 +103,92 @@ TrainsDriver::~TrainsDriver() = default;
 trains::Config TrainsDriver::config() const {
   trains::Config c;
   c.nodes = options_.nodes;
-  c.trains = options_.trains;
+  c.trains = static_cast<std::uint32_t>(options_.param("trains"));
   c.mode = options_.mode == "uto" ? trains::Config::Mode::uto : trains::Config::Mode::to;
-  c.link_retransmit_ns = options_.link_retransmit_us * us_ns;
+  c.link_retransmit_ns = options_.param("link_retransmit_us") * us_ns;
   c.link_fifo = options_.fifo;
-  c.bugs = bug_set(options_);
-  if (options_.issuer_stagger_us > 0) {
+  for (const std::string& name : options_.bugs) {
+    if (const auto bug = trains::bug_from_name(name)) c.bugs.add(*bug);
+  }
+  c.kv = options_.workload == "kv";
+  if (const std::int64_t stagger = options_.param("issuer_stagger_us"); stagger > 0) {
     // Issuers start at different times (drawn from the workload stream): this is what exposes
-    // bug B3 (docs/trains.md section 8).
+    // bug B3 (protocol/trains/README.md, "Planted bugs").
     Prng prng(options_.seed, Stream::workload, 1);
     for (std::uint32_t t = 0; t < c.trains; ++t) {
-      c.issuer_start_ns.push_back(prng.between(0, options_.issuer_stagger_us * us_ns));
+      c.issuer_start_ns.push_back(prng.between(0, stagger * us_ns));
     }
   }
   return c;
 }
 
-void TrainsDriver::attach(World<Core>& world, Verdict& verdict) {
+void TrainsDriver::attach(World<Core>& world, CheckerSuite<Core>& checkers) {
+  world_ = &world;
+  verdict_ = &checkers.verdict();
+  const std::uint32_t n = options_.nodes;
   // Knowing N lets the ordering checkers forget what every node has delivered: their memory then
   // follows in-flight work, not the run's history.
-  total_order_.emplace(verdict, bug_set(options_), options_.nodes);
-  integrity_.emplace(verdict, options_.nodes);
-  uniform_.emplace(verdict, options_.nodes);
-  world_ = &world;
-  validity_.emplace(verdict, ValidityOptions{.accept_on_client = false, .nodes = options_.nodes});
-  progress_ = std::make_unique<Progress>(options_.nodes);
-  world.add_observer(&*total_order_);
-  world.add_observer(&*integrity_);
-  world.add_observer(&*validity_);
+  checkers.add<TotalOrderChecker>(options_.has_bug("B2"), n);
+  checkers.add<IntegrityChecker>(n);
+  validity_ =
+      &checkers.add<ValidityChecker>(ValidityOptions{.accept_on_client = false, .nodes = n});
+  progress_ = std::make_unique<Progress>(n);
   world.add_observer(progress_.get());
-  world.add_observer(&*uniform_);
-  // TRAINS-specific checkers (docs/trains.md section 7) see typed trains too.
-  auto add = [&world, this](auto checker) {
-    world.add_observer(checker.get());
-    world.add_message_observer(checker.get());
-    extra_checkers_.push_back(std::move(checker));
-  };
-  // Membership (docs/trains.md 7): they see views, deliveries and state-transfer notes.
-  auto add_plain = [&world, this](auto checker) {
-    world.add_observer(checker.get());
-    extra_checkers_.push_back(std::move(checker));
-  };
-  add_plain(std::make_unique<membership::ViewAgreementChecker>(verdict, options_.nodes));
-  add_plain(std::make_unique<membership::PrimaryComponentChecker>(verdict, options_.nodes));
-  add_plain(std::make_unique<membership::VirtualSynchronyChecker>(verdict, options_.nodes));
-  add_plain(std::make_unique<membership::RejoinConsistencyChecker>(verdict, options_.nodes));
-  add_plain(std::make_unique<membership::NoRedeliveryChecker>(verdict, options_.nodes));
-  add(std::make_unique<trains::TrainIntegrityChecker>(
-      verdict, trains::TrainIntegrityChecker::default_margin, options_.nodes));
-  add(std::make_unique<trains::KeyUniquenessChecker>(
-      verdict, [&world, n = options_.nodes](std::uint32_t issuer) {
-        std::uint64_t floor = 0;
-        for (std::uint32_t i = 0; i < n; ++i) {
-          if (const Core* core = world.core(NodeId{i}))
-            floor = std::max(floor, core->floor(issuer));
-        }
-        return floor;
-      }));
-  add(std::make_unique<trains::ClockBoundChecker>(
-      verdict, options_.nodes, options_.trains,
-      [&world](NodeId node) { return world.core(node); }));
-  WorkloadOptions w;
-  for (std::uint32_t i = 0; i < std::min(options_.clients, options_.nodes); ++i) {
-    w.clients.push_back(NodeId{i});
-  }
-  w.interval_ns = options_.interval_us * us_ns;
-  w.payload_bytes = options_.payload_bytes;
-  workload_.emplace(world, w);
-  workload_->start();
-}
-
-std::uint64_t TrainsDriver::checks() const {
-  std::uint64_t total =
-      total_order_->checks() + integrity_->checks() + validity_->checks() + uniform_->checks();
-  for (const auto& c : extra_checkers_) total += c->checks();
-  return total;
-}
-
-void TrainsDriver::begin_liveness(World<Core>&) {
-  workload_->stop();
-  healed_ = true;
-}
-
-bool TrainsDriver::live() const {
-  if (!healed_) return false;
-  if (!to_mode()) return progress_->all_delivered_everywhere();
-  if (!progress_->all_delivered_somewhere() || !membership_converged()) return false;
-  if (!agreement_checked_) {
-    // Once, when quiet: a message delivered by anyone (a crashed incarnation too) must be held by
-    // every member. A miss is a safety violation, which stops the run.
-    agreement_checked_ = true;
-    std::vector<NodeId> up;
-    for (std::uint32_t i = 0; i < options_.nodes; ++i) {
-      if (world_->is_up(NodeId{i})) up.push_back(NodeId{i});
+  uniform_ = &checkers.add<membership::UniformAgreementChecker>(n);
+  // Membership (protocol/trains/README.md): views, deliveries and state transfers.
+  checkers.add<membership::ViewAgreementChecker>(n);
+  checkers.add<membership::PrimaryComponentChecker>(n);
+  checkers.add<membership::VirtualSynchronyChecker>(n);
+  checkers.add<membership::RejoinConsistencyChecker>(n);
+  checkers.add<membership::NoRedeliveryChecker>(n);
+  // TRAINS's own checkers see typed trains too.
+  checkers.add<trains::TrainIntegrityChecker>(trains::TrainIntegrityChecker::default_margin, n);
+  checkers.add<trains::KeyUniquenessChecker>([&world, n](std::uint32_t issuer) {
+    std::uint64_t floor = 0;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (const Core* core = world.core(NodeId{i})) floor = std::max(floor, core->floor(issuer));
     }
-    (void)uniform_->check_converged(world_->stats().steps, up);
+    return floor;
+  });
+  checkers.add<trains::ClockBoundChecker>(n, static_cast<std::uint32_t>(options_.param("trains")),
+                                          [&world](NodeId node) { return world.core(node); });
+  if (options_.workload == "kv") replicas_ = &checkers.add<ReplicaStateChecker>();
+}
+
+void TrainsDriver::begin_liveness(World<Core>&) { healed_ = true; }
+
+bool TrainsDriver::live(World<Core>&) {
+  if (!healed_) return false;
+  if (!to_mode()) {
+    if (!progress_->all_delivered_everywhere()) return false;
+  } else if (!progress_->all_delivered_somewhere() || !membership_converged()) {
+    return false;
   }
+  if (!converged_checked_) check_converged();
   return true;
+}
+
+// Once, when quiet. A message delivered by anyone (a crashed incarnation too) must be held by
+// every member (`to`); the members' key-value stores must hold every acknowledged write and be
+// equal. A miss is a safety violation, which stops the run.
+void TrainsDriver::check_converged() {
+  converged_checked_ = true;
+  std::vector<NodeId> up;
+  std::vector<NodeId> replicas;  // up and holding the converged state
+  for (std::uint32_t i = 0; i < options_.nodes; ++i) {
+    const Core* core = world_->core(NodeId{i});
+    if (core == nullptr) continue;
+    up.push_back(NodeId{i});
+    if (!core->clock_lost() && !core->excluded()) replicas.push_back(NodeId{i});
+  }
+  const std::uint64_t step = world_->stats().steps;
+  if (to_mode()) (void)uniform_->check_converged(step, up);
+  if (replicas_ != nullptr && !verdict_->violated()) {
+    (void)replicas_->check_converged(step, replicas, [this](NodeId node) -> const KvStore* {
+      const Core* core = world_->core(node);
+      return core != nullptr ? &core->kv() : nullptr;
+    });
+  }
 }
 
 // Every up node that can rejoin is a member of the highest view, has installed it and is not
@@ -291,9 +284,7 @@ void TrainsDriver::summarize(World<Core>& world, RunResult& result) {
   const double sim_s = static_cast<double>(world.now().ns) / 1e9;
   char buf[160];
   result.summary.emplace_back("broadcasts", std::to_string(p.accepted()) + " accepted, " +
-                                                std::to_string(p.rejected()) + " rejected, " +
-                                                std::to_string(workload_->stats().node_down) +
-                                                " refused (node down or paused)");
+                                                std::to_string(p.rejected()) + " rejected");
   std::uint64_t min_delivered = UINT64_MAX;
   for (auto d : p.delivered()) min_delivered = std::min(min_delivered, d);
   result.summary.emplace_back("delivered", std::to_string(p.everywhere()) + " at every node (" +

@@ -1,12 +1,15 @@
-// TRAINS in a run: the broadcast workload, the ordering checkers (uniform total order,
-// integrity, validity), the TRAINS checkers, the membership checkers (docs/trains.md section 7),
-// and liveness once the cluster is healed and the clients have stopped:
+// TRAINS in a run (its descriptor is descriptor.cpp beside this file): the ordering checkers
+// (uniform total order, integrity, validity), the TRAINS checkers, the membership checkers
+// (docs/trains.md section 7), and liveness once the cluster is healed and the clients have stopped:
 //  - uto: every accepted broadcast delivered at every node;
 //  - to: every up node (but one whose disk lost its clock, which never rejoins) is a member of the
 //    highest view and has installed it, all members' logs are equal (length and digest), and every
 //    broadcast accepted by an incarnation that has not crashed since was delivered; then uniform
 //    agreement is checked once over the members (a message a crashed node delivered must be
 //    there too). A `to` run halts only when no majority of that view is up.
+// With the kv workload the nodes also apply their deliveries to a key-value store; once converged,
+// every acknowledged write must be applied at every member and their stores must be equal
+// (invariants/kv/replica_state_checker.hpp).
 #pragma once
 
 #include <map>
@@ -15,12 +18,13 @@
 #include <vector>
 
 #include "invariants/integrity_checker.hpp"
+#include "invariants/kv/replica_state_checker.hpp"
 #include "invariants/membership/uniform_agreement_checker.hpp"
 #include "invariants/total_order_checker.hpp"
 #include "invariants/validity_checker.hpp"
 #include "protocol/trains/core.hpp"
-#include "sim/workload.hpp"
 #include "sim/world.hpp"
+#include "tools/engine/checker_suite.hpp"
 #include "tools/engine/latency_histogram.hpp"
 #include "tools/engine/run_options.hpp"
 #include "tools/engine/run_result.hpp"
@@ -37,10 +41,9 @@ class TrainsDriver {
   TrainsDriver& operator=(const TrainsDriver&) = delete;
 
   [[nodiscard]] trains::Config config() const;
-  void attach(World<Core>& world, Verdict& verdict);
-  [[nodiscard]] std::uint64_t checks() const;
+  void attach(World<Core>& world, CheckerSuite<Core>& checkers);
   void begin_liveness(World<Core>& world);
-  [[nodiscard]] bool live() const;
+  [[nodiscard]] bool live(World<Core>& world);
   std::optional<std::string> expected_halt(World<Core>& world) const;
   std::string liveness_failure(World<Core>& world);
   void summarize(World<Core>& world, RunResult& result);
@@ -50,20 +53,19 @@ class TrainsDriver {
   class Progress;
 
   RunOptions options_;
-  std::optional<TotalOrderChecker> total_order_;
-  std::optional<IntegrityChecker> integrity_;
-  std::optional<ValidityChecker> validity_;
-  // Mutable: live() runs its convergence check once, when the run has gone quiet.
-  mutable std::optional<membership::UniformAgreementChecker> uniform_;
-  std::vector<std::unique_ptr<Checker>> extra_checkers_;
+  ValidityChecker* validity_ = nullptr;
+  membership::UniformAgreementChecker* uniform_ = nullptr;
+  ReplicaStateChecker* replicas_ = nullptr;  // kv workload only
   std::unique_ptr<Progress> progress_;
-  std::optional<Workload> workload_;
   [[nodiscard]] bool to_mode() const { return options_.mode != "uto"; }
   [[nodiscard]] bool membership_converged() const;
+  // Once, when quiet: agreement over the members, and the key-value stores (kv workload).
+  void check_converged();
 
   World<Core>* world_ = nullptr;
+  Verdict* verdict_ = nullptr;
   bool healed_ = false;
-  mutable bool agreement_checked_ = false;
+  bool converged_checked_ = false;
 };
 
 }  // namespace ry

@@ -1,0 +1,43 @@
+#include "tools/engine/protocol_descriptor.hpp"
+
+#include <algorithm>
+
+namespace ry {
+
+namespace {
+template <class Items>
+bool named(const Items& items, std::string_view name) {
+  return std::any_of(items.begin(), items.end(), [&](const auto& i) { return i.name == name; });
+}
+}  // namespace
+
+const ParamSpec* ProtocolDescriptor::param(std::string_view key) const {
+  for (const ParamSpec& p : params) {
+    if (p.key == key) return &p;
+  }
+  return nullptr;
+}
+bool ProtocolDescriptor::has_bug(std::string_view bug) const { return named(bugs, bug); }
+bool ProtocolDescriptor::has_mode(std::string_view mode) const { return named(modes, mode); }
+bool ProtocolDescriptor::has_workload(std::string_view workload) const {
+  return named(workloads, workload);
+}
+
+const ProtocolDescriptor* find_protocol(std::string_view name) {
+  for (const ProtocolDescriptor* p : protocols()) {
+    if (p->name == name) return p;
+  }
+  return nullptr;
+}
+
+std::string protocol_names() {
+  std::string out;
+  const auto all = protocols();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (i > 0) out += i + 1 == all.size() ? " or " : ", ";
+    out += all[i]->name;
+  }
+  return out;
+}
+
+}  // namespace ry
