@@ -12,7 +12,8 @@ void IntegrityChecker::on_client(const Step& step, NodeRef node, const ClientReq
   ++checks_;
   if (retired_.contains(payload_id(request.id))) return;  // a retry of an id delivered everywhere
   // try_emplace keeps the first request: a retry of the same id adds nothing.
-  tracked_.try_emplace(payload_id(request.id), Broadcast{fnv1a(request.data), node, step.index, false, {}, {}});
+  tracked_.try_emplace(payload_id(request.id),
+                       Broadcast{fnv1a(request.data), node, step.index, false, {}, {}});
 }
 
 void IntegrityChecker::on_reply(const Step& /*step*/, NodeRef /*node*/, const ClientReply& reply) {

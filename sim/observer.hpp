@@ -11,6 +11,7 @@
 
 #include "protocol/common/effects.hpp"
 #include "protocol/common/message_info.hpp"
+#include "protocol/common/status.hpp"
 #include "sim/history.hpp"
 
 namespace ry {
@@ -69,6 +70,8 @@ class Observer {
   virtual void on_crash(const Step&, NodeRef) {}
   virtual void on_restart(const Step&, NodeRef) {}
   virtual void on_fault(const Step&, const FaultInfo&) {}
+  // A node's status (protocol/common/status.hpp) changed in this step, or it (re)started.
+  virtual void on_status(const Step&, NodeRef, const Status&) {}
   // A client invoked an operation or saw it complete (sim/clients.hpp).
   virtual void on_history(const Step&, const HistoryEvent&) {}
   // After every step, once all its effects have been reported.

@@ -138,6 +138,7 @@ class World final : public Cluster {
     n.held.clear();
     n.deferred.clear();
     n.paused_until = Time{};
+    n.status_known = false;
     ++stats_.crashes;
     for (Observer* o : observers_) o->on_crash(step_, NodeRef{node, n.incarnation});
   }
@@ -295,6 +296,8 @@ class World final : public Cluster {
     std::string crash_at;                // crash at the next note of this kind; empty if none
     Time disk_slow_until;                // a slow disk (DiskFault::slow) until then
     std::uint64_t unsynced_appends = 0;  // appends not yet covered by a requested sync
+    Status status;                       // last reported (report_status)
+    bool status_known = false;
   };
 
   Time local_now(const NodeState& n) const { return n.clock.local(now_); }
@@ -516,6 +519,19 @@ class World final : public Cluster {
     }
     // 4. Output, reported to the observers.
     report_output(ref, fx);
+    report_status(n, ref);
+  }
+
+  // The node's status, if its core has one and it changed (protocol/common/status.hpp).
+  void report_status(NodeState& n, NodeRef ref) {
+    if constexpr (requires(const Core& c) { c.status(); }) {
+      if (observers_.empty()) return;
+      const Status now = n.core->status();
+      if (n.status_known && now == n.status) return;
+      n.status = now;
+      n.status_known = true;
+      for (Observer* o : observers_) o->on_status(step_, ref, now);
+    }
   }
 
   void cancel_timer(NodeState& n, TimerId id) {

@@ -253,7 +253,8 @@ inline void run_to(ProbeWorld& w, Time t) {
 
 inline bool command(ProbeWorld& w, NodeId node, std::string script) {
   static std::uint64_t seq = 0;
-  return w.client_request(node, ClientRequest{RequestId{ClientId{node.value}, ++seq}, std::move(script)});
+  return w.client_request(node,
+                          ClientRequest{RequestId{ClientId{node.value}, ++seq}, std::move(script)});
 }
 
 }  // namespace ry::world_test

@@ -79,8 +79,10 @@ TraceReader::TraceReader(std::string path) : path_(std::move(path)) {
     return;
   }
   if (!header_.contains("schema") || !header_["schema"].is_number_integer() ||
-      header_["schema"] != 1) {
-    fail(1, "header: field 'schema': unsupported schema version (this build reads 1)");
+      header_["schema"] != 2) {
+    fail(1,
+         "header: field 'schema': unsupported schema version (this build reads 2; schema 1 "
+         "traces were written before client histories and protocol descriptors)");
     return;
   }
   if (!header_.contains("config") || !header_["config"].is_object()) {

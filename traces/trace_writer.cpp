@@ -146,6 +146,15 @@ void TraceWriter::on_reply(const Step& s, NodeRef n, const ClientReply& r) {
   emit_event();
 }
 
+void TraceWriter::on_status(const Step& s, NodeRef n, const Status& status) {
+  Line j(buffer_);
+  node_fields(event_start(j, s, "status"), n);
+  for (std::size_t i = 0; i < status.size; ++i)
+    j.field(status.fields[i].name, status.fields[i].value);
+  j.end();
+  emit_event();
+}
+
 void TraceWriter::on_history(const Step& s, const HistoryEvent& e) {
   Line j(buffer_);
   event_start(j, s, to_string(e.type))
@@ -160,7 +169,7 @@ void TraceWriter::on_history(const Step& s, const HistoryEvent& e) {
   } else {
     if (!e.op->key.empty()) j.field("key", std::string_view{e.op->key});
     if (e.type == HistoryType::invoke) {
-      if (e.op->f == OpKind::cas) j.field("from", std::string_view{e.op->expected});
+      if (e.op->f == OpKind::cas) j.field("expected", std::string_view{e.op->expected});
       if (is_write(e.op->f)) j.field("value", std::string_view{e.op->value});
     }
   }

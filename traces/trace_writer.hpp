@@ -47,6 +47,7 @@ class TraceWriter final : public Observer {
   void on_restart(const Step&, NodeRef) override;
   void on_fault(const Step&, const FaultInfo&) override;
   void on_history(const Step&, const HistoryEvent&) override;
+  void on_status(const Step&, NodeRef, const Status&) override;
 
  private:
   void emit_event();

@@ -75,7 +75,7 @@ TEST(TraceWriter, HeaderShape) {
   const std::string& line = out.lines[0];
   ASSERT_EQ(line.back(), '\n');
   EXPECT_EQ(line.find('\n'), line.size() - 1);  // exactly one line
-  EXPECT_EQ(line.rfind(R"({"type":"header","schema":1,"protocol":"ring","build":)", 0), 0U);
+  EXPECT_EQ(line.rfind(R"({"type":"header","schema":2,"protocol":"ring","build":)", 0), 0U);
   const auto h = nlohmann::json::parse(line);
   EXPECT_EQ(h["seed"].get<std::uint64_t>(), UINT64_MAX);
   EXPECT_EQ(h["config"]["nodes"], 3);

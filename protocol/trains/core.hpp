@@ -33,6 +33,7 @@
 #include "protocol/common/effects.hpp"
 #include "protocol/common/kv_store.hpp"
 #include "protocol/common/protocol_core.hpp"
+#include "protocol/common/status.hpp"
 #include "protocol/trains/config.hpp"
 #include "protocol/trains/durable.hpp"
 #include "protocol/trains/flat_map.hpp"
@@ -113,6 +114,15 @@ class Core {
   // The delivered log: its length and running digest (protocol/common/log_digest.hpp).
   [[nodiscard]] std::uint64_t delivered_count() const noexcept { return delivered_count_; }
   [[nodiscard]] std::uint64_t log_digest() const noexcept { return log_digest_; }
+  // Telemetry (protocol/common/status.hpp): the view, its size, and whether this node is frozen
+  // (a view change is under way) or out of the view. The log position is in the deliveries.
+  [[nodiscard]] Status status() const noexcept {
+    return Status{}
+        .add("view", static_cast<std::int64_t>(view_.id.value))
+        .add("members", static_cast<std::int64_t>(view_.members.size()))
+        .add("frozen", frozen_ ? 1 : 0)
+        .add("out", excluded() ? 1 : 0);
+  }
   // The key-value store this node applied its deliveries to (empty unless Config::kv).
   [[nodiscard]] const KvStore& kv() const noexcept { return kv_; }
 

@@ -1,5 +1,6 @@
 #include "tools/engine/run_options.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -154,6 +155,9 @@ void resolve(RunOptions& o) {
   if (p == nullptr) return;
   if (o.mode.empty() && !p->modes.empty()) o.mode = p->modes.front().name;
   if (o.workload.empty() && !p->workloads.empty()) o.workload = p->workloads.front().name;
+  if (o.clients == 0 && !p->workloads.empty()) {
+    o.clients = o.workload == "broadcast" ? std::min(5U, o.nodes) : 5U;
+  }
   for (const ParamSpec& spec : p->params)
     o.params.try_emplace(std::string(spec.key), spec.fallback);
 }

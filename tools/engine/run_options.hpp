@@ -35,8 +35,10 @@ struct RunOptions {
   std::optional<std::int64_t> drift_ppm_max;  // clock drift drawn in [-max, max] per node
 
   // Clients (sim/clients.hpp), for protocols that take them.
-  std::string workload;             // one of the protocol's workloads; empty: its default
-  std::uint32_t clients = 5;        // broadcast: clients 0..n-1, one per node; kv: any number
+  std::string workload;  // one of the protocol's workloads; empty: its default
+  // broadcast: clients 0..n-1, one per node; kv: any number. 0: the workload's default (broadcast:
+  // min(5, nodes); kv: 5).
+  std::uint32_t clients = 0;
   std::int64_t interval_us = 2000;  // broadcast: mean time between two; kv: mean think time
   std::uint32_t payload_bytes = 64;
   std::uint32_t keys = 5;                    // kv: keys k0..k(n-1)

@@ -97,6 +97,15 @@ std::string describe(const ClientStats& s) {
   return out;
 }
 
+std::string describe(const Status& status) {
+  std::string out;
+  for (std::size_t i = 0; i < status.size; ++i) {
+    out += (i == 0 ? "" : ", ") + std::string(status.fields[i].name) + " " +
+           std::to_string(status.fields[i].value);
+  }
+  return out;
+}
+
 RunResult simulate_any(const RunOptions& options, const TraceTarget* trace) {
   const ProtocolDescriptor* p = find_protocol(options.protocol);
   RY_ASSERT(p != nullptr && p->simulate != nullptr);  // validate() said so

@@ -52,6 +52,8 @@ std::string footer_extra(const RunResult& result);
 std::optional<std::string> nodes_down_for_good(const Cluster& cluster);
 // The clients' summary line.
 std::string describe(const ClientStats& stats);
+// "view 3, members 5, frozen 0, out 0".
+std::string describe(const Status& status);
 
 template <class Driver>
 class Harness {
@@ -151,6 +153,14 @@ class Harness {
     result_.sim_end = world_.now();
     if (clients_) result_.summary.emplace_back("client operations", describe(clients_->stats()));
     driver_.summarize(world_, result_);
+    if constexpr (requires(const Core& c) { c.status(); }) {
+      for (std::uint32_t i = 0; i < world_.node_count(); ++i) {
+        const Core* core = world_.core(NodeId{i});
+        result_.summary.emplace_back(
+            i == 0 ? "node status" : "",
+            std::to_string(i) + ": " + (core != nullptr ? describe(core->status()) : "down"));
+      }
+    }
     if (writer_) {
       if (trace_->file != nullptr) trace_->file->set_abort_footer(nullptr);
       writer_->write_footer(to_string(result_.outcome), world_.stats().steps,

@@ -63,12 +63,12 @@ expect_one_line_error replay_truncated "truncated.jsonl.*truncated"
 : > empty.jsonl
 check replay_empty 2 "$ry" replay empty.jsonl
 expect_one_line_error replay_empty "empty.jsonl"
-{ echo '{"type":"header","schema":1,"config":{"nodes":"five"}}'; tail -1 a.jsonl; } > badfield.jsonl
+{ echo '{"type":"header","schema":2,"config":{"nodes":"five"}}'; tail -1 a.jsonl; } > badfield.jsonl
 check replay_bad_field 2 "$ry" replay badfield.jsonl
 expect_one_line_error replay_bad_field "badfield.jsonl:1: field 'config.nodes': expected an integer"
-{ echo '{"type":"header","schema":1,"config":{"nodez":5}}'; tail -1 a.jsonl; } > unknown.jsonl
+{ echo '{"type":"header","schema":2,"config":{"nodez":5}}'; tail -1 a.jsonl; } > unknown.jsonl
 check replay_unknown_field 2 "$ry" replay unknown.jsonl
-expect_one_line_error replay_unknown_field "field 'config.nodez': unknown option"
+expect_one_line_error replay_unknown_field "field 'config.nodez': unknown option of protocol trains"
 check replay_missing 5 "$ry" replay does-not-exist.jsonl
 expect_one_line_error replay_missing "does-not-exist.jsonl: cannot open"
 
@@ -87,7 +87,7 @@ expect_one_line_error bad_latency "latency"
 check unwritable 5 "$ry" run --trace /nonexistent-dir/t.jsonl
 expect_one_line_error unwritable "nonexistent-dir"
 check bug_not_planted 2 "$ry" run --protocol ring --bug B3
-expect_one_line_error bug_not_planted "B3 is not planted in protocol ring"
+expect_one_line_error bug_not_planted "B3 is not a bug of protocol ring"
 check bad_trains 2 "$ry" run --nodes 3 --trains 4
 expect_one_line_error bad_trains "trains"
 check ring_runs 0 "$ry" run --protocol ring --seed 7
@@ -99,15 +99,15 @@ grep -q "B3" "$work/out" || { echo "FAIL bugs: B3 not listed"; failures=$((failu
 
 # Scenarios: the expected outcome decides the exit code; the schedule travels in the trace
 # header, so replay needs no scenario file; bad files get one line with file, line and field.
-check scenario_passes 0 "$ry" run --scenario "$scenarios/trains-uto-partition-split.json" --trace sc.jsonl
+check scenario_passes 0 "$ry" run --scenario "$scenarios/trains/trains-uto-partition-split.json" --trace sc.jsonl
 grep -q "scenario         ok: pass, as expected" "$work/out" || { echo "FAIL scenario_passes: no ok line"; failures=$((failures + 1)); }
 grep -q '"ev":"fault","fault":"partition",.*"detail":"{0,1}|{2,3,4}"' sc.jsonl || { echo "FAIL scenario trace: no partition fault line"; failures=$((failures + 1)); }
 check scenario_replays 0 "$ry" replay sc.jsonl
 sed 's/"outcome": "violation", "property": "clock_bound"/"outcome": "pass"/' \
-  "$scenarios/trains-b3-staggered-issuers.json" > wrong-expect.json
+  "$scenarios/trains/trains-b3-staggered-issuers.json" > wrong-expect.json
 check scenario_expectation_fails 1 "$ry" run --scenario wrong-expect.json
 grep -q "scenario         FAILED: expected pass, observed violation of clock_bound" "$work/out" || { echo "FAIL scenario_expectation_fails: no FAILED line"; failures=$((failures + 1)); }
-sed 's/"bugs": \["B3"\]/"bugs": []/' "$scenarios/trains-b3-staggered-issuers.json" > missed-bug.json
+sed 's/"bugs": \["B3"\]/"bugs": []/' "$scenarios/trains/trains-b3-staggered-issuers.json" > missed-bug.json
 check scenario_missed_violation 1 "$ry" run --scenario missed-bug.json
 printf '{"name": "x",\n "options": {"nodes": 5},\n "schedule": [{"at_ms": 10, "do": "partition", "shape": "split",\n   "side": [0, 0]}],\n "expect": {"outcome": "pass"}}\n' > badscenario.json
 check scenario_bad_field 2 "$ry" run --scenario badscenario.json --trace y.jsonl
@@ -139,6 +139,48 @@ expect_one_line_error soak_bad_range "seeds"
 check soak_trace_dir 1 "$ry" soak --protocol trains --mode to --swarm --time-ms 500 --seeds 3 \
   --jobs 1 --bug B9 --trace-dir new/traces
 [[ -s new/traces/seed-3.jsonl ]] || { echo "FAIL soak_trace_dir: no trace"; failures=$((failures + 1)); }
+
+# The protocol registry: options belong to their protocol; bugs and protocols are listed from it.
+check option_of_other_protocol 2 "$ry" run --protocol trains --laps 3
+expect_one_line_error option_of_other_protocol "laps: not an option of protocol trains"
+check option_of_ring 0 "$ry" run --protocol ring --laps 3 --seed 2 --quiet
+check protocols_listed 0 "$ry" protocols
+grep -q "^trains:" "$work/out" && grep -q "^ring:" "$work/out" && grep -q "workload kv" "$work/out" \
+  || { echo "FAIL protocols_listed"; cat "$work/out"; failures=$((failures + 1)); }
+check bugs_of_ring 0 "$ry" bugs --protocol ring
+grep -q "ring: none" "$work/out" || { echo "FAIL bugs_of_ring"; failures=$((failures + 1)); }
+check bugs_unknown_protocol 2 "$ry" bugs --protocol nope
+expect_one_line_error bugs_unknown_protocol "unknown protocol 'nope'"
+check too_many_broadcast_clients 2 "$ry" run --nodes 5 --clients 9
+expect_one_line_error too_many_broadcast_clients "clients: the broadcast workload has at most one"
+check mode_of_ring 2 "$ry" run --protocol ring --mode uto
+expect_one_line_error mode_of_ring "mode: protocol ring has no modes"
+# The header names only the chosen protocol's options.
+check ring_header 0 "$ry" run --protocol ring --seed 3 --quiet --trace ring.jsonl
+head -1 ring.jsonl | grep -q '"laps":' && ! head -1 ring.jsonl | grep -q '"trains":' \
+  || { echo "FAIL ring_header: $(head -1 ring.jsonl)"; failures=$((failures + 1)); }
+
+# TRAINS as a key-value store: a swarm run writes a history with invoke and completions, its
+# trace replays, and the history file has one JSON object per line.
+check kv_swarm 0 "$ry" run --workload kv --clients 8 --swarm --seed 5 --time-ms 400 \
+  --trace kv.jsonl --history kv-history.jsonl
+grep -q "client operations" "$work/out" || { echo "FAIL kv_swarm: no client line"; failures=$((failures + 1)); }
+python3 - kv-history.jsonl <<'PY' || { echo "FAIL kv_history"; failures=$((failures + 1)); }
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+types = {l["type"] for l in lines}
+assert {"invoke", "ok"} <= types, types
+opened = {}
+for l in lines:
+    p = l["process"]
+    if l["type"] == "invoke":
+        assert p not in opened, l
+        opened[p] = l
+    else:
+        assert opened.pop(p)["f"] == l["f"], l
+PY
+check kv_replays 0 "$ry" replay kv.jsonl --quiet
+python3 "$schema_tool" kv.jsonl > /dev/null || { echo "FAIL kv_schema"; failures=$((failures + 1)); }
 
 echo "$passed passed, $failures failed"
 [[ $failures -eq 0 ]]

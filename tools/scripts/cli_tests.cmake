@@ -30,7 +30,7 @@ set_tests_properties(soak_trains_mild soak_ring_mild soak_trains_swarm soak_trai
                      soak_ring_swarm PROPERTIES LABELS "soak" TIMEOUT 600)
 
 # Every scenario file must produce its expected outcome (scenarios/README.md).
-file(GLOB scenario_files CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/scenarios/*.json)
+file(GLOB_RECURSE scenario_files CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/scenarios/*.json)
 foreach(scenario ${scenario_files})
   get_filename_component(scenario_name ${scenario} NAME_WE)
   add_test(NAME scenario_${scenario_name}

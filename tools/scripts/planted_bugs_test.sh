@@ -94,14 +94,14 @@ scripted() {  # scripted NAME PROPERTIES FILE
   detect "$1" "$2" 20 --scenario "$scenarios/$3"
   clean_scenario "$1" "$scenarios/$3" 3
 }
-scripted Q1 'primary_component|view_agreement' trains-to-Q1-split-brain.json
-scripted U1 'uniform_total_order' trains-to-U1-crash-issuer-delivered.json
-scripted B9 'key_uniqueness' trains-to-B9-zombie-trains.json
-scripted B10 'virtual_synchrony|uniform_total_order' trains-to-B10-two-crashes.json
-scripted B12 'key_uniqueness|uniform_total_order' trains-to-B12-cut-link.json
+scripted Q1 'primary_component|view_agreement' trains/trains-to-Q1-split-brain.json
+scripted U1 'uniform_total_order' trains/trains-to-U1-crash-issuer-delivered.json
+scripted B9 'key_uniqueness' trains/trains-to-B9-zombie-trains.json
+scripted B10 'virtual_synchrony|uniform_total_order' trains/trains-to-B10-two-crashes.json
+scripted B12 'key_uniqueness|uniform_total_order' trains/trains-to-B12-cut-link.json
 # B8 is a liveness bug in trains.md 8 (a hole below the issuer's next clock blocks G2), but the
 # clock the boundary leaves out is also a train above the floor: key uniqueness sees it first.
-scripted B8 'key_uniqueness' trains-to-B8-crash-successor.json
+scripted B8 'key_uniqueness' trains/trains-to-B8-crash-successor.json
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

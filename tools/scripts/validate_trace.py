@@ -7,7 +7,7 @@ import sys
 
 import jsonschema
 
-schema_path = pathlib.Path(__file__).resolve().parent.parent / "traces" / "trace.schema.json"
+schema_path = pathlib.Path(__file__).resolve().parent.parent.parent / "traces" / "trace.schema.json"
 validator = jsonschema.Draft202012Validator(json.loads(schema_path.read_text()))
 bad = 0
 lines = 0
