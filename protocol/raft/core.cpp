@@ -347,8 +347,8 @@ void Core::become_leader(Fx& fx) {
   round_start_.clear();
   lease_until_ = never;
   lease_first_round_ = 0;
+  sync_peers();  // next = the noop's index: it is the first entry every peer is sent
   term_start_ = append_local(EntryKind::noop, {}, fx);
-  sync_peers();
   fx.note("elected", i64(term_), i64(log_.last_index()));
   fx.set_timer(heartbeat_timer, config_.heartbeat_ns);
   fx.set_timer(check_quorum_timer, config_.check_quorum_ns);
@@ -545,8 +545,8 @@ void Core::handle(NodeId from, const AppendEntriesResponse& m, Fx& fx) {
     }
   } else {
     // Rule 6.4: back off by 2^min(failures, 10), never below match + 1, helped by the hint.
-    peer.failures = std::min<std::uint32_t>(peer.failures + 1, 10);
     const Index step = Index{1} << peer.failures;
+    peer.failures = std::min<std::uint32_t>(peer.failures + 1, 10);
     Index next = peer.next > step ? peer.next - step : 1;
     if (m.hint > 0) next = std::min(next, m.hint);
     peer.next = std::max(peer.match + 1, next);
