@@ -17,7 +17,8 @@
 //             [trailing=K] [chunk=BYTES] [bugs=R1,R4]  create and start N nodes (first command)
 //   campaign N | tick N [election|heartbeat|check-quorum]   fire a timer of node N
 //   advance MS                         move the clock
-//   deliver [N]                        deliver what is queued now (to N only), print each message
+//   deliver [N [M]]                    deliver what is queued now (to N only, from M only), print
+//                                      each message
 //   stabilize                          deliver until nothing is in flight; print no messages
 //   drop [N]                           drop what is queued (to N only)
 //   propose N put K V | get K | append K V | cas K FROM TO
@@ -122,7 +123,8 @@ class Runner {
     } else if (cmd == "advance") {
       c().advance(static_cast<Nanos>(number(w.at(1))) * ms_ns);
     } else if (cmd == "deliver") {
-      c().deliver(w.size() > 1 ? std::optional<std::uint32_t>(number(w[1])) : std::nullopt);
+      c().deliver(w.size() > 1 ? std::optional<std::uint32_t>(number(w[1])) : std::nullopt,
+                  w.size() > 2 ? std::optional<std::uint32_t>(number(w[2])) : std::nullopt);
     } else if (cmd == "stabilize") {
       c().set_print_messages(false);
       c().stabilize();

@@ -91,13 +91,15 @@ class Cluster {
     return id;
   }
 
-  // Delivers the messages queued now (those to `to` only, if given); what they cause is queued.
-  std::size_t deliver(std::optional<std::uint32_t> to = std::nullopt) {
+  // Delivers the messages queued now (only those to `to`, and from `from`, if given); what they
+  // cause is queued.
+  std::size_t deliver(std::optional<std::uint32_t> to = std::nullopt,
+                      std::optional<std::uint32_t> from = std::nullopt) {
     std::deque<Envelope> now = std::move(queue_);
     queue_.clear();
     std::size_t delivered = 0;
     for (auto& e : now) {
-      if (to && e.to.value != *to) {
+      if ((to && e.to.value != *to) || (from && e.from.value != *from)) {
         queue_.push_back(std::move(e));
         continue;
       }
