@@ -108,6 +108,18 @@ class Cluster {
     }
     return delivered;
   }
+  // Delivers, or drops, the i-th message in flight (i < queue().size()).
+  void deliver_at(std::size_t i) {
+    Envelope e = std::move(queue_[i]);
+    queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(i));
+    receive(e);
+  }
+  void drop_at(std::size_t i) { queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(i)); }
+  // Hands `message` to node `to` as if `from` had sent it (a stale, duplicated or forged one).
+  void inject(std::uint32_t to, std::uint32_t from, const Message& message) {
+    Envelope e{NodeId{from}, NodeId{to}, message};
+    receive(e);
+  }
   // Delivers until nothing is in flight (at most `rounds` passes).
   void stabilize(int rounds = 100) {
     for (int i = 0; i < rounds && !queue_.empty(); ++i) deliver();
