@@ -10,18 +10,21 @@
 //    for sync(node); until then the step's sends are held (as the simulator holds them) and a
 //    crash loses the writes and the held sends.
 //  - Time: one clock for every node, moved only by advance(). Timers never fire by themselves:
-//    tick(node, timer) fires one, whatever its deadline (like etcd raft's explicit ticks).
+//    tick(node, timer) fires one, whatever its deadline (like etcd raft's explicit ticks), and
+//    fire_due_timers() fires those whose deadline has passed (for randomised schedules).
 //
 // Every effect of every step is written to `out` as one line, so scripts can show it.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -73,6 +76,22 @@ class Cluster {
     apply(n, fx);
   }
   void advance(Nanos d) { now_ = now_ + d; }
+  // Fires every armed timer whose deadline has passed, earliest first (ties by node, then id).
+  void fire_due_timers() {
+    for (;;) {
+      std::optional<std::tuple<Time, std::uint32_t, TimerId>> due;
+      for (std::uint32_t n = 0; n < config_.nodes; ++n) {
+        for (const auto& [id, deadline] : nodes_[n].timers) {
+          const std::tuple<Time, std::uint32_t, TimerId> t{deadline, n, id};
+          if (deadline <= now_ && (!due || t < *due)) due = t;
+        }
+      }
+      if (!due) return;
+      const auto [deadline, n, id] = *due;
+      nodes_[n].timers.erase(id);
+      tick(n, id);
+    }
+  }
 
   void client(std::uint32_t n, const ClientRequest& request) {
     if (!up(n)) return;
@@ -141,6 +160,7 @@ class Cluster {
   void crash(std::uint32_t n) {
     Node& node = nodes_[n];
     node.core.reset();
+    node.timers.clear();
     node.unsynced.clear();
     node.held.clear();
   }
@@ -207,6 +227,7 @@ class Cluster {
     std::vector<std::string> unsynced;
     std::uint32_t incarnation = 0;
     bool manual_sync = false;
+    std::map<TimerId, Time> timers;  // armed timers and their deadlines
   };
 
   [[nodiscard]] bool connected(NodeId a, NodeId b) const {
@@ -229,6 +250,8 @@ class Cluster {
   void apply(std::uint32_t n, Fx& fx) {
     Node& node = nodes_[n];
     report(n, fx);
+    for (const TimerId id : fx.timers_cancelled) node.timers.erase(id);
+    for (const TimerSet& t : fx.timers_set) node.timers[t.id] = now_ + t.after_ns;
     if (!fx.disk_sync) {
       if (fx.disk_rewrite) node.durable.clear();
       for (auto& r : fx.disk_appends) node.unsynced.push_back(std::move(r));
