@@ -36,7 +36,7 @@ std::optional<Command> decode_command(std::string_view payload) noexcept {
   return c;
 }
 
-// ---- Construction and recovery (README.md "Durable records").
+// ---- Construction and recovery (README.md section 9).
 
 Core::Core(const Config& config, NodeId self, std::uint64_t node_seed, const Recovery& recovery)
     : config_(config), self_(self), prng_(node_seed), incarnation_(recovery.incarnation) {
@@ -80,12 +80,13 @@ Core::Core(const Config& config, NodeId self, std::uint64_t node_seed, const Rec
     configs_.emplace_back(i, entry->result);
   }
   synced_index_ = log_.last_index();
+  noted_config_ = membership();
 }
 
 void Core::on_start(Time now, Fx& fx) noexcept {
   now_ = now;
   if (incarnation_ > 0) {
-    // Rule 2.7: a restarted node may have promised a leader not to vote; it keeps that promise
+    // Rule 2.6: a restarted node may have promised a leader not to vote; it keeps that promise
     // by treating its restart as leader contact.
     last_leader_contact_ = now;
     fx.note("recovered", i64(recovered_records_), i64(recovered_dropped_));
@@ -123,11 +124,12 @@ void Core::on_timer(TimerId timer, Time now, Fx& fx) noexcept {
         transfer_request_.reset();
       }
       heartbeat_round(fx);
+      check_catch_up(fx);
       fx.set_timer(heartbeat_timer, config_.heartbeat_ns);
     }
   } else if (timer == check_quorum_timer) {
     if (role_ == Role::leader) {
-      // Section 5.7: step down unless a quorum of voters answered within the window.
+      // Section 5.8: step down unless a quorum of voters answered within the window.
       std::size_t heard = membership().is_voter(self_) ? 1 : 0;
       for (const NodeId v : membership().voters) {
         if (v == self_) continue;
@@ -209,6 +211,7 @@ void Core::become_follower(Fx& fx) {
     waiting_.clear();
     transfer_target_.reset();
     transfer_request_.reset();
+    catch_up_.reset();
     in_memory_config_.reset();
     lease_until_ = never;
     leader_.reset();
@@ -243,7 +246,7 @@ void Core::reset_election_timer(Fx& fx) {
 }
 
 // Rules 5.2 and 5.5 (leader stickiness): a leader always has; others within the minimum
-// election timeout of the last leader contact (a restart counts, rule 2.7).
+// election timeout of the last leader contact (a restart counts, rule 2.6).
 bool Core::heard_leader_recently() const noexcept {
   if (role_ == Role::leader) return true;
   return last_leader_contact_ && now_ - *last_leader_contact_ < config_.election_min_ns;
@@ -522,7 +525,7 @@ void Core::handle(NodeId from, const AppendEntriesResponse& m, Fx& fx) {
   const auto it = peers_.find(from);
   if (it == peers_.end()) return;
   Peer& peer = it->second;
-  // Section 5.7: any answer counts for check-quorum. Bug R8 counts only successes.
+  // Section 5.8: any answer counts for check-quorum. Bug R8 counts only successes.
   if (m.success || !config_.has(Bug::R8)) peer.heard = now_;
   peer.acked_round = std::max(peer.acked_round, m.round);
   if (m.success) {
@@ -538,6 +541,7 @@ void Core::handle(NodeId from, const AppendEntriesResponse& m, Fx& fx) {
     peer.failures = 0;
     if (peer.inflight && m.match >= peer.inflight_last) peer.inflight = false;
     advance_commit(fx);
+    if (catch_up_ && catch_up_->node == from) check_catch_up(fx);
     if (transfer_target_ == from && peer.match == log_.last_index()) {
       fx.send(from, TimeoutNow{term_});
       if (transfer_request_) reply(*transfer_request_, ReplyStatus::ok, "", fx);
@@ -728,6 +732,7 @@ void Core::handle(NodeId from, const InstallSnapshotResponse& m, Fx& fx) {
     }
     peer.snapshot_offset = 0;
     advance_commit(fx);
+    if (catch_up_ && catch_up_->node == from) check_catch_up(fx);
   } else if (snapshot_ && m.last_index == snapshot_->last_index) {
     peer.snapshot_offset = m.received;
   }
@@ -752,7 +757,10 @@ Membership Core::config_at(Index index) const {
 
 void Core::recompute_membership(Fx& fx) {
   const Membership& m = membership();
-  fx.note("config", i64(m.voters.size()), i64(m.learners.size()));
+  if (m != noted_config_) {
+    noted_config_ = m;
+    fx.note("config", i64(m.voters.size()), i64(m.learners.size()));
+  }
   if (role_ == Role::leader) sync_peers();
 }
 
@@ -778,7 +786,7 @@ void Core::handle_admin(const ClientRequest& request, const AdminCommand& comman
     return;
   }
   if (const auto* transfer = std::get_if<TransferLeadership>(&command)) {
-    // Section 5.7.
+    // Section 5.7: leadership transfer.
     const NodeId target = transfer->target;
     if (target == self_ || !membership().is_voter(target) || transfer_target_) {
       reply(request.id, ReplyStatus::fail, "bad transfer", fx);
@@ -811,24 +819,71 @@ void Core::handle_admin(const ClientRequest& request, const AdminCommand& comman
     reply(request.id, ReplyStatus::ok, "", fx);
     return;
   }
-  // Rule 8.2: an entry of this term committed (bug R7 skips it), and no config entry pending.
-  if (!committed_own_term() && !config_.has(Bug::R7)) {
-    reply(request.id, ReplyStatus::fail, "no commit in this term yet", fx);
+  if (const char* why = config_change_refusal(); *why != '\0') {
+    reply(request.id, ReplyStatus::fail, why, fx);
     return;
   }
-  if (!configs_.empty() && configs_.back().first > commit_) {
-    reply(request.id, ReplyStatus::fail, "a change is pending", fx);
+  if (change.kind == ChangeKind::promote) {
+    if (catch_up_) {
+      reply(request.id, ReplyStatus::fail, "another learner is catching up", fx);
+      return;
+    }
+    catch_up_ = CatchUp{change.node, request.id, commit_, now_, 1};
+    check_catch_up(fx);
     return;
   }
-  // Rule 8.3 (simplified): a learner is promoted only once it holds everything committed.
-  if (change.kind == ChangeKind::promote && peers_.at(change.node).match < commit_) {
-    reply(request.id, ReplyStatus::fail, "learner is catching up", fx);
+  append_config(request.id, change, fx);
+}
+
+// Rule 8.2: an entry of this term committed (bug R7 skips it), and no config entry pending.
+const char* Core::config_change_refusal() const noexcept {
+  if (!committed_own_term() && !config_.has(Bug::R7)) return "no commit in this term yet";
+  if (!configs_.empty() && configs_.back().first > commit_) return "a change is pending";
+  return "";
+}
+
+void Core::append_config(RequestId request, MembershipChange change, Fx& fx) {
+  const auto next = membership().after(change);
+  if (!next) {
+    reply(request, ReplyStatus::fail, "change does not apply", fx);
     return;
   }
   const Index index = append_local(EntryKind::config, encode(ConfigEntry{change, *next}), fx);
-  waiting_[index] = request.id;
+  waiting_[index] = request;
   replicate(fx);
   advance_commit(fx);
+}
+
+// Rule 8.3: called whenever the learner's match may have moved, and at every heartbeat.
+void Core::check_catch_up(Fx& fx) {
+  if (!catch_up_ || role_ != Role::leader) return;
+  const auto peer = peers_.find(catch_up_->node);
+  if (peer == peers_.end()) {  // removed meanwhile
+    reply(catch_up_->request, ReplyStatus::fail, "learner is gone", fx);
+    catch_up_.reset();
+    return;
+  }
+  const bool in_time = now_ - catch_up_->started <= config_.election_min_ns;
+  if (!in_time) {
+    // The round took too long (or the learner is unreachable): start another, to the commit
+    // index as it is now, unless the rounds are used up.
+    if (catch_up_->rounds >= catch_up_rounds_max) {
+      reply(catch_up_->request, ReplyStatus::fail, "learner too slow", fx);
+      catch_up_.reset();
+      return;
+    }
+    catch_up_->target = commit_;
+    catch_up_->started = now_;
+    ++catch_up_->rounds;
+  }
+  if (peer->second.match < catch_up_->target) return;
+  const CatchUp done = *catch_up_;
+  catch_up_.reset();
+  if (const char* why = config_change_refusal(); *why != '\0') {
+    reply(done.request, ReplyStatus::fail, why, fx);
+    return;
+  }
+  append_config(done.request, MembershipChange{ChangeKind::promote, done.node}, fx);
 }
 
 // ---- Reads (section 10).

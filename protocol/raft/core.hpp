@@ -129,6 +129,18 @@ class Core {
     Index snapshot_index = 0;  // the snapshot being sent, and how much of it the peer holds
     std::uint64_t snapshot_offset = 0;
   };
+  // Rule 8.3: a learner's catch-up before its promotion. A round ends when the learner's match
+  // reaches `target` (the commit index when the round began); one that ended within the minimum
+  // election timeout lets the Promote entry in, a slower one starts another round.
+  struct CatchUp {
+    NodeId node;
+    RequestId request;
+    Index target = 0;
+    Time started;
+    std::uint32_t rounds = 0;
+  };
+  static constexpr std::uint32_t catch_up_rounds_max = 10;
+
   struct PendingRead {
     RequestId id;
     std::string key;
@@ -181,6 +193,10 @@ class Core {
   void sync_peers();
   [[nodiscard]] Membership config_at(Index index) const;
   void handle_admin(const ClientRequest& request, const AdminCommand& command, Fx& fx);
+  // Rule 8.2's checks; an empty string if a config entry may be appended now, else why not.
+  [[nodiscard]] const char* config_change_refusal() const noexcept;
+  void append_config(RequestId request, MembershipChange change, Fx& fx);
+  void check_catch_up(Fx& fx);
 
   // Reads (section 10).
   void handle_read(const ClientRequest& request, const Operation& op, Fx& fx);
@@ -219,6 +235,7 @@ class Core {
   Membership initial_config_;
   std::vector<std::pair<Index, Membership>> configs_;  // config entries in the log, in order
   std::optional<Membership> in_memory_config_;         // bug R6 only
+  Membership noted_config_;                            // the last configuration noted
   std::optional<Time> last_leader_contact_;
   Index synced_index_ = 0;            // the last index known durable here
   std::vector<Index> pending_syncs_;  // last index at each sync asked for, oldest first
@@ -241,6 +258,7 @@ class Core {
   std::optional<RequestId> transfer_request_;
   Time transfer_deadline_;
   std::map<Index, RequestId> waiting_;  // proposals of this node awaiting apply
+  std::optional<CatchUp> catch_up_;
   std::vector<PendingRead> reads_;
 };
 

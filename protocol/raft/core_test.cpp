@@ -448,6 +448,52 @@ TEST(RaftMembership, PromoteThenRemoveThroughTheLog) {
   EXPECT_EQ(c.core(2).voters().size(), 3U);
 }
 
+TEST(RaftMembership, APromotionWaitsForTheLearnerToCatchUp) {
+  Config config = make_config(4);
+  config.learners = {NodeId{3}};
+  Cluster c(config);
+  c.start();
+  elect(c);
+  c.partition({{0, 1, 2}, {3}});
+  for (int i = 0; i < 3; ++i) c.propose(0, put("k", std::to_string(i)));
+  c.stabilize();
+  const std::size_t replies = c.replies().size();
+  c.admin(0, encode_membership_change({ChangeKind::promote, NodeId{3}}));
+  c.stabilize();
+  EXPECT_EQ(c.replies().size(), replies);  // catching up: no entry, no answer yet
+  EXPECT_EQ(c.core(0).voters().size(), 3U);
+  c.heal();
+  c.advance(200 * ms_ns);  // the first round is over time; the next starts at the heartbeat
+  c.tick(0, Core::heartbeat_timer);
+  c.stabilize();
+  c.tick(0, Core::heartbeat_timer);
+  c.stabilize();
+  ASSERT_EQ(c.replies().size(), replies + 1);
+  EXPECT_EQ(c.replies().back().status, ReplyStatus::ok);
+  EXPECT_EQ(c.core(0).voters().size(), 4U);
+  EXPECT_EQ(c.core(3).voters().size(), 4U);
+}
+
+TEST(RaftMembership, AnUnreachableLearnerIsNotPromoted) {
+  Config config = make_config(4);
+  config.learners = {NodeId{3}};
+  Cluster c(config);
+  c.start();
+  elect(c);
+  c.crash(3);
+  c.propose(0, put("k", "v"));
+  c.stabilize();
+  c.admin(0, encode_membership_change({ChangeKind::promote, NodeId{3}}));
+  for (int i = 0; i < 12; ++i) {
+    c.advance(200 * ms_ns);
+    c.tick(0, Core::heartbeat_timer);
+    c.stabilize();
+  }
+  EXPECT_EQ(c.replies().back().status, ReplyStatus::fail);
+  EXPECT_EQ(c.replies().back().value, "learner too slow");
+  EXPECT_EQ(c.core(0).voters().size(), 3U);
+}
+
 TEST(RaftMembership, AConfigEntryWaitsForTheLeadersFirstCommit) {
   for (const bool bug : {false, true}) {
     Cluster c(make_config(3, bug ? with(Bug::R7) : BugSet{}));

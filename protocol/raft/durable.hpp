@@ -1,4 +1,4 @@
-// A Raft node's durable state (README.md section "Durable records"): the records it appends to
+// A Raft node's durable state (README.md section 9): the records it appends to
 // its disk and what it trusts of them after a restart.
 //
 // Record format, each record standing alone so a torn or flipped one is told from a good one:

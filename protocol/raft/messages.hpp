@@ -24,7 +24,7 @@ struct PreVote {
 };
 
 struct PreVoteResponse {
-  Term term = 0;  // the voter's current term (README calls it voter_term)
+  Term term = 0;  // the voter's current term
   Term round_term = 0;
   bool granted = false;
   friend bool operator==(const PreVoteResponse&, const PreVoteResponse&) = default;
