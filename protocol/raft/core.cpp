@@ -359,14 +359,11 @@ void Core::become_leader(Fx& fx) {
   advance_commit(fx);
 }
 
-void Core::handle(NodeId from, const TimeoutNow& m, Fx& fx) {
+void Core::handle(NodeId /*from*/, const TimeoutNow& m, Fx& fx) {
   if (m.term < term_) return;
   if (m.term > term_) adopt_term(m.term, fx);
   close_pre_vote();
-  if (role_ != Role::leader && membership().is_voter(self_)) {
-    leader_ = from;
-    campaign(true, fx);
-  }
+  if (role_ != Role::leader && membership().is_voter(self_)) campaign(true, fx);
 }
 
 // ---- Replication (section 6).
@@ -539,7 +536,11 @@ void Core::handle(NodeId from, const AppendEntriesResponse& m, Fx& fx) {
       peer.next = std::max(peer.next, m.match + 1);
     }
     peer.failures = 0;
-    if (peer.inflight && m.match >= peer.inflight_last) peer.inflight = false;
+    // A batch is acknowledged by an answer covering it (inflight_last is 0 for a snapshot
+    // chunk, which only its own answer acknowledges).
+    if (peer.inflight && peer.inflight_last > 0 && m.match >= peer.inflight_last) {
+      peer.inflight = false;
+    }
     advance_commit(fx);
     if (catch_up_ && catch_up_->node == from) check_catch_up(fx);
     if (transfer_target_ == from && peer.match == log_.last_index()) {
@@ -692,12 +693,14 @@ void Core::install(const InstallSnapshot& m, const std::string& image, Fx& fx) {
                          m.last_index > log_.base();
   if (keep_tail) {
     log_.compact_to(m.last_index);  // the entries after it are consistent with it: keep them
+    std::erase_if(configs_, [&](const auto& c) { return c.first <= m.last_index; });
+    for (auto it = waiting_.begin(); it != waiting_.end() && it->first <= m.last_index;) {
+      it = waiting_.erase(it);
+    }
   } else {
     log_.reset(m.last_index, m.last_term, m.last_hash);
-  }
-  std::erase_if(configs_, [&](const auto& c) { return c.first <= m.last_index; });
-  for (auto it = waiting_.begin(); it != waiting_.end() && it->first <= m.last_index;) {
-    it = waiting_.erase(it);
+    configs_.clear();
+    waiting_.clear();
   }
   const bool restored = kv_.restore(image);
   RY_ASSERT(restored);  // checked by the caller
