@@ -617,6 +617,7 @@ TEST(RaftDurable, ACutDiskIsRewrittenAtRestart) {
 TEST(RaftSafety, RandomSchedulesKeepElectionAndStateMachineSafety) {
   std::size_t elections = 0;
   std::size_t commits = 0;
+  std::size_t config_changes = 0;
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
     // RY_RAFT_BUG=Rn plants a bug, to see whether these schedules catch it (a manual check).
     const char* planted = std::getenv("RY_RAFT_BUG");
@@ -650,9 +651,25 @@ TEST(RaftSafety, RandomSchedulesKeepElectionAndStateMachineSafety) {
       } else if (action < 78) {
         c.advance(static_cast<Nanos>(rng.below(30)) * ms_ns);
         c.fire_due_timers();
-      } else if (action < 88) {
+      } else if (action < 86) {
         if (const auto l = c.leader()) {
           c.propose(*l, put("k" + std::to_string(rng.below(4)), std::to_string(step)));
+        }
+      } else if (action < 88) {
+        // Membership changes: demote (remove, then add back as a learner) and promote, keeping
+        // at least three voters.
+        if (const auto l = c.leader()) {
+          const Core& leader = c.core(*l);
+          const NodeId x{n};
+          MembershipChange change{ChangeKind::remove, x};
+          if (leader.membership().is_learner(x)) {
+            change.kind = ChangeKind::promote;
+          } else if (!leader.membership().is_member(x)) {
+            change.kind = ChangeKind::add_learner;
+          } else if (leader.voters().size() <= 3 || x.value == *l) {
+            change.kind = ChangeKind::promote;  // refused: not a learner
+          }
+          c.admin(*l, encode_membership_change(change));
         }
       } else if (action < 89) {
         if (c.up(n)) c.crash(n);
@@ -668,6 +685,19 @@ TEST(RaftSafety, RandomSchedulesKeepElectionAndStateMachineSafety) {
           const auto [it, fresh] = leader_of.emplace(core.term(), m);
           ASSERT_EQ(it->second, m) << "two leaders in term " << core.term() << ", seed " << seed;
         }
+        // Log matching: an entry with the same index and term means the same prefix.
+        for (std::uint32_t o = m + 1; o < 5; ++o) {
+          if (!c.up(o)) continue;
+          const Log& a = core.log();
+          const Log& b = c.core(o).log();
+          const Index from = std::max(a.base(), b.base());
+          for (Index i = from; i <= std::min(a.last_index(), b.last_index()); ++i) {
+            if (a.term_at(i) == b.term_at(i)) {
+              ASSERT_EQ(a.hash_at(i), b.hash_at(i))
+                  << "logs differ below " << i << ", seed " << seed;
+            }
+          }
+        }
         for (Index i = core.log().base() + 1; i <= core.commit_index(); ++i) {
           const auto [it, fresh] = committed.emplace(i, *core.log().hash_at(i));
           ASSERT_EQ(it->second, *core.log().hash_at(i))
@@ -677,13 +707,17 @@ TEST(RaftSafety, RandomSchedulesKeepElectionAndStateMachineSafety) {
     }
     // The schedules must exercise the protocol, not idle: several leaders and commits.
     EXPECT_GE(leader_of.size(), 1U) << "seed " << seed;
+    for (const auto& [node, note] : c.notes()) {
+      if (std::string_view(note.kind) == "config") ++config_changes;
+    }
     elections += leader_of.size();
     commits += committed.size();
   }
   EXPECT_GE(elections, 60U);
   EXPECT_GE(commits, 800U);
   std::cout << "random schedules: " << elections << " terms with a leader, " << commits
-            << " committed indices checked\n";
+            << " committed indices checked, " << config_changes << " configuration changes\n";
+  EXPECT_GE(config_changes, 40U);
 }
 
 }  // namespace
