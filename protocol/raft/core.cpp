@@ -809,6 +809,11 @@ void Core::handle_admin(const ClientRequest& request, const AdminCommand& comman
     }
     return;
   }
+  if (transfer_target_) {
+    // Section 5.7: a transferring leader takes no proposals, membership changes included.
+    fx.replies.emplace_back(request.id, ReplyStatus::not_leader, "", transfer_target_);
+    return;
+  }
   const auto change = std::get<MembershipChange>(command);
   const auto next = membership().after(change);
   if (!next) {

@@ -24,6 +24,8 @@ Config make_config(std::uint32_t nodes, BugSet bugs = {}) {
   return c;
 }
 
+Nanos config_transfer_timeout() { return Config{}.transfer_timeout_ns; }
+
 BugSet with(Bug bug) {
   BugSet b;
   b.add(bug);
@@ -64,7 +66,7 @@ std::vector<std::string> disk_with(Term term, std::initializer_list<Term> terms)
   return records;
 }
 
-// ---- Elections (README.md "Election").
+// ---- Elections (README.md section 5).
 
 TEST(RaftElection, PreVoteThenElectionMakesOneLeader) {
   Cluster c(make_config(5));
@@ -151,7 +153,7 @@ TEST(RaftElection, ARestartedNodeKeepsItsVote) {
   EXPECT_EQ(c.core(1).voted_for(), NodeId{0});
 }
 
-// ---- Replication and the commit rule (README.md "Replication", "Commit").
+// ---- Replication and the commit rule (README.md section 6).
 
 TEST(RaftReplication, BatchesAreBoundedWithOneInFlightPerFollower) {
   Config config = make_config(3);
@@ -251,7 +253,7 @@ TEST(RaftCommitDeathTest, TruncatingACommittedEntryIsFatal) {
   (void)forged;
 }
 
-// ---- Bugs R1 and R2 (README.md "Planted bugs").
+// ---- Bugs R1 and R2 (README.md section 12).
 
 // A follower holds a stale tail of term 1 longer than one batch; the leader of term 3 vouches
 // for index 2 only.
@@ -329,7 +331,7 @@ TEST(RaftBugs, R8RejectionsNotCountedByCheckQuorum) {
   EXPECT_TRUE(steps_down_with_a_rejecting_follower(with(Bug::R8)));
 }
 
-// ---- Snapshots (README.md "Snapshots") and bug R9.
+// ---- Snapshots (README.md section 7) and bug R9.
 
 Config snapshot_config(BugSet bugs = {}) {
   Config config = make_config(3, bugs);
@@ -406,7 +408,7 @@ TEST(RaftBugs, R9AStaleSnapshotLowersApplied) {
   EXPECT_EQ(applied_after_stale_snapshot(with(Bug::R9)), 2U);
 }
 
-// ---- Membership (README.md "Membership changes") and bugs R6, R7.
+// ---- Membership (README.md section 8) and bugs R6, R7.
 
 TEST(RaftMembership, ALearnerNeitherVotesNorCounts) {
   Config config = make_config(4);
@@ -548,7 +550,31 @@ TEST(RaftTransfer, TheTargetBecomesLeaderDespiteStickiness) {
   EXPECT_EQ(c.core(0).role(), Role::follower);
 }
 
-// ---- Reads (README.md "Reads").
+TEST(RaftTransfer, AnAbandonedTransferGivesProposalsBack) {
+  Cluster c(make_config(3));
+  c.start();
+  elect(c);
+  c.partition({{0, 1}, {2}});
+  c.propose(0, put("k", "v"));
+  c.stabilize();  // node 2 misses the entry: the transfer must wait for it
+  c.admin(0, encode_transfer_leadership(NodeId{2}));
+  c.propose(0, put("k", "w"));
+  EXPECT_EQ(c.replies().back().status, ReplyStatus::not_leader);
+  EXPECT_EQ(c.replies().back().leader_hint, NodeId{2});
+  c.admin(0, encode_membership_change({ChangeKind::remove, NodeId{1}}));
+  EXPECT_EQ(c.replies().back().status, ReplyStatus::not_leader);
+  c.advance(config_transfer_timeout());
+  c.tick(0, Core::heartbeat_timer);
+  c.stabilize();
+  EXPECT_EQ(c.replies().back().status, ReplyStatus::fail);
+  EXPECT_EQ(c.replies().back().value, "transfer timed out");
+  c.propose(0, put("k", "w"));
+  c.stabilize();
+  EXPECT_EQ(c.replies().back().status, ReplyStatus::ok);
+  EXPECT_EQ(c.leader(), 0U);
+}
+
+// ---- Reads (README.md section 10).
 
 TEST(RaftReads, ReadIndexWaitsForAQuorumRound) {
   Config config = make_config(3);
