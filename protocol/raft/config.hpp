@@ -58,6 +58,8 @@ struct Config {
   std::uint64_t snapshot_threshold = 10'000;  // applied entries past the last snapshot
   std::uint64_t snapshot_trailing = 100;      // entries kept below a snapshot
   std::uint64_t snapshot_chunk_bytes = 1 << 20;
+  Nanos snapshot_cooldown_ns = 60 * s_ns;           // at least this long between own snapshots
+  Nanos snapshot_transfer_timeout_ns = 300 * s_ns;  // a transfer running longer starts over
   Reads reads = Reads::log;
   std::uint32_t drift_ppm = 100;      // declared clock drift bound (rho) for leases
   Nanos lease_margin_ns = 1 * ms_ns;  // subtracted from every lease

@@ -445,10 +445,14 @@ void Core::send_append(NodeId to, bool heartbeat, Fx& fx) {
 
 void Core::send_snapshot_chunk(NodeId to, Peer& peer, Fx& fx) {
   RY_ASSERT(snapshot_.has_value());
-  if (peer.snapshot_index != snapshot_->last_index) {
+  // Section 7.2: a new snapshot, or a transfer stalled past its timeout, starts at offset 0.
+  if (peer.snapshot_index != snapshot_->last_index ||
+      (peer.snapshot_offset > 0 &&
+       now_ - peer.snapshot_started >= config_.snapshot_transfer_timeout_ns)) {
     peer.snapshot_index = snapshot_->last_index;
     peer.snapshot_offset = 0;
   }
+  if (peer.snapshot_offset == 0) peer.snapshot_started = now_;
   const std::string& image = snapshot_->image;
   const std::uint64_t offset = std::min<std::uint64_t>(peer.snapshot_offset, image.size());
   InstallSnapshot m;
@@ -639,6 +643,8 @@ void Core::apply_entry(const Entry& e, Fx& fx) {
 void Core::maybe_snapshot(Fx& fx) {
   const Index last_snapshot = snapshot_ ? snapshot_->last_index : 0;
   if (applied_ - last_snapshot < config_.snapshot_threshold || applied_ <= log_.base()) return;
+  if (last_snapshot_at_ && now_ - *last_snapshot_at_ < config_.snapshot_cooldown_ns) return;
+  last_snapshot_at_ = now_;
   Snapshot s;
   s.last_index = applied_;
   s.last_term = *log_.term_at(applied_);

@@ -128,6 +128,7 @@ class Core {
     std::uint64_t acked_round = 0;
     Index snapshot_index = 0;  // the snapshot being sent, and how much of it the peer holds
     std::uint64_t snapshot_offset = 0;
+    Time snapshot_started;  // when this transfer (last) started at offset 0
   };
   // Rule 8.3: a learner's catch-up before its promotion. A round ends when the learner's match
   // reaches `target` (the commit index when the round began); one that ended within the minimum
@@ -240,6 +241,7 @@ class Core {
   Index synced_index_ = 0;            // the last index known durable here
   std::vector<Index> pending_syncs_;  // last index at each sync asked for, oldest first
   SnapshotReceiver receiver_;
+  std::optional<Time> last_snapshot_at_;  // when this node last took a snapshot (cooldown)
 
   // Pre-vote round and election (section 5).
   bool pre_vote_open_ = false;

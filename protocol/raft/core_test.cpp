@@ -338,6 +338,7 @@ Config snapshot_config(BugSet bugs = {}) {
   config.snapshot_threshold = 4;
   config.snapshot_trailing = 1;
   config.snapshot_chunk_bytes = 32;
+  config.snapshot_cooldown_ns = 0;
   return config;
 }
 
@@ -381,6 +382,61 @@ TEST(RaftSnapshot, ASnapshotIsTakenAtAppliedAndMatchesTheState) {
   KvStore restored;
   ASSERT_TRUE(restored.restore(s->image));
   EXPECT_EQ(restored.value("k"), "2");
+}
+
+TEST(RaftSnapshot, TheCooldownSpacesSnapshots) {
+  Config config = snapshot_config();
+  config.snapshot_cooldown_ns = 10 * s_ns;
+  Cluster c(config);
+  c.start();
+  elect(c);
+  auto snapshot_index = [&] { return c.core(0).snapshot() ? c.core(0).snapshot()->last_index : 0; };
+  for (int i = 0; i < 4; ++i) {
+    c.propose(0, put("k", std::to_string(i)));
+    c.stabilize();
+  }
+  const Index first = snapshot_index();
+  EXPECT_GT(first, 0U);
+  for (int i = 0; i < 8; ++i) {
+    c.propose(0, put("k", std::to_string(i)));
+    c.stabilize();
+  }
+  EXPECT_EQ(snapshot_index(), first);  // threshold passed, cooldown not
+  c.advance(10 * s_ns);
+  c.propose(0, put("k", "late"));
+  c.stabilize();
+  EXPECT_EQ(snapshot_index(), c.core(0).applied_index());
+}
+
+TEST(RaftSnapshot, AStalledTransferStartsOver) {
+  Config config = snapshot_config();
+  config.snapshot_transfer_timeout_ns = 1 * s_ns;
+  Cluster c(config);
+  c.start();
+  elect(c);
+  c.partition({{0, 1}, {2}});
+  for (int i = 0; i < 9; ++i) c.propose(0, put("key" + std::to_string(i), "value"));
+  c.stabilize();
+  c.heal();
+  c.advance(200 * ms_ns);
+  c.tick(0, Core::heartbeat_timer);
+  c.deliver();  // the first chunk arrives ...
+  c.deliver();  // ... and is acknowledged: the next chunk goes out
+  auto chunk_offset = [&] {
+    for (const auto& e : c.queue()) {
+      if (const auto* m = std::get_if<InstallSnapshot>(&e.message)) return m->offset;
+    }
+    return std::uint64_t{999'999};
+  };
+  EXPECT_EQ(chunk_offset(), 32U);
+  c.drop();  // ... and is lost; the transfer stalls past its timeout
+  c.advance(2 * s_ns);
+  c.tick(0, Core::heartbeat_timer);
+  EXPECT_EQ(chunk_offset(), 0U);
+  c.stabilize();
+  c.tick(0, Core::heartbeat_timer);
+  c.stabilize();
+  EXPECT_EQ(c.core(2).kv().digest(), c.core(0).kv().digest());
 }
 
 Index applied_after_stale_snapshot(BugSet bugs) {
@@ -653,6 +709,7 @@ TEST(RaftSafety, RandomSchedulesKeepElectionAndStateMachineSafety) {
     config.snapshot_threshold = 12;
     config.snapshot_trailing = 2;
     config.snapshot_chunk_bytes = 40;
+    config.snapshot_cooldown_ns = 0;
     const char* dbg = std::getenv("RY_DEBUG_SEED");
     const bool trace = dbg != nullptr && std::to_string(seed) == dbg;
     Cluster c(config, trace ? &std::cout : nullptr);

@@ -14,7 +14,8 @@
 // `advance`. Commands:
 //
 //   add-nodes N [learners=a,b] [reads=log|read_index|lease] [batch=B] [snapshot=T]
-//             [trailing=K] [chunk=BYTES] [bugs=R1,R4]  create and start N nodes (first command)
+//             [trailing=K] [chunk=BYTES] [bugs=R1,R4]  create and start N nodes (first command);
+//             snapshot=T also turns the snapshot cooldown off
 //   campaign N | tick N [election|heartbeat|check-quorum]   fire a timer of node N
 //   advance MS                         move the clock
 //   deliver [N [M]]                    deliver what is queued now (to N only, from M only), print
@@ -196,6 +197,7 @@ class Runner {
         config_.batch_entries_max = number(value);
       } else if (key == "snapshot") {
         config_.snapshot_threshold = number(value);
+        config_.snapshot_cooldown_ns = 0;  // scripts snapshot as often as the threshold says
       } else if (key == "trailing") {
         config_.snapshot_trailing = number(value);
       } else if (key == "chunk") {
