@@ -409,6 +409,8 @@ void Core::truncate_from(Index index, Fx& fx) {
 
 void Core::send_append(NodeId to, bool heartbeat, Fx& fx) {
   Peer& peer = peers_.at(to);
+  // Only a faulty answer (bug R1) can claim more than this log holds; send from its end.
+  peer.next = std::min(peer.next, log_.last_index() + 1);
   if (peer.inflight && now_ - peer.inflight_since >= config_.election_min_ns) {
     peer.inflight = false;  // lost or very slow: send again
   }
