@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <queue>
+#include <set>
 
 #include "invariants/history/witness.hpp"
 
@@ -60,6 +61,24 @@ std::int64_t shown_before(const OpList& ops, const std::vector<std::size_t>& lon
 
 std::int64_t first_return(const OpList& ops) { return shown_before(ops, {}); }
 
+// True if some op observed a value (a read's result, a cas's `from`) that no op in `ops` writes
+// and that is not the initial value: removing its writer would turn a stale read into a read of a
+// value never written, a true but unhelpful counterexample.
+bool orphans_a_value(const OpList& ops) {
+  std::set<std::string_view> written;
+  for (const HistoryOp* op : ops) {
+    if (op->op.f == OpKind::append) return false;  // appends make values of their own
+    if (is_write(op->op.f)) written.insert(op->op.value);
+  }
+  for (const HistoryOp* op : ops) {
+    const std::string* seen = op->op.f == OpKind::cas ? &op->op.expected
+                              : op->output            ? &*op->output
+                                                      : nullptr;
+    if (seen && !seen->empty() && !written.contains(*seen)) return true;
+  }
+  return false;
+}
+
 struct Shrunk {
   OpList ops;
   bool minimal = false;
@@ -69,12 +88,13 @@ struct Shrunk {
 // the rest is still not linearizable; then single removals until a whole pass removes nothing
 // (removing an op can make another necessary again). Searches that run out of budget count as
 // "not shown": the op stays and minimality is not claimed.
-Shrunk shrink(const Model& model, OpList ops, std::uint64_t steps_max) {
+Shrunk shrink(const Model& model, OpList ops, std::uint64_t steps_max, bool keep_writers) {
   SearchBudget budget;
   budget.steps_max = steps_max;
   bool inconclusive = false;
   auto still_fails = [&](const OpList& candidate) {
     if (candidate.empty()) return false;
+    if (keep_writers && orphans_a_value(candidate)) return false;
     const Verdict v = search_linearization(model, candidate, budget).verdict;
     if (v == Verdict::unknown) inconclusive = true;
     return v == Verdict::not_linearizable;
@@ -114,15 +134,31 @@ Shrunk shrink(const Model& model, OpList ops, std::uint64_t steps_max) {
   return Shrunk{std::move(ops), !removed && !inconclusive && !budget.exhausted};
 }
 
+// The search never got past the return of `stuck` on any order, so ops invoked after that
+// return take no part in the failure: every order of the ops invoked up to then is stuck at the
+// same place (the walk meets that return before their calls), and their returns only constrain.
+OpList cut_after(const OpList& ops, const HistoryOp& stuck) {
+  OpList out;
+  for (const HistoryOp* op : ops) {
+    if (op->invoke_ns <= stuck.return_ns()) out.push_back(op);
+  }
+  return out;
+}
+
 void fill_counterexample(CheckResult& r, const Model& model, const OpList& key_ops,
-                         const CheckOptions& options) {
+                         const SearchResult& failed, const CheckOptions& options) {
   Shrunk shrunk{key_ops, false};
-  if (options.shrink) shrunk = shrink(model, key_ops, options.shrink_steps_max);
+  if (options.shrink) {
+    shrunk =
+        shrink(model, failed.stuck_op ? cut_after(key_ops, *key_ops[*failed.stuck_op]) : key_ops,
+               options.shrink_steps_max, options.shrink_keeps_writers);
+  }
   SearchBudget budget;
   budget.steps_max = options.shrink_steps_max;
   const SearchResult s = search_linearization(model, shrunk.ops, budget);
   for (const HistoryOp* op : shrunk.ops) r.counterexample.push_back(*op);
   r.minimal = shrunk.minimal;
+  r.writers_kept = options.shrink_keeps_writers;
   r.shrunk_from = key_ops.size();
   if (s.stuck_op) r.stuck_op = *shrunk.ops[*s.stuck_op];
   r.states_tried = s.stuck_states;
@@ -167,7 +203,7 @@ CheckResult check_linearizability(const History& history, const Model& model,
     r.verdict = s.verdict;
     r.key = it->first;
     if (s.verdict == Verdict::not_linearizable) {
-      fill_counterexample(r, model, ops, options);
+      fill_counterexample(r, model, ops, s, options);
       r.summary = "not linearizable: " + key_name(it->first) + ": " +
                   std::to_string(r.counterexample.size()) + " of its " +
                   std::to_string(ops.size()) + " operations cannot be linearized (model " +
@@ -240,8 +276,9 @@ std::string format_result(const CheckResult& r) {
   }
   if (r.minimal) {
     out += "removing any one of these " + std::to_string(r.counterexample.size()) +
-           " operations makes the rest linearizable (shrunk from " + std::to_string(r.shrunk_from) +
-           ")\n";
+           " operations makes the rest linearizable" +
+           (r.writers_kept ? " or leaves a value observed without its write" : "") +
+           " (shrunk from " + std::to_string(r.shrunk_from) + ")\n";
   } else {
     out += "not shown minimal (the shrinking budget ran out or shrinking was off)\n";
   }

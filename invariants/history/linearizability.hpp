@@ -21,6 +21,11 @@ struct CheckOptions {
   bool use_witness = true;
   bool shrink = true;
   std::uint64_t shrink_steps_max = 50'000'000;  // search steps spent shrinking a counterexample
+  // Never shrink away the last writer of a value an op observed (not the initial ""), so a stale
+  // read keeps the writes that make it stale instead of shrinking to "a read of a value never
+  // written". Minimality then means: removing any one op makes the rest linearizable or leaves
+  // an observed value without a writer.
+  bool shrink_keeps_writers = true;
 };
 
 struct CheckResult {
@@ -29,9 +34,11 @@ struct CheckResult {
   std::string model;
   std::string key;  // the key that failed or exhausted the budget
   // not_linearizable: the operations of `key` that cannot be linearized (shrunk), in invocation
-  // order; `minimal` if removing any one was shown to make the rest linearizable.
+  // order; `minimal` if removing any one was shown to make the rest linearizable (see
+  // CheckOptions::shrink_keeps_writers).
   std::vector<HistoryOp> counterexample;
   bool minimal = false;
+  bool writers_kept = false;  // shrunk with CheckOptions::shrink_keeps_writers
   std::uint64_t shrunk_from = 0;
   // The op whose return the search could not get past on the counterexample, and the model
   // states it had reached there.
