@@ -69,8 +69,8 @@ std::string value_name(Prng& rng, std::uint32_t values) {
 // completed before the read was invoked. Tried on reads from the middle of the history until
 // the checker confirms the history is no longer linearizable.
 void plant_stale_read(History& h) {
-  const auto model = register_model();
-  CheckOptions quick;
+  const auto model = lin::register_model();
+  lin::CheckOptions quick;
   quick.steps_max = 2'000'000;
   quick.shrink = false;
   quick.use_witness = false;
@@ -90,7 +90,8 @@ void plant_stale_read(History& h) {
     if (before == current || !read.output || *read.output == before) continue;
     const std::string kept = *read.output;
     read.output = before;
-    if (check_linearizability(h, *model, quick).verdict == Verdict::not_linearizable) return;
+    if (lin::check_linearizability(h, *model, quick).verdict == lin::Verdict::not_linearizable)
+      return;
     read.output = kept;
   }
 }

@@ -7,7 +7,7 @@
 
 #include "invariants/history/witness.hpp"
 
-namespace ry {
+namespace ry::lin {
 
 namespace {
 
@@ -166,10 +166,11 @@ void fill_counterexample(CheckResult& r, const Model& model, const OpList& key_o
 
 }  // namespace
 
-std::optional<std::string> unsupported_operation(const History& history, const Model& model) {
+std::optional<std::string> unsupported_operation(const History& history, const Model& model,
+                                                 const std::string& file) {
   for (const HistoryOp& op : history.ops) {
     if (model.accepts(op.op.f)) continue;
-    return "line " + std::to_string(op.invoke_line) + ": field 'f': the " +
+    return file + ":" + std::to_string(op.invoke_line) + ": field 'f': the " +
            std::string(model.name()) + " model has no operation \"" +
            std::string(to_string(op.op.f)) + "\"";
   }
@@ -290,4 +291,4 @@ std::string format_result(const CheckResult& r) {
   return out;
 }
 
-}  // namespace ry
+}  // namespace ry::lin

@@ -13,7 +13,7 @@
 #include "invariants/history/model.hpp"
 #include "invariants/history/search.hpp"
 
-namespace ry {
+namespace ry::lin {
 
 struct CheckOptions {
   std::uint64_t steps_max = 0;  // search steps over all keys; 0: unlimited (deterministic)
@@ -54,8 +54,9 @@ struct CheckResult {
   std::uint64_t steps = 0;           // search steps
 };
 
-// Why the model cannot check this history ("FILE:LINE"-free: "line 7: field 'f': ..."), or none.
-std::optional<std::string> unsupported_operation(const History& history, const Model& model);
+// Why the model cannot check this history ("FILE:LINE: field 'f': ..."), or none.
+std::optional<std::string> unsupported_operation(const History& history, const Model& model,
+                                                 const std::string& file);
 
 // Precondition: unsupported_operation(history, model) is none.
 CheckResult check_linearizability(const History& history, const Model& model,
@@ -65,4 +66,4 @@ CheckResult check_linearizability(const History& history, const Model& model,
 // tried; for unknown, how far the check got.
 std::string format_result(const CheckResult& result);
 
-}  // namespace ry
+}  // namespace ry::lin

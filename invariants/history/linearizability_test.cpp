@@ -5,7 +5,7 @@
 #include "invariants/history/generate.hpp"
 #include "invariants/history/test_builder.hpp"
 
-namespace ry {
+namespace ry::lin {
 namespace {
 
 using test::HistoryBuilder;
@@ -140,10 +140,10 @@ TEST(Linearizability, KvKeysAreCheckedIndependentlyAndTheFailingKeyIsNamed) {
 
 TEST(Linearizability, TheRegisterModelRefusesKvOperations) {
   const History h = HistoryBuilder().write(0, "1", 0, 10).put(0, "a", "1", 20, 30).build();
-  const auto why = unsupported_operation(h, *register_model());
+  const auto why = unsupported_operation(h, *register_model(), "h.jsonl");
   ASSERT_TRUE(why);
-  EXPECT_EQ(*why, "line 3: field 'f': the register model has no operation \"put\"");
-  EXPECT_FALSE(unsupported_operation(h, *kv_model()));
+  EXPECT_EQ(*why, "h.jsonl:3: field 'f': the register model has no operation \"put\"");
+  EXPECT_FALSE(unsupported_operation(h, *kv_model(), "h.jsonl"));
 }
 
 TEST(Linearizability, GeneratedHistoriesOfACorrectRegisterAreLinearizable) {
@@ -337,4 +337,4 @@ TEST(Linearizability, UnknownSaysHowFarTheCheckGot) {
 }
 
 }  // namespace
-}  // namespace ry
+}  // namespace ry::lin

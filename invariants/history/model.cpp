@@ -1,6 +1,6 @@
 #include "invariants/history/model.hpp"
 
-namespace ry {
+namespace ry::lin {
 
 namespace {
 
@@ -56,4 +56,4 @@ class KvModel final : public Model {
 std::unique_ptr<Model> register_model() { return std::make_unique<RegisterModel>(); }
 std::unique_ptr<Model> kv_model() { return std::make_unique<KvModel>(); }
 
-}  // namespace ry
+}  // namespace ry::lin

@@ -14,7 +14,7 @@
 
 #include "invariants/history/history.hpp"
 
-namespace ry {
+namespace ry::lin {
 
 class Model {
  public:
@@ -37,4 +37,4 @@ std::unique_ptr<Model> register_model();
 // A map of registers: get/read, put/write, append, cas; each key is checked on its own.
 std::unique_ptr<Model> kv_model();
 
-}  // namespace ry
+}  // namespace ry::lin

@@ -6,7 +6,7 @@
 #include "protocol/common/assert.hpp"
 #include "protocol/common/prng.hpp"
 
-namespace ry {
+namespace ry::lin {
 
 namespace {
 
@@ -211,4 +211,4 @@ SearchResult search_linearization(const Model& model, const std::vector<const Hi
   }
 }
 
-}  // namespace ry
+}  // namespace ry::lin

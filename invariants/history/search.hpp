@@ -20,7 +20,7 @@
 
 #include "invariants/history/model.hpp"
 
-namespace ry {
+namespace ry::lin {
 
 enum class Verdict : std::uint8_t { linearizable, not_linearizable, unknown };
 
@@ -66,4 +66,4 @@ struct SearchResult {
 SearchResult search_linearization(const Model& model, const std::vector<const HistoryOp*>& ops,
                                   SearchBudget& budget);
 
-}  // namespace ry
+}  // namespace ry::lin

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace ry {
+namespace ry::lin {
 
 WitnessVerdict check_witness(const Model& model, const std::vector<const HistoryOp*>& ops) {
   std::vector<const HistoryOp*> order;
@@ -31,4 +31,4 @@ WitnessVerdict check_witness(const Model& model, const std::vector<const History
   return WitnessVerdict::verified;
 }
 
-}  // namespace ry
+}  // namespace ry::lin

@@ -11,7 +11,7 @@
 
 #include "invariants/history/model.hpp"
 
-namespace ry {
+namespace ry::lin {
 
 enum class WitnessVerdict : std::uint8_t { absent, verified, refuted };
 
@@ -19,4 +19,4 @@ enum class WitnessVerdict : std::uint8_t { absent, verified, refuted };
 // ok op carries `applied`; info ops without one are taken as never applied.
 WitnessVerdict check_witness(const Model& model, const std::vector<const HistoryOp*>& ops);
 
-}  // namespace ry
+}  // namespace ry::lin
