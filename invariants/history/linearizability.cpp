@@ -248,7 +248,7 @@ std::string row(const HistoryOp& op) {
   if (op.complete_line != 0) lines += "," + std::to_string(op.complete_line);
   const std::string ret = op.complete_ns ? std::to_string(*op.complete_ns) : std::string("never");
   return "  " + pad(std::to_string(op.process), 8) + pad(describe(op), 32) + " " +
-         pad(std::string(to_string(op.outcome)), 6) + pad(std::to_string(op.invoke_ns), 14) +
+         pad(std::string(to_string(op.outcome)), 8) + pad(std::to_string(op.invoke_ns), 14) +
          pad(ret, 14) + lines + "\n";
 }
 
@@ -266,7 +266,7 @@ std::string quoted_list(const std::vector<std::string>& states) {
 std::string format_result(const CheckResult& r) {
   std::string out = r.summary + "\n";
   if (r.verdict != Verdict::not_linearizable) return out;
-  out += "  " + pad("process", 8) + pad("operation", 32) + " " + pad("outcome", 6) +
+  out += "  " + pad("process", 8) + pad("operation", 32) + " " + pad("outcome", 8) +
          pad("invoke_ns", 14) + pad("return_ns", 14) + "lines\n";
   constexpr std::size_t rows_max = 60;
   for (std::size_t i = 0; i < r.counterexample.size() && i < rows_max; ++i) {
