@@ -241,7 +241,7 @@ std::optional<Failure> json_event(std::string_view line, std::uint64_t number, s
     e.value = json_value_string(*value, "value", why);
     if (!why.empty()) return fail(why);
   }
-  if (invoke && is_write(e.f) && !e.value) {
+  if (invoke && (is_write(e.f) || e.f == OpKind::broadcast) && !e.value) {
     return fail(field("value", "missing (a " + std::string(to_string(e.f)) + " writes a string)"));
   }
   return std::nullopt;
