@@ -88,9 +88,7 @@ struct Shrunk {
 // the rest is still not linearizable; then single removals until a whole pass removes nothing
 // (removing an op can make another necessary again). Searches that run out of budget count as
 // "not shown": the op stays and minimality is not claimed.
-Shrunk shrink(const Model& model, OpList ops, std::uint64_t steps_max, bool keep_writers) {
-  SearchBudget budget;
-  budget.steps_max = steps_max;
+Shrunk shrink(const Model& model, OpList ops, SearchBudget budget, bool keep_writers) {
   bool inconclusive = false;
   auto still_fails = [&](const OpList& candidate) {
     if (candidate.empty()) return false;
@@ -147,14 +145,22 @@ OpList cut_after(const OpList& ops, const HistoryOp& stuck) {
 
 void fill_counterexample(CheckResult& r, const Model& model, const OpList& key_ops,
                          const SearchResult& failed, const CheckOptions& options) {
+  // Shrinking gets a budget of its own: as many steps, and as much time again as the check had.
+  SearchBudget budget;
+  budget.steps_max = options.shrink_steps_max;
+  if (options.budget_ms != 0) {
+    budget.deadline = std::chrono::steady_clock::now() +
+                      std::chrono::milliseconds(static_cast<std::int64_t>(options.budget_ms));
+  }
   Shrunk shrunk{key_ops, false};
   if (options.shrink) {
     shrunk =
         shrink(model, failed.stuck_op ? cut_after(key_ops, *key_ops[*failed.stuck_op]) : key_ops,
-               options.shrink_steps_max, options.shrink_keeps_writers);
+               budget, options.shrink_keeps_writers);
   }
-  SearchBudget budget;
-  budget.steps_max = options.shrink_steps_max;
+  budget.steps = 0;
+  budget.exhausted = false;
+  budget.deadline.reset();
   const SearchResult s = search_linearization(model, shrunk.ops, budget);
   for (const HistoryOp* op : shrunk.ops) r.counterexample.push_back(*op);
   r.minimal = shrunk.minimal;

@@ -20,7 +20,7 @@ struct CheckOptions {
   std::uint64_t budget_ms = 0;  // wall time; 0: unlimited (not reproducible: for the command)
   bool use_witness = true;
   bool shrink = true;
-  std::uint64_t shrink_steps_max = 50'000'000;  // search steps spent shrinking a counterexample
+  std::uint64_t shrink_steps_max = 5'000'000;  // search steps spent shrinking a counterexample
   // Never shrink away the last writer of a value an op observed (not the initial ""), so a stale
   // read keeps the writes that make it stale instead of shrinking to "a read of a value never
   // written". Minimality then means: removing any one op makes the rest linearizable or leaves

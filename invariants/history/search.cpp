@@ -64,6 +64,11 @@ class Memo {
     return true;
   }
 
+  // Roughly what the memo holds: the sets, the states and a hash node per entry.
+  [[nodiscard]] std::uint64_t bytes() const noexcept {
+    return (pool_.size() * sizeof(std::uint64_t)) + (states_.size() * (sizeof(std::uint32_t) + 48));
+  }
+
  private:
   std::size_t words_;
   std::vector<std::uint64_t> pool_;
@@ -166,6 +171,11 @@ SearchResult search_linearization(const Model& model, const std::vector<const Hi
         const std::uint32_t after = Model::read_only(op.op.f) ? state : states.intern(next);
         flip(e.op);
         if (memo.insert(bits, bits_hash, after)) {
+          if (memo.bytes() > budget.memo_bytes_max) {
+            budget.exhausted = true;
+            flip(e.op);
+            return finish(Verdict::unknown);
+          }
           stack.push_back(Frame{cur, state});
           state = after;
           unlink(cur);

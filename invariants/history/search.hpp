@@ -38,6 +38,9 @@ constexpr std::string_view to_string(Verdict v) noexcept {
 struct SearchBudget {
   std::uint64_t steps_max = 0;  // 0: unlimited
   std::optional<std::chrono::steady_clock::time_point> deadline;
+  // The memo of one search grows with its steps: past this many bytes the search stops as if
+  // out of steps (deterministic too), rather than exhaust the machine's memory.
+  std::uint64_t memo_bytes_max = std::uint64_t{1} << 30;
   std::uint64_t steps = 0;
   bool exhausted = false;
 

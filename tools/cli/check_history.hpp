@@ -11,11 +11,11 @@ namespace ry {
 
 struct CheckHistoryOptions {
   std::string path;
-  std::string model = "auto";   // auto | register | kv; auto: kv if any op has a key or is a
-                                // get, put or append
-  std::uint64_t budget_ms = 0;  // wall time for the search; 0: none
-  std::uint64_t steps_max = 0;  // search steps; 0: none (a reproducible budget)
-  bool quiet = false;           // the one-line summary only
+  std::string model = "auto";        // auto | register | kv; auto: kv if any op has a key or is a
+                                     // get, put or append
+  std::uint64_t budget_ms = 60'000;  // wall time for the search; 0: none
+  std::uint64_t steps_max = 0;       // search steps; 0: none (a reproducible budget)
+  bool quiet = false;                // the one-line summary only
 };
 
 int command_check_history(const CheckHistoryOptions& o);
