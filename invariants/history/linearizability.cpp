@@ -225,12 +225,13 @@ CheckResult check_linearizability(const History& history, const Model& model,
     }
     r.prefix_before_ns = before;
     for (const HistoryOp& op : history.ops) r.prefix_ops += op.invoke_ns < before ? 1U : 0U;
-    r.summary =
-        "unknown: the budget ran out after " + std::to_string(r.steps) + " search steps on " +
-        key_name(it->first) + " (" + std::to_string(std::distance(keys.begin(), it)) + " of " +
-        std::to_string(r.keys) + " keys done); linearizable up to operation " +
-        std::to_string(r.prefix_ops) + " of " + std::to_string(r.ops) +
-        " in invocation order (every operation invoked before " + std::to_string(before) + " ns)";
+    r.summary = "unknown: the budget ran out after " + std::to_string(r.steps) +
+                " search steps on " + key_name(it->first) + " (" +
+                std::to_string(std::distance(keys.begin(), it)) + " of " + std::to_string(r.keys) +
+                " keys done); linearizable up to operation " + std::to_string(r.prefix_ops) +
+                " of " + std::to_string(r.ops) + " in invocation order: the history before " +
+                std::to_string(before) +
+                " ns, with the operations still open then taken as pending";
     return r;
   }
   r.verdict = Verdict::linearizable;
