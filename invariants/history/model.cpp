@@ -9,9 +9,8 @@ bool register_step(std::string_view state, const HistoryOp& h, std::string& next
   switch (h.op.f) {
     case OpKind::read:
     case OpKind::get:
-      if (h.output && *h.output != state) return false;
-      next.assign(state);
-      return true;
+      // The state does not change: `next` is left alone (Model::step).
+      return !h.output || *h.output == state;
     case OpKind::write:
     case OpKind::put: next = h.op.value; return true;
     case OpKind::append:

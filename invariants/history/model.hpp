@@ -22,7 +22,9 @@ class Model {
   [[nodiscard]] virtual std::string_view name() const noexcept = 0;
   [[nodiscard]] virtual bool accepts(OpKind f) const noexcept = 0;
   [[nodiscard]] virtual std::string init() const { return {}; }
-  // True and `next` set if `op`, applied in `state`, can have given its observed output.
+  // True if `op`, applied in `state`, can have given its observed output; then `next` is the
+  // state after it, except for a read_only() op, which leaves `next` alone (the state is the
+  // same, and the search never copies it).
   [[nodiscard]] virtual bool step(std::string_view state, const HistoryOp& op,
                                   std::string& next) const = 0;
   // True if `op` never changes the state (a read): such an op with an unknown outcome can be
