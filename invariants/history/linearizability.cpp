@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 #include <queue>
-#include <set>
 
 #include "invariants/history/witness.hpp"
 
@@ -61,20 +60,25 @@ std::int64_t shown_before(const OpList& ops, const std::vector<std::size_t>& lon
 
 std::int64_t first_return(const OpList& ops) { return shown_before(ops, {}); }
 
-// True if some op observed a value (a read's result, a cas's `from`) that no op in `ops` writes
-// and that is not the initial value: removing its writer would turn a stale read into a read of a
-// value never written, a true but unhelpful counterexample.
+// True if some op observed a value (a read's result, a cas's `from`) that is not the initial
+// value and that no op in `ops` invoked before the observer returned writes: removing that
+// writer would turn a stale read into a read of a value never written (or written only later),
+// a true but unhelpful counterexample.
 bool orphans_a_value(const OpList& ops) {
-  std::set<std::string_view> written;
+  std::map<std::string_view, std::int64_t> first_written;
   for (const HistoryOp* op : ops) {
     if (op->op.f == OpKind::append) return false;  // appends make values of their own
-    if (is_write(op->op.f)) written.insert(op->op.value);
+    if (!is_write(op->op.f)) continue;
+    const auto [it, added] = first_written.try_emplace(op->op.value, op->invoke_ns);
+    if (!added) it->second = std::min(it->second, op->invoke_ns);
   }
   for (const HistoryOp* op : ops) {
     const std::string* seen = op->op.f == OpKind::cas ? &op->op.expected
                               : op->output            ? &*op->output
                                                       : nullptr;
-    if (seen && !seen->empty() && !written.contains(*seen)) return true;
+    if (!seen || seen->empty()) continue;
+    const auto it = first_written.find(*seen);
+    if (it == first_written.end() || it->second > op->return_ns()) return true;
   }
   return false;
 }
