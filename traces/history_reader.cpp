@@ -45,7 +45,7 @@ struct Failure {
 };
 
 std::string field(std::string_view name, const std::string& what) {
-  return "field '" + std::string(name) + "': " + what;
+  return "field '" + printable(name) + "': " + what;
 }
 
 bool register_op(OpKind f) { return f == OpKind::read || f == OpKind::write || f == OpKind::cas; }
@@ -87,9 +87,9 @@ class Assembler {
                                             ") with \"" + std::string(to_string(e.f)) + "\"")};
     }
     if (e.keyed && e.key != op.op.key) {
-      return Failure{e.line, field("key", "completes an operation on \"" + op.op.key + "\" (line " +
-                                              std::to_string(op.invoke_line) + ") with key \"" +
-                                              e.key + "\"")};
+      return Failure{e.line, field("key", "completes an operation on \"" + printable(op.op.key) +
+                                              "\" (line " + std::to_string(op.invoke_line) +
+                                              ") with key \"" + printable(e.key) + "\"")};
     }
     open_.erase(open);
     op.complete_line = e.line;
@@ -205,7 +205,9 @@ std::optional<Failure> json_event(std::string_view line, std::uint64_t number, s
   if (type == j.end()) return fail(field("type", "missing"));
   if (!type->is_string()) return fail(field("type", "must be a string, not " + type_name(*type)));
   const auto t = event_type_from(type->get<std::string>());
-  if (!t) return fail(field("type", "unknown event type \"" + type->get<std::string>() + "\""));
+  if (!t)
+    return fail(
+        field("type", "unknown event type \"" + printable(type->get<std::string>()) + "\""));
   e.type = *t;
   if (e.applied && e.type != EventType::ok) return fail(field("applied", "only ok events have it"));
 
@@ -213,7 +215,8 @@ std::optional<Failure> json_event(std::string_view line, std::uint64_t number, s
   if (f == j.end()) return fail(field("f", "missing"));
   if (!f->is_string()) return fail(field("f", "must be a string, not " + type_name(*f)));
   const auto kind = op_kind_from(f->get<std::string>());
-  if (!kind) return fail(field("f", "unknown operation \"" + f->get<std::string>() + "\""));
+  if (!kind)
+    return fail(field("f", "unknown operation \"" + printable(f->get<std::string>()) + "\""));
   e.f = *kind;
 
   if (const auto key = j.find("key"); key != j.end()) {
@@ -277,7 +280,7 @@ std::optional<Failure> edn_event(std::string_view line, std::uint64_t number, Ev
   auto fail = [&](const std::string& what) { return Failure{number, what}; };
   std::string why;
   const std::optional<edn::Value> parsed = edn::parse(line, why);
-  if (!parsed) return fail("not EDN: " + why);
+  if (!parsed) return fail("not EDN: " + printable(why, 200));
   const edn::Value& m = *parsed;
   if (m.kind != edn::Kind::map) return fail("not an EDN map");
 
@@ -288,7 +291,7 @@ std::optional<Failure> edn_event(std::string_view line, std::uint64_t number, Ev
       skip = true;
       return std::nullopt;
     }
-    return fail(field("process", "unknown process :" + process->text));
+    return fail(field("process", "unknown process :" + printable(process->text)));
   }
   if (process->kind != edn::Kind::integer || process->integer < 0) {
     return fail(field("process", "must be a non-negative integer or :nemesis"));
@@ -308,7 +311,7 @@ std::optional<Failure> edn_event(std::string_view line, std::uint64_t number, Ev
   }
   const auto kind = op_kind_from(f->text);
   if (!kind || *kind == OpKind::broadcast) {
-    return fail(field("f", "unknown operation \"" + f->text + "\""));
+    return fail(field("f", "unknown operation \"" + printable(f->text) + "\""));
   }
   e.f = *kind;
 

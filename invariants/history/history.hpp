@@ -12,6 +12,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "protocol/common/client.hpp"
@@ -58,5 +59,9 @@ struct History {
 
 // "read k1 -> v1", "cas k1 a->b", "write v" ...: one operation, for messages.
 std::string describe(const HistoryOp& op);
+
+// `text` fit for a one-line message: control characters, quotes and backslashes escaped, and
+// cut after `max_bytes` (with "..."), so no input can break a message across lines.
+std::string printable(std::string_view text, std::size_t max_bytes = 64);
 
 }  // namespace ry
