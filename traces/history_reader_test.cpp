@@ -239,6 +239,15 @@ TEST(HistoryReader, BadJsonLinesNameTheLineAndField) {
             "h.jsonl:2: line longer than 1048576 bytes");
 }
 
+TEST(HistoryReader, NamesFromTheFileAreEscapedSoAnErrorStaysOneLine) {
+  EXPECT_EQ(error_of(R"({"index":0,"time":1,"process":0,"type":"invoke","f":"re\nad\u0001"})"
+                     "\n"),
+            "h.jsonl:1: field 'f': unknown operation \"re\\nad\\x01\"");
+  EXPECT_EQ(error_of(R"({"index":0,"time":1,"process":0,"type":"invoke","f":")" +
+                     std::string(100, 'x') + "\"}\n"),
+            "h.jsonl:1: field 'f': unknown operation \"" + std::string(64, 'x') + "...\"");
+}
+
 TEST(HistoryReader, AnEmptyFileIsAnEmptyHistory) {
   EXPECT_TRUE(parsed("").ops.empty());
   EXPECT_TRUE(parsed("\n  \n").ops.empty());

@@ -203,6 +203,7 @@ CheckResult check_linearizability(const History& history, const Model& model,
   r.ops = history.ops.size();
   SearchBudget budget;
   budget.steps_max = options.steps_max;
+  budget.memo_bytes_max = options.memo_bytes_max;
   if (options.budget_ms != 0) {
     budget.deadline = std::chrono::steady_clock::now() +
                       std::chrono::milliseconds(static_cast<std::int64_t>(options.budget_ms));

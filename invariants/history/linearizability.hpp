@@ -18,6 +18,7 @@ namespace ry::lin {
 struct CheckOptions {
   std::uint64_t steps_max = 0;  // search steps over all keys; 0: unlimited (deterministic)
   std::uint64_t budget_ms = 0;  // wall time; 0: unlimited (not reproducible: for the command)
+  std::uint64_t memo_bytes_max = std::uint64_t{1} << 30;  // per key searched (search.hpp)
   bool use_witness = true;
   bool shrink = true;
   std::uint64_t shrink_steps_max = 5'000'000;  // search steps spent shrinking a counterexample

@@ -309,6 +309,14 @@ TEST(Linearizability, ManyConcurrentInfoWritesExhaustTheStepBudget) {
   EXPECT_EQ(check_linearizability(many_info_writes(40), *register_model(), o).steps, r.steps);
 }
 
+TEST(Linearizability, TheMemoMemoryCapStopsTheSearch) {
+  CheckOptions o;
+  o.memo_bytes_max = 1 << 20;
+  const CheckResult r = check_linearizability(many_info_writes(40), *register_model(), o);
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+  EXPECT_LT(r.steps, 1'000'000U);
+}
+
 TEST(Linearizability, TheWallClockBudgetStopsTheSearch) {
   CheckOptions o;
   o.budget_ms = 50;
