@@ -38,42 +38,64 @@ class StateTable {
 
 // The memo of (linearized set, state) pairs already explored. The set's hash is kept up to date
 // by xor-ing a per-op random word in and out, so a lookup hashes nothing; the sets themselves sit
-// in one pool of words.
+// in one pool of words, and the table is open-addressed (linear probing, at most half full), so
+// an insert allocates nothing but amortised growth.
 class Memo {
  public:
-  explicit Memo(std::size_t words) : words_(words) {}
+  explicit Memo(std::size_t words) : words_(words), table_(1024) {}
 
   // True if (bits, state) was new (and is now recorded).
   bool insert(const std::vector<std::uint64_t>& bits, std::uint64_t bits_hash,
               std::uint32_t state) {
     std::uint64_t mix = bits_hash ^ (static_cast<std::uint64_t>(state) * 0x9e3779b97f4a7c15ULL);
     const std::uint64_t h = splitmix64(mix);
-    auto [first, last] = slots_.equal_range(h);
-    for (auto it = first; it != last; ++it) {
-      const std::uint32_t slot = it->second;
-      if (states_[slot] == state &&
+    const std::size_t mask = table_.size() - 1;
+    std::size_t at = static_cast<std::size_t>(h) & mask;
+    for (; table_[at].entry != empty; at = (at + 1) & mask) {
+      const Slot& slot = table_[at];
+      if (slot.hash == h && states_[slot.entry] == state &&
           std::equal(bits.begin(), bits.end(),
-                     pool_.begin() + static_cast<std::ptrdiff_t>(slot * words_))) {
+                     pool_.begin() + static_cast<std::ptrdiff_t>(slot.entry * words_))) {
         return false;
       }
     }
-    const auto slot = static_cast<std::uint32_t>(states_.size());
+    RY_ASSERT(states_.size() < empty);
+    table_[at] = Slot{h, static_cast<std::uint32_t>(states_.size())};
     states_.push_back(state);
     pool_.insert(pool_.end(), bits.begin(), bits.end());
-    slots_.emplace(h, slot);
+    if (states_.size() * 2 > table_.size()) grow();
     return true;
   }
 
-  // Roughly what the memo holds: the sets, the states and a hash node per entry.
+  // What the memo holds: the sets, the states and the table.
   [[nodiscard]] std::uint64_t bytes() const noexcept {
-    return (pool_.size() * sizeof(std::uint64_t)) + (states_.size() * (sizeof(std::uint32_t) + 48));
+    return (pool_.size() * sizeof(std::uint64_t)) + (states_.size() * sizeof(std::uint32_t)) +
+           (table_.size() * sizeof(Slot));
   }
 
  private:
+  static constexpr std::uint32_t empty = UINT32_MAX;
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t entry = empty;
+  };
+
+  void grow() {
+    std::vector<Slot> old(table_.size() * 2);
+    old.swap(table_);
+    const std::size_t mask = table_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.entry == empty) continue;
+      std::size_t at = static_cast<std::size_t>(slot.hash) & mask;
+      while (table_[at].entry != empty) at = (at + 1) & mask;
+      table_[at] = slot;
+    }
+  }
+
   std::size_t words_;
   std::vector<std::uint64_t> pool_;
   std::vector<std::uint32_t> states_;
-  std::unordered_multimap<std::uint64_t, std::uint32_t> slots_;
+  std::vector<Slot> table_;
 };
 
 constexpr std::size_t stuck_states_max = 8;
