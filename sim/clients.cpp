@@ -201,8 +201,14 @@ void Clients::kv_client(Fiber& fiber, ClientId client) {
         complete(open, HistoryType::fail, r.value, 0);
         done = true;
       } else {
-        // not_leader or rejected: this node did not queue it. Try the hinted node, or the next.
-        node = r.leader_hint.value_or(next_node(node));
+        // not_leader or rejected: this node did not queue it. Try the hinted node at once, or,
+        // with no hint (an election under way), the next node after a think time.
+        if (r.leader_hint) {
+          node = *r.leader_hint;
+        } else {
+          node = next_node(node);
+          if (!fiber.sleep(jittered(prng_, options_.interval_ns))) return;
+        }
       }
     }
     if (!done && open.id.seq != 0) {

@@ -524,9 +524,9 @@ class World final : public Cluster {
 
   // The node's status, if its core has one and it changed (protocol/common/status.hpp).
   void report_status(NodeState& n, NodeRef ref) {
-    if constexpr (requires(const Core& c) { c.status(); }) {
+    if constexpr (requires(const Core& c) { c.telemetry(); }) {
       if (observers_.empty()) return;
-      const Status now = n.core->status();
+      const Status now = n.core->telemetry();
       if (n.status_known && now == n.status) return;
       n.status = now;
       n.status_known = true;

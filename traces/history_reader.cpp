@@ -161,8 +161,8 @@ std::optional<Failure> json_event(std::string_view line, std::uint64_t number, s
   const json j = json::parse(line, nullptr, false);
   if (j.is_discarded()) return fail("not valid JSON");
   if (!j.is_object()) return fail("not a JSON object");
-  static const char* const known[] = {"index", "time",  "process", "type",   "f",
-                                      "key",   "value", "node",    "applied"};
+  static const char* const known[] = {"index", "time", "process", "type",  "f",    "key",
+                                      "value", "node", "applied", "error", "bytes"};
   for (const auto& [name, unused] : j.items()) {
     if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
       return fail(field(name, "unknown field"));
@@ -198,6 +198,11 @@ std::optional<Failure> json_event(std::string_view line, std::uint64_t number, s
   if (auto f = integer("process", true, process, 0)) return f;
   if (auto f = integer("node", false, node, 0)) return f;
   if (auto f = integer("applied", false, applied, 0)) return f;
+  std::optional<std::int64_t> bytes;
+  if (auto f = integer("bytes", false, bytes, 0)) return f;
+  if (const auto error = j.find("error"); error != j.end() && !error->is_string()) {
+    return fail(field("error", "must be a string, not " + type_name(*error)));
+  }
   e.process = static_cast<std::uint64_t>(*process);
   if (applied) e.applied = static_cast<std::uint64_t>(*applied);
 

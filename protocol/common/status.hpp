@@ -1,5 +1,5 @@
 // A core's protocol state as telemetry (its view, or its term and role): a few named integers a
-// core returns from `status()` (optional in the ProtocolCore concept). The simulator reports a
+// core returns from `telemetry()` (optional in the ProtocolCore concept). The simulator reports a
 // node's status to the observers whenever it changes, so the trace shows each node's state at
 // every step without a replay, and the run summary ends with each node's last status.
 #pragma once

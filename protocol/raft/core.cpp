@@ -631,8 +631,11 @@ void Core::apply_entry(const Entry& e, Fx& fx) {
     RY_ASSERT(command.has_value());  // the leader encoded it
     const auto op = decode_operation(command->operation);
     RY_ASSERT(op.has_value());  // the leader decoded it before appending
+    // A client's retry can be in the log twice: the store applies it once, and it is delivered
+    // (the ordered output the checkers see) once.
+    const bool fresh = !kv_.applied(command->id);
     const KvResult result = kv_.apply(command->id, *op);
-    fx.deliver(payload_id(command->id), fnv1a(command->operation));
+    if (fresh) fx.deliver(payload_id(command->id), fnv1a(command->operation));
     if (answer && waiting->second == command->id)
       reply(command->id, result.status, result.value, fx);
   } else if (e.kind == EntryKind::config && answer) {

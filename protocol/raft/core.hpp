@@ -39,6 +39,7 @@
 #include "protocol/common/kv_store.hpp"
 #include "protocol/common/prng.hpp"
 #include "protocol/common/protocol_core.hpp"
+#include "protocol/common/status.hpp"
 #include "protocol/raft/config.hpp"
 #include "protocol/raft/log.hpp"
 #include "protocol/raft/membership.hpp"
@@ -112,6 +113,16 @@ class Core {
     return Status{term_, role_, leader_, commit_, applied_};
   }
   // Leader only: the match index it holds for `peer` (nothing for a non-peer or a non-leader).
+  // Telemetry for traces and summaries (protocol/common/status.hpp): role 0 follower,
+  // 1 candidate, 2 leader; leader -1 when none is known.
+  [[nodiscard]] ry::Status telemetry() const noexcept {
+    return ry::Status{}
+        .add("term", static_cast<std::int64_t>(term_))
+        .add("role", static_cast<std::int64_t>(role_))
+        .add("leader", leader_ ? static_cast<std::int64_t>(leader_->value) : -1)
+        .add("commit", static_cast<std::int64_t>(commit_))
+        .add("applied", static_cast<std::int64_t>(applied_));
+  }
   [[nodiscard]] std::optional<Index> match_of(NodeId peer) const noexcept;
   [[nodiscard]] bool lease_valid() const noexcept;
 

@@ -116,7 +116,7 @@ class Core {
   [[nodiscard]] std::uint64_t log_digest() const noexcept { return log_digest_; }
   // Telemetry (protocol/common/status.hpp): the view, its size, and whether this node is frozen
   // (a view change is under way) or out of the view. The log position is in the deliveries.
-  [[nodiscard]] Status status() const noexcept {
+  [[nodiscard]] Status telemetry() const noexcept {
     return Status{}
         .add("view", static_cast<std::int64_t>(view_.id.value))
         .add("members", static_cast<std::int64_t>(view_.members.size()))

@@ -10,7 +10,7 @@ namespace ry {
 namespace {
 
 void print(std::string_view label, std::string_view text) {
-  std::printf("  %-14.*s %.*s\n", static_cast<int>(label.size()), label.data(),
+  std::printf("  %-22.*s %.*s\n", static_cast<int>(label.size()), label.data(),
               static_cast<int>(text.size()), text.data());
 }
 
@@ -51,14 +51,13 @@ int command_protocols() {
       print(label, p->workloads[i].help);
     }
     for (const ParamSpec& param : p->params) {
-      const std::string text = std::string(param.help) + " (default " +
-                               (param.boolean ? std::string(param.fallback != 0 ? "true" : "false")
-                                              : std::to_string(param.fallback)) +
-                               ")";
+      const std::string text =
+          std::string(param.help) + " (default " + param.text(param.fallback) + ")";
       print(param.flag, text);
     }
-    std::printf("  %-14s %zu; restarts: %s; disk faults: %s\n", "bugs", p->bugs.size(),
-                p->restarts == nullptr ? "no" : "by mode", p->disk_faults ? "yes" : "no");
+    std::printf("  %-22s %zu planted (railyard bugs --protocol %.*s); disk faults: %s\n", "bugs",
+                p->bugs.size(), static_cast<int>(p->name.size()), p->name.data(),
+                p->disk_faults ? "yes" : "no");
   }
   std::printf("(* default)\n");
   return 0;

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "sim/verdict.hpp"
+#include "tools/cli/check_history.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/engine/protocol_descriptor.hpp"
 
@@ -56,10 +57,8 @@ void add_run_options(CLI::App& app, RunOptions& o, ParamFlags& params) {
     for (const ParamSpec& spec : protocol->params) {
       const std::string flag(spec.flag);
       if (app.get_option_no_throw(flag) != nullptr) continue;  // shared by two protocols
-      const std::string help = std::string(spec.help) + " (default " +
-                               (spec.boolean ? std::string(spec.fallback != 0 ? "true" : "false")
-                                             : std::to_string(spec.fallback)) +
-                               ")";
+      const std::string help =
+          std::string(spec.help) + " (default " + spec.text(spec.fallback) + ")";
       group->add_option_function<std::string>(
           flag, [&params, flag](const std::string& value) { params.given[flag] = value; }, help);
     }
@@ -79,18 +78,18 @@ std::optional<std::string> apply_params(const ParamFlags& params, RunOptions& o)
     if (spec == nullptr) {
       return flag + ": not an option of protocol " + o.protocol + " (see railyard protocols)";
     }
-    std::int64_t value = 0;
-    if (spec->boolean) {
-      if (text != "true" && text != "false")
-        return flag + ": expected true or false, got '" + text + "'";
-      value = text == "true" ? 1 : 0;
-    } else {
-      const char* end = text.data() + text.size();
-      const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-      if (ec != std::errc{} || ptr != end)
-        return flag + ": expected an integer, got '" + text + "'";
+    const auto value = spec->parse(text);
+    if (!value) {
+      std::string expected = spec->boolean ? "true or false" : "an integer";
+      if (!spec->choices.empty()) {
+        expected.clear();
+        for (std::string_view c : spec->choices) {
+          expected += (expected.empty() ? "" : ", ") + std::string(c);
+        }
+      }
+      return flag + ": expected " + expected + ", got '" + text + "'";
     }
-    o.params[std::string(spec->key)] = value;
+    o.params[std::string(spec->key)] = *value;
   }
   return std::nullopt;
 }
@@ -147,6 +146,21 @@ int run_cli(int argc, char** argv) {
   bugs->add_option("--protocol", bugs_protocol, "only this protocol's bugs");
   app.add_subcommand("protocols", "list the protocols, their modes, workloads and options");
 
+  CheckHistoryOptions check_options;
+  CLI::App* check = app.add_subcommand(
+      "check-history", "is a client history linearizable? (railyard JSON Lines or Jepsen EDN)");
+  check->add_option("history", check_options.path, "the history file")->required();
+  check->add_option("--model", check_options.model, "auto, register or kv")
+      ->check(CLI::IsMember({"auto", "register", "kv"}))
+      ->capture_default_str();
+  check
+      ->add_option("--budget-ms", check_options.budget_ms,
+                   "wall-time budget of the search (0: none); past it the verdict is unknown")
+      ->capture_default_str();
+  check->add_option("--steps-max", check_options.steps_max,
+                    "search-step budget (0: none): reproducible where wall time is not");
+  check->add_flag("--quiet", check_options.quiet, "print only the verdict");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -183,6 +197,7 @@ int run_cli(int argc, char** argv) {
   if (soak->parsed()) return command_soak(soak_run, soak_options);
   if (bench->parsed()) return command_bench(bench_options);
   if (bugs->parsed()) return command_bugs(bugs_protocol);
+  if (check->parsed()) return command_check_history(check_options);
   return command_protocols();
 }
 

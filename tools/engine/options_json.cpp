@@ -114,6 +114,12 @@ std::optional<RunOptions> options_from_json(const Json& config, const JsonSource
       bool flag = false;
       if (auto problem = read(item.value(), flag)) return fail(at, *problem);
       value = flag ? 1 : 0;
+    } else if (!param->choices.empty()) {
+      std::string name;
+      if (auto problem = read(item.value(), name)) return fail(at, *problem);
+      const auto index = param->parse(name);
+      if (!index) return fail(at, "unknown value '" + name + "'");
+      value = *index;
     } else if (auto problem = read(item.value(), value)) {
       return fail(at, *problem);
     }

@@ -17,7 +17,8 @@ struct RunOptions;
 struct RunResult;
 struct TraceTarget;
 
-// One option of a protocol's own: an integer (or a boolean, 0 or 1) with a default and bounds.
+// One option of a protocol's own: an integer (or a boolean, 0 or 1; or one of named `choices`,
+// held as its index and written as its name) with a default and bounds.
 // `key` is its name in the trace header and in scenario files; `flag` is its command-line flag.
 struct ParamSpec {
   std::string_view key;
@@ -27,6 +28,12 @@ struct ParamSpec {
   std::int64_t min = 0;
   std::int64_t max = 0;
   bool boolean = false;
+  std::span<const std::string_view> choices = {};
+
+  // The value as the command line and the trace header spell it.
+  [[nodiscard]] std::string text(std::int64_t value) const;
+  // The value a command-line word names, or nothing.
+  [[nodiscard]] std::optional<std::int64_t> parse(std::string_view word) const;
 };
 
 // A mode or a workload: a name and one line of help. The first of a list is the default.

@@ -241,6 +241,8 @@ std::string to_json(const RunOptions& o) {
   for (const ParamSpec& spec : p->params) {
     if (spec.boolean) {
       j.field(spec.key, o.param(spec.key) != 0);
+    } else if (!spec.choices.empty()) {
+      j.field(spec.key, spec.text(o.param(spec.key)));
     } else {
       j.field(spec.key, o.param(spec.key));
     }
@@ -284,8 +286,7 @@ std::string reproduce_command(const RunOptions& o) {
   for (const ParamSpec& spec : p->params) {
     const std::int64_t value = o.param(spec.key);
     if (value == spec.fallback) continue;
-    cmd += " " + std::string(spec.flag) + " " +
-           (spec.boolean ? std::string(value != 0 ? "true" : "false") : std::to_string(value));
+    cmd += " " + std::string(spec.flag) + " " + spec.text(value);
   }
   return cmd;
 }

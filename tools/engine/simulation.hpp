@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 
+#include "invariants/history/linearizability_checker.hpp"
 #include "sim/clients.hpp"
 #include "sim/nemesis.hpp"
 #include "sim/world.hpp"
@@ -84,6 +85,7 @@ class Harness {
         world_.add_observer(&*history_);
       }
     }
+    if (options.workload == "kv") linearizability_ = &suite_.template add<LinearizabilityChecker>();
     if (!options.workload.empty()) {
       // Last, so that a client's completion follows the node's reply in the trace.
       clients_ = std::make_unique<Clients>(world_, client_options(options));
@@ -141,6 +143,12 @@ class Harness {
  private:
   RunResult finish() {
     if (clients_) clients_->finish();
+    // The run's own history, once it is complete (a kv workload): a violation fails the run.
+    if (linearizability_ != nullptr && !verdict_.violated()) {
+      result_.summary.emplace_back("linearizability",
+                                   linearizability_->check(world_.stats().steps));
+      if (verdict_.violated()) result_.outcome = Outcome::violation;
+    }
     if (verdict_.violated()) {
       result_.outcome = Outcome::violation;
       result_.violation = verdict_.first();
@@ -153,12 +161,12 @@ class Harness {
     result_.sim_end = world_.now();
     if (clients_) result_.summary.emplace_back("client operations", describe(clients_->stats()));
     driver_.summarize(world_, result_);
-    if constexpr (requires(const Core& c) { c.status(); }) {
+    if constexpr (requires(const Core& c) { c.telemetry(); }) {
       for (std::uint32_t i = 0; i < world_.node_count(); ++i) {
         const Core* core = world_.core(NodeId{i});
         result_.summary.emplace_back(
             i == 0 ? "node status" : "",
-            std::to_string(i) + ": " + (core != nullptr ? describe(core->status()) : "down"));
+            std::to_string(i) + ": " + (core != nullptr ? describe(core->telemetry()) : "down"));
       }
     }
     if (writer_) {
@@ -182,6 +190,7 @@ class Harness {
   std::optional<TraceWriter> writer_;
   std::optional<HistoryWriter> history_;
   std::unique_ptr<Clients> clients_;
+  LinearizabilityChecker* linearizability_ = nullptr;
   RunResult result_;
 };
 

@@ -1,0 +1,38 @@
+// Raft properties seen through each node's telemetry (protocol/raft/core.hpp, telemetry()):
+//  - election_safety: at most one leader per term, over the whole run (crashes included);
+//  - term_monotonicity: a node's term never goes down, across restarts too (it is durable);
+//  - commit_monotonic: within one incarnation, a node's commit index never goes down.
+// O(1) per status change; memory: one entry per term that elected a leader, kept until a later
+// term's leader is seen by everyone (terms only rise, so the map stays short).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "invariants/checker.hpp"
+
+namespace ry::raft {
+
+class TermChecker final : public Checker {
+ public:
+  TermChecker(Verdict& verdict, std::uint32_t nodes) : Checker(verdict), nodes_(nodes) {}
+
+  [[nodiscard]] std::string_view name() const override { return "election_safety"; }
+
+  void on_status(const Step& step, NodeRef node, const ry::Status& status) override;
+  void on_crash(const Step& step, NodeRef node) override;
+
+ private:
+  struct Node {
+    std::int64_t term = 0;
+    std::int64_t commit = 0;
+    bool commit_known = false;
+  };
+  static std::int64_t field(const ry::Status& status, std::string_view name);
+
+  std::vector<Node> nodes_;
+  std::map<std::int64_t, std::uint32_t> leaders_;  // term -> the node that led it
+};
+
+}  // namespace ry::raft

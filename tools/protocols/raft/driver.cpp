@@ -1,0 +1,102 @@
+#include "tools/protocols/raft/driver.hpp"
+
+#include "invariants/integrity_checker.hpp"
+#include "invariants/raft/term_checker.hpp"
+#include "invariants/total_order_checker.hpp"
+
+namespace ry {
+
+raft::Config RaftDriver::config() const {
+  raft::Config c;
+  c.nodes = options_.nodes;
+  c.reads = static_cast<raft::Reads>(options_.param("raft_reads"));
+  c.snapshot_threshold = static_cast<std::uint64_t>(options_.param("snapshot_entries"));
+  for (const std::string& name : options_.bugs) {
+    if (const auto bug = raft::bug_from_name(name)) c.bugs.add(*bug);
+  }
+  return c;
+}
+
+void RaftDriver::attach(World<Core>&, CheckerSuite<Core>& checkers) {
+  verdict_ = &checkers.verdict();
+  const std::uint32_t n = options_.nodes;
+  // Every node applies the committed commands in log order: one global sequence.
+  checkers.add<TotalOrderChecker>(false, n);
+  checkers.add<IntegrityChecker>(n);
+  checkers.add<raft::TermChecker>(n);
+  replicas_ = &checkers.add<ReplicaStateChecker>();
+}
+
+const raft::Core* RaftDriver::leader(World<Core>& world) const {
+  const Core* best = nullptr;
+  for (std::uint32_t i = 0; i < options_.nodes; ++i) {
+    const Core* c = world.core(NodeId{i});
+    if (c == nullptr || c->role() != raft::Role::leader) continue;
+    if (best == nullptr || c->term() > best->term()) best = c;
+  }
+  return best;
+}
+
+// A leader whose whole log is committed, and every up voter applied up to it.
+bool RaftDriver::converged(World<Core>& world) const {
+  const Core* l = leader(world);
+  if (l == nullptr || l->commit_index() < l->last_index()) return false;
+  for (NodeId v : l->voters()) {
+    const Core* c = world.core(v);
+    if (c == nullptr) continue;
+    if (c->term() != l->term() || c->applied_index() != l->commit_index()) return false;
+  }
+  return true;
+}
+
+bool RaftDriver::live(World<Core>& world) {
+  if (!healed_ || !converged(world)) return false;
+  if (!converged_checked_) {
+    converged_checked_ = true;
+    const Core* l = leader(world);
+    std::vector<NodeId> replicas;
+    for (NodeId v : l->voters()) {
+      if (world.core(v) != nullptr) replicas.push_back(v);
+    }
+    (void)replicas_->check_converged(world.stats().steps, replicas,
+                                     [&world](NodeId node) -> const KvStore* {
+                                       const Core* c = world.core(node);
+                                       return c != nullptr ? &c->kv() : nullptr;
+                                     });
+  }
+  return true;
+}
+
+// Raft needs a majority of its voters: with fewer up, nothing can commit (README.md section 1).
+std::optional<std::string> RaftDriver::expected_halt(World<Core>& world) const {
+  std::uint32_t up = 0;
+  for (std::uint32_t i = 0; i < options_.nodes; ++i) up += world.is_up(NodeId{i}) ? 1U : 0U;
+  if (2 * up > options_.nodes) return std::nullopt;
+  return std::to_string(options_.nodes - up) + " of " + std::to_string(options_.nodes) +
+         " nodes down for good: no majority; safety held";
+}
+
+std::string RaftDriver::liveness_failure(World<Core>& world) {
+  const Core* l = leader(world);
+  if (l == nullptr) return "no leader after the heal";
+  std::string line = "leader " + std::to_string(l->self().value) + " of term " +
+                     std::to_string(l->term()) + ", commit " + std::to_string(l->commit_index()) +
+                     " of " + std::to_string(l->last_index()) + "; applied:";
+  for (std::uint32_t i = 0; i < options_.nodes; ++i) {
+    const Core* c = world.core(NodeId{i});
+    line += " " + std::to_string(i) + "=" + (c ? std::to_string(c->applied_index()) : "down");
+  }
+  return line;
+}
+
+void RaftDriver::summarize(World<Core>& world, RunResult& result) {
+  const Core* l = leader(world);
+  result.summary.emplace_back(
+      "leader", l == nullptr ? "none" : std::to_string(l->self().value) + " of term " +
+                                            std::to_string(l->term()) + ", commit " +
+                                            std::to_string(l->commit_index()));
+  result.summary.emplace_back("acknowledged", std::to_string(replicas_->acknowledged()) +
+                                                  " writes, each applied at every voter");
+}
+
+}  // namespace ry
