@@ -637,7 +637,7 @@ void Core::apply_entry(const Entry& e, Fx& fx) {
     const KvResult result = kv_.apply(command->id, *op);
     if (fresh) fx.deliver(payload_id(command->id), fnv1a(command->operation));
     if (answer && waiting->second == command->id)
-      reply(command->id, result.status, result.value, fx);
+      reply(command->id, result.status, result.value, fx, fresh ? e.index : 0);
   } else if (e.kind == EntryKind::config && answer) {
     reply(waiting->second, ReplyStatus::ok, "", fx);
   }
@@ -1013,8 +1013,9 @@ void Core::finish(Fx& fx) {
   if (fx.disk_sync) pending_syncs_.push_back(log_.last_index());
 }
 
-void Core::reply(RequestId id, ReplyStatus status, std::string value, Fx& fx) {
-  fx.replies.emplace_back(id, status, std::move(value), leader_);
+void Core::reply(RequestId id, ReplyStatus status, std::string value, Fx& fx,
+                 std::uint64_t position) {
+  fx.replies.emplace_back(id, status, std::move(value), leader_, position);
 }
 
 std::uint64_t Core::state_digest() const noexcept {

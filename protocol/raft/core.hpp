@@ -221,7 +221,9 @@ class Core {
   void finish(Fx& fx);
   [[nodiscard]] std::vector<std::string> full_records() const;
 
-  void reply(RequestId id, ReplyStatus status, std::string value, Fx& fx);
+  // `position`: the log index that applied it (a witness order for history checkers), 0 if none.
+  void reply(RequestId id, ReplyStatus status, std::string value, Fx& fx,
+             std::uint64_t position = 0);
 
   Config config_;
   NodeId self_;

@@ -15,8 +15,8 @@ constexpr Choice workloads[] = {
 constexpr std::string_view reads[] = {"log", "read_index", "lease"};
 
 constexpr ParamSpec params[] = {
-    {"raft_reads", "--raft-reads", "how reads are served: log, read_index or lease", 0, 0, 2,
-     false, reads},
+    {"raft_reads", "--raft-reads", "how reads are served: log, read_index or lease", 0, 0, 2, false,
+     reads},
     {"snapshot_entries", "--snapshot-entries",
      "a node snapshots its store after this many applied entries", 10'000, 1, 1'000'000'000},
 };
@@ -34,8 +34,11 @@ constexpr BugSpec bugs[] = {
 };
 
 constexpr std::string_view crash_moments[] = {
-    "campaign", "commit",  "config",   "elected",  "lease",           "pre_vote", "recovered",
-    "snapshot", "snapshot_installed", "step_down", "term", "transfer", "truncate",
+    "campaign",  "commit",   "config",
+    "elected",   "lease",    "pre_vote",
+    "recovered", "snapshot", "snapshot_installed",
+    "step_down", "term",     "transfer",
+    "truncate",
 };
 
 constexpr std::string_view properties[] = {

@@ -91,10 +91,11 @@ std::string RaftDriver::liveness_failure(World<Core>& world) {
 
 void RaftDriver::summarize(World<Core>& world, RunResult& result) {
   const Core* l = leader(world);
-  result.summary.emplace_back(
-      "leader", l == nullptr ? "none" : std::to_string(l->self().value) + " of term " +
-                                            std::to_string(l->term()) + ", commit " +
-                                            std::to_string(l->commit_index()));
+  result.summary.emplace_back("leader", l == nullptr
+                                            ? "none"
+                                            : std::to_string(l->self().value) + " of term " +
+                                                  std::to_string(l->term()) + ", commit " +
+                                                  std::to_string(l->commit_index()));
   result.summary.emplace_back("acknowledged", std::to_string(replicas_->acknowledged()) +
                                                   " writes, each applied at every voter");
 }
