@@ -114,7 +114,7 @@ TEST_F(TraceReaderTest, BadHeader) {
       "\n" +
       rest);
   expect_error(TraceReader(path_), 1, "type");
-  put(R"({"type":"header","schema":1})"
+  put(R"({"type":"header","schema":2})"
       "\n" +
       rest);
   expect_error(TraceReader(path_), 1, "config");
@@ -127,7 +127,7 @@ TEST_F(TraceReaderTest, BadHeader) {
 TEST_F(TraceReaderTest, UnknownSchemaVersion) {
   const std::string full = valid_trace();
   const std::string rest = full.substr(full.find('\n') + 1);
-  put(R"({"type":"header","schema":2,"protocol":"ring","config":{}})"
+  put(R"({"type":"header","schema":3,"protocol":"ring","config":{}})"
       "\n" +
       rest);
   expect_error(TraceReader(path_), 1, "schema");
