@@ -108,7 +108,7 @@ std::optional<RunOptions> options_from_json(const Json& config, const JsonSource
     return fail(pointer, *problem);
   }
   if (config.contains("schedule")) {
-    auto schedule = schedule_from_json(config["schedule"], o.nodes, o.time_ms, source,
+    auto schedule = schedule_from_json(config["schedule"], o.nodes, o.time_ms, o.protocol, source,
                                        pointer + "/schedule", error);
     if (!schedule) return std::nullopt;
     o.schedule = std::move(*schedule);

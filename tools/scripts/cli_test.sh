@@ -121,6 +121,33 @@ check scenario_missing 5 "$ry" run --scenario nothing.json
 expect_one_line_error scenario_missing "nothing.json: cannot read"
 [[ ! -e y.jsonl && ! -e y.jsonl.tmp ]] || { echo "FAIL bad scenario left a trace behind"; failures=$((failures + 1)); }
 
+# Not a scenario, not a trace: deep nesting is refused at once (no hang, no memory growth), and
+# said to be what it is.
+head -c 100000 /dev/zero | tr '\0' '[' > deep.json
+check scenario_deep 2 timeout 20 "$ry" run --scenario deep.json --trace y.jsonl
+expect_one_line_error scenario_deep "deep.json:1: nesting deeper than 64 levels: not a scenario file"
+check replay_deep 2 timeout 20 "$ry" replay deep.json
+expect_one_line_error replay_deep "deep.json:1: not a trace"
+printf 'hello\nworld\n' > text.txt
+check replay_not_a_trace 2 "$ry" replay text.txt
+expect_one_line_error replay_not_a_trace "text.txt:1: not a trace: the first line is not a header"
+head -c $((17 * 1024 * 1024)) /dev/zero | tr '\0' ' ' > huge.json
+check scenario_huge 2 "$ry" run --scenario huge.json
+expect_one_line_error scenario_huge "huge.json: larger than 16 MiB: not a scenario file"
+# Unknown names, duplicate keys: input errors, never a silent pass.
+sed 's/"moment": "issuer_delivered"/"moment": "issuer_delivred"/' \
+  "$scenarios/trains-uto-crash-issuer-delivered.json" > badmoment.json
+check scenario_bad_moment 2 "$ry" run --scenario badmoment.json
+expect_one_line_error scenario_bad_moment "badmoment.json:7: field 'schedule\[0\].moment': unknown moment 'issuer_delivred'"
+sed 's/"property": "clock_bound"/"property": "clock_bonud"/' \
+  "$scenarios/trains-b3-staggered-issuers.json" > badproperty.json
+check scenario_bad_property 2 "$ry" run --scenario badproperty.json
+expect_one_line_error scenario_bad_property "badproperty.json:[0-9]+: field 'expect.property': no checker reports 'clock_bonud'"
+printf '{"name": "x",\n "options": {"nodes": 3,\n  "nodes": 4},\n "expect": {"outcome": "pass"}}\n' > dupkey.json
+check scenario_duplicate_key 2 "$ry" run --scenario dupkey.json
+expect_one_line_error scenario_duplicate_key "dupkey.json:3: field 'options.nodes': key given twice"
+[[ ! -e y.jsonl && ! -e y.jsonl.tmp ]] || { echo "FAIL bad scenario left a trace behind"; failures=$((failures + 1)); }
+
 # Swarm: the mix is printed first and written into the header; the same seed gives the same trace.
 check swarm_runs 0 "$ry" run --swarm --seed 11 --trace sw1.jsonl
 grep -q "swarm mix" "$work/out" || { echo "FAIL swarm_runs: mix not printed"; failures=$((failures + 1)); }
