@@ -1,3 +1,10 @@
+#include <csignal>
+
 #include "tools/cli/cli.hpp"
 
-int main(int argc, char** argv) { return ry::run_cli(argc, argv); }
+int main(int argc, char** argv) {
+  // Past a file-size limit (ulimit -f), write() must fail with EFBIG so that the trace writer
+  // reports an I/O error (exit 5) instead of the process dying of SIGXFSZ mid-trace.
+  std::signal(SIGXFSZ, SIG_IGN);
+  return ry::run_cli(argc, argv);
+}

@@ -84,6 +84,16 @@ expect_one_line_error impossible "ring_retransmit_us"
 check bad_latency 2 "$ry" run --latency-min-us 500 --latency-max-us 100 --trace x.jsonl
 expect_one_line_error bad_latency "latency"
 [[ ! -e x.jsonl && ! -e x.jsonl.tmp ]] || { echo "FAIL bad input left a trace behind"; failures=$((failures + 1)); }
+# Write errors are I/O errors (exit 5), never a success; a device is written in place, never
+# replaced by a renamed regular file.
+check trace_disk_full 5 "$ry" run --seed 42 --trace /dev/full
+expect_one_line_error trace_disk_full "/dev/full: write failed: No space left on device"
+[[ -c /dev/full && ! -e /dev/full.tmp ]] || { echo "FAIL trace_disk_full: /dev/full is no longer a device"; failures=$((failures + 1)); }
+check trace_dev_null 0 "$ry" run --seed 42 --trace /dev/null --quiet
+[[ -c /dev/null && ! -e /dev/null.tmp ]] || { echo "FAIL trace_dev_null: /dev/null is no longer a device"; failures=$((failures + 1)); }
+check trace_size_limit 5 bash -c "ulimit -f 10; exec \"$ry\" run --seed 42 --trace limited.jsonl"
+expect_one_line_error trace_size_limit "limited.jsonl.tmp: write failed: File too large"
+[[ ! -e limited.jsonl && ! -e limited.jsonl.tmp ]] || { echo "FAIL trace_size_limit: a trace was left behind"; failures=$((failures + 1)); }
 check unwritable 5 "$ry" run --trace /nonexistent-dir/t.jsonl
 expect_one_line_error unwritable "nonexistent-dir"
 check bug_not_planted 2 "$ry" run --protocol ring --bug B3
