@@ -177,5 +177,47 @@ check soak_trace_dir 1 "$ry" soak --protocol trains --mode to --swarm --time-ms 
   --jobs 1 --bug B9 --trace-dir new/traces
 [[ -s new/traces/seed-3.jsonl ]] || { echo "FAIL soak_trace_dir: no trace"; failures=$((failures + 1)); }
 
+# Interrupted: no temporary trace left behind, exit 128 + signal; an interrupted soak writes its
+# summary, marked so, with the seeds that finished.
+interrupt_run() {  # interrupt_run SIGNAL EXPECTED_EXIT
+  "$ry" run --time-ms 600000 --trace int.jsonl --quiet >/dev/null 2>&1 &
+  local pid=$! i
+  for i in $(seq 50); do [[ -e int.jsonl.tmp ]] && break; sleep 0.1; done
+  kill "-$1" "$pid"; wait "$pid"
+  local got=$?
+  if [[ $got -ne $2 || -e int.jsonl || -e int.jsonl.tmp ]]; then
+    echo "FAIL interrupt_run $1: exit $got (expected $2), files: $(ls int.jsonl* 2>/dev/null)"
+    failures=$((failures + 1))
+  else
+    passed=$((passed + 1))
+  fi
+}
+interrupt_run INT 130
+interrupt_run TERM 143
+"$ry" soak --seeds 1..100000 --jobs 2 --time-ms 50 --liveness-ms 200 --summary int-soak.json >/dev/null 2>&1 &
+soak_pid=$!
+sleep 3
+kill -INT "$soak_pid"; wait "$soak_pid"; got=$?
+if [[ $got -ne 130 ]] || ! python3 -c "
+import json, sys
+d = json.load(open('int-soak.json'))
+done = sum(b - a + 1 for a, b in d['seeds_done'])
+sys.exit(0 if d['interrupted'] and done == d['seeds_run'] and d['seeds_run'] < 100000 else 1)"; then
+  echo "FAIL soak_interrupted: exit $got"; cat int-soak.json 2>/dev/null | head -c 400; failures=$((failures + 1))
+else
+  passed=$((passed + 1))
+fi
+[[ ! -e int-soak.json.tmp ]] || { echo "FAIL soak_interrupted: summary .tmp left"; failures=$((failures + 1)); }
+# Soak outputs are checked before any seed runs.
+mkdir -p summary-dir
+check soak_summary_dir 2 timeout 10 "$ry" soak --seeds 1..1000 --summary summary-dir
+expect_one_line_error soak_summary_dir "error: --summary: 'summary-dir' is a directory"
+[[ ! -e summary-dir.tmp ]] || { echo "FAIL soak_summary_dir: summary-dir.tmp left"; failures=$((failures + 1)); }
+check soak_summary_unwritable 2 timeout 10 "$ry" soak --seeds 1..1000 --summary /nonexistent-dir/s.json
+expect_one_line_error soak_summary_unwritable "error: --summary: cannot write '/nonexistent-dir/s.json.tmp'"
+: > plain-file
+check soak_trace_dir_file 2 timeout 10 "$ry" soak --seeds 1..1000 --trace-dir plain-file
+expect_one_line_error soak_trace_dir_file "error: --trace-dir: cannot create 'plain-file'"
+
 echo "$passed passed, $failures failed"
 [[ $failures -eq 0 ]]
