@@ -135,6 +135,23 @@ TEST(TraceWriter, EveryEventIsOneParsableLineWithCommonFields) {
                            "\n");
 }
 
+// Every status is written by its name, the ones no protocol sends yet included.
+TEST(TraceWriter, EveryReplyStatusIsWrittenByName) {
+  Lines out;
+  TraceWriter w(out.sink());
+  const ReplyStatus all[] = {ReplyStatus::accepted, ReplyStatus::rejected, ReplyStatus::delivered,
+                             ReplyStatus::ok,       ReplyStatus::fail,     ReplyStatus::not_leader};
+  for (ReplyStatus status : all) {
+    w.on_reply(Step{1, Time{1}}, NodeRef{NodeId{0}, 0},
+               ClientReply{RequestId{ClientId{0}, 1}, status});
+  }
+  w.write_footer("passed", 1, "");
+  ASSERT_EQ(out.lines.size(), 7U);
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(nlohmann::json::parse(out.lines[i])["status"], std::string(to_string(all[i])));
+  }
+}
+
 TEST(TraceWriter, FooterShapeAndCounts) {
   Lines out;
   TraceWriter w(out.sink());

@@ -42,6 +42,23 @@ tail -1 a.jsonl | grep -q '"type":"footer"' || { echo "FAIL run_trace: no footer
 check schema_valid 0 python3 "$schema_tool" a.jsonl
 sed '3s/"ev":"[a-z]*"/"ev":"teleport"/' a.jsonl > badschema.jsonl
 check schema_fires 1 python3 "$schema_tool" badschema.jsonl
+# The script checks the file's shape too, and reports bad input by line, never with a traceback.
+: > empty-trace.jsonl
+check schema_empty 1 python3 "$schema_tool" empty-trace.jsonl
+grep -q "empty-trace.jsonl:1: empty file" "$work/out" || { echo "FAIL schema_empty: no line"; failures=$((failures + 1)); }
+sed '1d' a.jsonl > noheader.jsonl
+check schema_no_header 1 python3 "$schema_tool" noheader.jsonl
+grep -q "noheader.jsonl:1: the first line must be the header" "$work/out" || { echo "FAIL schema_no_header"; failures=$((failures + 1)); }
+sed '$d' a.jsonl > nofooter.jsonl
+check schema_no_footer 1 python3 "$schema_tool" nofooter.jsonl
+grep -q "nofooter.jsonl:[0-9]*: the last line must be the footer" "$work/out" || { echo "FAIL schema_no_footer"; failures=$((failures + 1)); }
+sed '3s/^{/{"type":"bogus",/' a.jsonl > wrongtype.jsonl
+check schema_wrong_type 1 python3 "$schema_tool" wrongtype.jsonl
+grep -q "wrongtype.jsonl:3: " "$work/out" || { echo "FAIL schema_wrong_type"; failures=$((failures + 1)); }
+{ head -2 a.jsonl; printf '\xff\xfe\x00binary\n'; tail -1 a.jsonl; } > binary.jsonl
+check schema_binary 1 python3 "$schema_tool" binary.jsonl "$ry"
+grep -q "binary.jsonl:3: not UTF-8" "$work/out" && ! grep -q Traceback "$work/out" "$work/err" \
+  || { echo "FAIL schema_binary"; cat "$work/out" "$work/err" | head -5; failures=$((failures + 1)); }
 
 # Same seed, same trace, byte for byte; another seed differs.
 check run_again 0 "$ry" run --seed 42 --trace b.jsonl --quiet
@@ -113,6 +130,9 @@ check scenario_passes 0 "$ry" run --scenario "$scenarios/trains-uto-partition-sp
 grep -q "scenario         ok: pass, as expected" "$work/out" || { echo "FAIL scenario_passes: no ok line"; failures=$((failures + 1)); }
 grep -q '"ev":"fault","fault":"partition",.*"detail":"{0,1}|{2,3,4}"' sc.jsonl || { echo "FAIL scenario trace: no partition fault line"; failures=$((failures + 1)); }
 check scenario_replays 0 "$ry" replay sc.jsonl
+# A halted run's trace is valid too (outcome "halted" with its reason).
+check scenario_halts 0 "$ry" run --scenario "$scenarios/trains-uto-crash-issuer-delivered.json" --trace halted.jsonl --quiet
+check schema_halted 0 python3 "$schema_tool" halted.jsonl
 sed 's/"outcome": "violation", "property": "clock_bound"/"outcome": "pass"/' \
   "$scenarios/trains-b3-staggered-issuers.json" > wrong-expect.json
 check scenario_expectation_fails 1 "$ry" run --scenario wrong-expect.json
