@@ -54,6 +54,16 @@ std::optional<Scenario> load_scenario(const std::string& path, std::string& erro
             " MiB: not a scenario file";
     return std::nullopt;
   }
+  return parse_scenario(path, text, error);
+}
+
+std::optional<Scenario> parse_scenario(const std::string& path, std::string_view text,
+                                       std::string& error) {
+  if (text.size() > scenario_bytes_max) {
+    error = path + ": larger than " + std::to_string(scenario_bytes_max >> 20) +
+            " MiB: not a scenario file";
+    return std::nullopt;
+  }
   // nlohmann would take any depth; JsonSource would keep a pointer string per level.
   if (const auto line = nesting_too_deep(text)) {
     error = path + ":" + std::to_string(*line) + ": nesting deeper than " +
