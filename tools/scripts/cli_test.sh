@@ -43,19 +43,21 @@ check schema_valid 0 python3 "$schema_tool" a.jsonl
 sed '3s/"ev":"[a-z]*"/"ev":"teleport"/' a.jsonl > badschema.jsonl
 check schema_fires 1 python3 "$schema_tool" badschema.jsonl
 # The script checks the file's shape too, and reports bad input by line, never with a traceback.
+"$ry" run --seed 42 --time-ms 5 --liveness-ms 5 --trace small.jsonl --quiet >/dev/null
+check schema_small_valid 0 python3 "$schema_tool" small.jsonl
 : > empty-trace.jsonl
 check schema_empty 1 python3 "$schema_tool" empty-trace.jsonl
 grep -q "empty-trace.jsonl:1: empty file" "$work/out" || { echo "FAIL schema_empty: no line"; failures=$((failures + 1)); }
-sed '1d' a.jsonl > noheader.jsonl
+sed '1d' small.jsonl > noheader.jsonl
 check schema_no_header 1 python3 "$schema_tool" noheader.jsonl
 grep -q "noheader.jsonl:1: the first line must be the header" "$work/out" || { echo "FAIL schema_no_header"; failures=$((failures + 1)); }
-sed '$d' a.jsonl > nofooter.jsonl
+sed '$d' small.jsonl > nofooter.jsonl
 check schema_no_footer 1 python3 "$schema_tool" nofooter.jsonl
 grep -q "nofooter.jsonl:[0-9]*: the last line must be the footer" "$work/out" || { echo "FAIL schema_no_footer"; failures=$((failures + 1)); }
-sed '3s/^{/{"type":"bogus",/' a.jsonl > wrongtype.jsonl
+sed '3s/^{/{"type":"bogus",/' small.jsonl > wrongtype.jsonl
 check schema_wrong_type 1 python3 "$schema_tool" wrongtype.jsonl
 grep -q "wrongtype.jsonl:3: " "$work/out" || { echo "FAIL schema_wrong_type"; failures=$((failures + 1)); }
-{ head -2 a.jsonl; printf '\xff\xfe\x00binary\n'; tail -1 a.jsonl; } > binary.jsonl
+{ head -2 small.jsonl; printf '\xff\xfe\x00binary\n'; tail -1 small.jsonl; } > binary.jsonl
 check schema_binary 1 python3 "$schema_tool" binary.jsonl "$ry"
 grep -q "binary.jsonl:3: not UTF-8" "$work/out" && ! grep -q Traceback "$work/out" "$work/err" \
   || { echo "FAIL schema_binary"; cat "$work/out" "$work/err" | head -5; failures=$((failures + 1)); }
