@@ -71,6 +71,10 @@ TraceReader::TraceReader(std::string path) : path_(std::move(path)) {
     fail(1, "truncated trace: the last line is incomplete (no footer)");
     return;
   }
+  if (first.find('\0') != std::string::npos) {
+    fail(1, "not a trace: a NUL byte in the first line (not a header)");
+    return;
+  }
   if (nesting_too_deep(first)) {
     fail(1, "not a trace: nesting deeper than " + std::to_string(json_depth_max) +
                 " levels (the first line is not a header)");
@@ -136,7 +140,8 @@ TraceReader::TraceReader(std::string path) : path_(std::move(path)) {
     probe.seekg(start);
     probe.read(last.data(), static_cast<std::streamsize>(last.size()));
   }
-  if (!nesting_too_deep(last)) footer_ = nlohmann::json::parse(last, nullptr, false);
+  if (!nesting_too_deep(last) && last.find('\0') == std::string::npos)
+    footer_ = nlohmann::json::parse(last, nullptr, false);
   if (footer_.is_discarded() || !footer_.is_object() || footer_.value("type", "") != "footer") {
     footer_ = nullptr;
     fail(last_line_number(probe, true), "truncated trace: the last line is not a footer");

@@ -45,6 +45,10 @@ class JsonSource {
   std::optional<Duplicate> duplicate_;
 };
 
+// `text` with control characters written as escapes (\n, \t, \r, \xHH): an error quotes keys and
+// values from the input, and must stay one line whatever they hold.
+std::string one_line(std::string_view text);
+
 // "/schedule/3/at_ms" -> "schedule[3].at_ms": how an error names a field for a person.
 std::string field_name(std::string_view pointer);
 

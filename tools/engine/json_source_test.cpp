@@ -65,6 +65,11 @@ TEST(JsonSource, DeepNestingIsFoundAndNotScannedWhole) {
   EXPECT_EQ(source.where("/0/0"), "f.json:1");
 }
 
+TEST(JsonSource, OneLineEscapesControlCharacters) {
+  EXPECT_EQ(one_line(std::string("a\nb\tc\0d\x7f", 8)), "a\\nb\\tc\\x00d\\x7f");
+  EXPECT_EQ(one_line("caf\xc3\xa9"), "caf\xc3\xa9");  // UTF-8 is not a control character
+}
+
 TEST(JsonSource, FieldNamesReadLikeCode) {
   EXPECT_EQ(field_name("/schedule/3/at_ms"), "schedule[3].at_ms");
   EXPECT_EQ(field_name("/options/nodes"), "options.nodes");

@@ -1,5 +1,6 @@
 #include "tools/engine/scenario.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -57,8 +58,28 @@ std::optional<Scenario> load_scenario(const std::string& path, std::string& erro
   return parse_scenario(path, text, error);
 }
 
+namespace {
+std::optional<Scenario> read_scenario(const std::string& path, std::string_view text,
+                                      std::string& error);
+}  // namespace
+
 std::optional<Scenario> parse_scenario(const std::string& path, std::string_view text,
                                        std::string& error) {
+  // nlohmann stops at a NUL byte as at the end of the input: what follows would be ignored.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    const auto line =
+        1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
+    error = path + ":" + std::to_string(line) + ": a NUL byte: not a scenario file";
+    return std::nullopt;
+  }
+  auto scenario = read_scenario(path, text, error);
+  if (!scenario) error = one_line(error);
+  return scenario;
+}
+
+namespace {
+std::optional<Scenario> read_scenario(const std::string& path, std::string_view text,
+                                      std::string& error) {
   if (text.size() > scenario_bytes_max) {
     error = path + ": larger than " + std::to_string(scenario_bytes_max >> 20) +
             " MiB: not a scenario file";
@@ -168,6 +189,8 @@ std::optional<Scenario> parse_scenario(const std::string& path, std::string_view
   }
   return s;
 }
+
+}  // namespace
 
 std::string describe(const Expectation& e) {
   std::string out = outcome_name(e.outcome);

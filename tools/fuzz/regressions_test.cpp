@@ -38,6 +38,7 @@ std::string slurp(const fs::path& path) {
 void expect_one_line(const std::string& error, const fs::path& input) {
   EXPECT_FALSE(error.empty()) << input;
   EXPECT_EQ(error.find('\n'), std::string::npos) << input << ": " << error;
+  EXPECT_EQ(error.find('\0'), std::string::npos) << input << ": " << error;
 }
 
 TEST(FuzzRegressions, Scenario) {

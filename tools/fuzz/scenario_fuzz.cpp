@@ -12,7 +12,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   std::string error;
   const auto scenario = ry::parse_scenario("fuzz.json", text, error);
-  if (!scenario && (error.empty() || error.find('\n') != std::string::npos)) __builtin_trap();
+  if (!scenario && (error.empty() || error.find('\n') != std::string::npos ||
+                    error.find('\0') != std::string::npos))
+    __builtin_trap();
   if (scenario) {
     // What `run` does next with a scenario, short of running it.
     (void)ry::to_json(scenario->options);
