@@ -12,6 +12,9 @@ namespace ry {
 
 class TraceReader {
  public:
+  // The longest header or footer line read; anything longer is not one.
+  static constexpr std::size_t line_bytes_max = std::size_t{16} << 20;
+
   // Opens the file and reads header and footer. error() is set on failure (then the trace must
   // not be used); io_error() tells an unreadable file from a malformed one.
   explicit TraceReader(std::string path);

@@ -124,6 +124,26 @@ TEST_F(TraceReaderTest, BadHeader) {
   expect_error(TraceReader(path_), 1, "header");
 }
 
+// A file that does not begin with a header is not a trace, whatever its end looks like: the
+// user must not be told it was cut short.
+TEST_F(TraceReaderTest, AFileWithoutAHeaderIsNotATrace) {
+  put(std::string(100'000, '['));
+  expect_error(TraceReader(path_), 1, "not a trace");
+  put(std::string(100'000, '[') + "\n");
+  expect_error(TraceReader(path_), 1, "not a trace: nesting deeper than 64 levels");
+  put("hello\nworld\n");
+  expect_error(TraceReader(path_), 1, "not a trace: the first line is not a header");
+  put(std::string("\x7f"
+                  "ELF\x02\x01\x01\0\0\0",
+                  10) +
+      "\xff\xfe\n\x01");
+  expect_error(TraceReader(path_), 1, "not a trace");
+  // Header fine, the last line a deeply nested array: not a footer, and not parsed whole.
+  const std::string full = valid_trace();
+  put(full.substr(0, full.find('\n') + 1) + std::string(100'000, '[') + "\n");
+  expect_error(TraceReader(path_), 2, "not a footer");
+}
+
 TEST_F(TraceReaderTest, UnknownSchemaVersion) {
   const std::string full = valid_trace();
   const std::string rest = full.substr(full.find('\n') + 1);

@@ -1,11 +1,14 @@
 #include "traces/trace_writer.hpp"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 
 #include "protocol/common/assert.hpp"
 #include "protocol/common/hash.hpp"
 #include "traces/json_line.hpp"
+#include "traces/temp_files.hpp"
 #include "traces/text_buffer.hpp"
 
 #ifndef RY_BUILD_ID
@@ -233,11 +236,21 @@ void TraceWriter::on_fault(const Step& s, const FaultInfo& f) {
 }
 
 TraceFile::TraceFile(std::string path) : path_(std::move(path)), tmp_path_(path_ + ".tmp") {
-  file_ = std::fopen(tmp_path_.c_str(), "wb");
+  // A rename over a device node, a FIFO or a symlink to one would replace it with a regular
+  // file (`--trace /dev/null` as root): such a target is written in place.
+  struct stat target {};
+  if (::stat(path_.c_str(), &target) == 0 && !S_ISREG(target.st_mode)) {
+    direct_ = true;
+    tmp_path_ = path_;
+    file_ = std::fopen(path_.c_str(), "wb");
+  } else {
+    file_ = std::fopen(tmp_path_.c_str(), "wb");
+  }
   if (file_ == nullptr) {
     error_ = tmp_path_ + ": cannot open for writing: " + std::strerror(errno);
     return;
   }
+  if (!direct_) temp_slot_ = register_temp_file(tmp_path_.c_str());
   add_abort_hook(&TraceFile::on_abort, this);
 }
 
@@ -246,50 +259,82 @@ TraceFile::~TraceFile() {
   if (file_ != nullptr) discard();
 }
 
+void TraceFile::set_error(const std::string& what, int error_number) {
+  if (failed_) return;  // the first failure is the one that explains the rest
+  failed_ = true;
+  error_ = tmp_path_ + ": " + what + ": " + std::strerror(error_number);
+}
+
 bool TraceFile::write(std::string_view lines) {
-  if (file_ == nullptr) return false;
+  if (file_ == nullptr || failed_) return false;
   if (std::fwrite(lines.data(), 1, lines.size(), file_) != lines.size()) {
-    error_ = tmp_path_ + ": write failed: " + std::strerror(errno);
+    set_error("write failed", errno);
     return false;
   }
   return true;
 }
 
+void TraceFile::close_and_remove() noexcept {
+  unregister_temp_file(temp_slot_);
+  temp_slot_ = -1;
+  if (file_ != nullptr) std::fclose(file_);
+  file_ = nullptr;
+  if (!direct_) std::remove(tmp_path_.c_str());
+}
+
 bool TraceFile::commit() {
   if (file_ == nullptr) return false;
   remove_abort_hook(&TraceFile::on_abort, this);
-  const bool flushed = std::fflush(file_) == 0;
-  const bool closed = std::fclose(file_) == 0;
-  file_ = nullptr;
-  if (!flushed || !closed) {
-    error_ = tmp_path_ + ": write failed: " + std::strerror(errno);
-    std::remove(tmp_path_.c_str());
+  if (failed_) {
+    close_and_remove();
     return false;
   }
+  if (std::fflush(file_) != 0 || std::ferror(file_) != 0) {
+    set_error("write failed", errno);
+    close_and_remove();
+    return false;
+  }
+  std::FILE* file = file_;
+  file_ = nullptr;
+  if (std::fclose(file) != 0) {
+    set_error("write failed at close", errno);
+    close_and_remove();
+    return false;
+  }
+  if (direct_) return true;
   if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
     error_ = path_ + ": cannot rename from " + tmp_path_ + ": " + std::strerror(errno);
-    std::remove(tmp_path_.c_str());
+    failed_ = true;
+    close_and_remove();
     return false;
   }
+  unregister_temp_file(temp_slot_);
+  temp_slot_ = -1;
   return true;
 }
 
 void TraceFile::discard() {
   if (file_ == nullptr) return;
   remove_abort_hook(&TraceFile::on_abort, this);
-  std::fclose(file_);
-  file_ = nullptr;
-  std::remove(tmp_path_.c_str());
+  close_and_remove();
 }
 
 void TraceFile::on_abort(void* self) noexcept {
   auto* file = static_cast<TraceFile*>(self);
   if (file->file_ == nullptr) return;
-  if (file->abort_footer_) file->abort_footer_();
-  std::fflush(file->file_);
-  std::fclose(file->file_);
+  if (file->abort_footer_ && !file->failed_) file->abort_footer_();
+  const bool written =
+      !file->failed_ && std::fflush(file->file_) == 0 && std::ferror(file->file_) == 0;
+  const bool closed = std::fclose(file->file_) == 0;
   file->file_ = nullptr;
-  if (std::rename(file->tmp_path_.c_str(), file->path_.c_str()) == 0) {
+  unregister_temp_file(file->temp_slot_);
+  file->temp_slot_ = -1;
+  if (!written || !closed) {
+    // Not complete up to the failing step: not worth keeping under the trace's name.
+    if (!file->direct_) std::remove(file->tmp_path_.c_str());
+    return;
+  }
+  if (file->direct_ || std::rename(file->tmp_path_.c_str(), file->path_.c_str()) == 0) {
     std::fprintf(stderr, "railyard: trace up to the failing step: %s\n", file->path_.c_str());
   }
 }

@@ -68,9 +68,15 @@ class TraceWriter final : public Observer {
 // A file written under a temporary name and renamed into place only when complete, so a
 // half-written trace is never mistaken for a whole one. If the process aborts on an assertion,
 // the abort hook writes an "aborted" footer and renames the file: complete up to the failing step.
+// Every write, the flush and the close are checked: after an I/O error (a full disk, a file-size
+// limit) commit() fails, says why, and removes the temporary file. The temporary file is
+// registered (traces/temp_files.hpp) so that SIGINT or SIGTERM removes it too.
+//
+// Only a regular file (or nothing) is ever replaced by the rename: when `path` exists and is not
+// a regular file (/dev/null, /dev/stdout, a FIFO), it is written directly, with no temporary file.
 class TraceFile {
  public:
-  // Opens `path`.tmp for writing; error() says why if it failed.
+  // Opens `path`.tmp (or `path` itself, see above) for writing; error() says why if it failed.
   explicit TraceFile(std::string path);
   TraceFile(const TraceFile&) = delete;
   TraceFile& operator=(const TraceFile&) = delete;
@@ -79,7 +85,10 @@ class TraceFile {
   [[nodiscard]] bool ok() const noexcept { return file_ != nullptr; }
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  // Whether the file is written in place (the target is not a regular file).
+  [[nodiscard]] bool direct() const noexcept { return direct_; }
 
+  // False once any write failed (every later write and commit() fail too).
   bool write(std::string_view lines);
   // Flushes, closes and renames into place. False (and error()) on an I/O error.
   bool commit();
@@ -91,10 +100,16 @@ class TraceFile {
 
  private:
   static void on_abort(void* self) noexcept;
+  // Closes the file (and forgets the temporary name); removes it unless written in place.
+  void close_and_remove() noexcept;
+  void set_error(const std::string& what, int error_number);
 
   std::string path_;
-  std::string tmp_path_;
+  std::string tmp_path_;  // == path_ when direct_
+  bool direct_ = false;
+  int temp_slot_ = -1;
   std::FILE* file_ = nullptr;
+  bool failed_ = false;
   std::string error_;
   std::function<void()> abort_footer_;
 };

@@ -1,8 +1,12 @@
 #include "traces/trace_writer.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -129,6 +133,23 @@ TEST(TraceWriter, EveryEventIsOneParsableLineWithCommonFields) {
   EXPECT_EQ(out.lines[13], R"({"step":2,"t":250,"ev":"fault","fault":"partition","value":6,)"
                            R"("detail":"{0,1}|{2,3,4}"})"
                            "\n");
+}
+
+// Every status is written by its name, the ones no protocol sends yet included.
+TEST(TraceWriter, EveryReplyStatusIsWrittenByName) {
+  Lines out;
+  TraceWriter w(out.sink());
+  const ReplyStatus all[] = {ReplyStatus::accepted, ReplyStatus::rejected, ReplyStatus::delivered,
+                             ReplyStatus::ok,       ReplyStatus::fail,     ReplyStatus::not_leader};
+  for (ReplyStatus status : all) {
+    w.on_reply(Step{1, Time{1}}, NodeRef{NodeId{0}, 0},
+               ClientReply{RequestId{ClientId{0}, 1}, status});
+  }
+  w.write_footer("passed", 1, "");
+  ASSERT_EQ(out.lines.size(), 7U);
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(nlohmann::json::parse(out.lines[i])["status"], std::string(to_string(all[i])));
+  }
 }
 
 TEST(TraceWriter, FooterShapeAndCounts) {
@@ -322,6 +343,80 @@ TEST_F(TraceFileTest, UnwritableDirectoryIsAnErrorNamingThePath) {
   EXPECT_NE(f.error().find(bad), std::string::npos) << f.error();
   EXPECT_EQ(f.error().find('\n'), std::string::npos);
   EXPECT_FALSE(f.write("x\n"));
+  EXPECT_FALSE(f.commit());
+}
+
+bool is_char_device(const char* path) {
+  struct stat st {};
+  return ::stat(path, &st) == 0 && S_ISCHR(st.st_mode);
+}
+
+// A full disk: the write (or at the latest the flush) fails, commit() says so, and the device
+// is written in place, never replaced by a renamed regular file.
+TEST_F(TraceFileTest, AFullDeviceFailsTheCommitAndStaysADevice) {
+  ASSERT_TRUE(is_char_device("/dev/full"));
+  {
+    TraceFile f("/dev/full");
+    ASSERT_TRUE(f.ok()) << f.error();
+    EXPECT_TRUE(f.direct());
+    const std::string block(100'000, 'x');
+    f.write(block);
+    f.write("footer\n");
+    EXPECT_FALSE(f.commit());
+    EXPECT_NE(f.error().find("/dev/full: write failed"), std::string::npos) << f.error();
+    EXPECT_NE(f.error().find(std::strerror(ENOSPC)), std::string::npos) << f.error();
+  }
+  EXPECT_TRUE(is_char_device("/dev/full"));
+  EXPECT_FALSE(fs::exists("/dev/full.tmp"));
+}
+
+TEST_F(TraceFileTest, DevNullIsWrittenInPlace) {
+  {
+    TraceFile f("/dev/null");
+    ASSERT_TRUE(f.ok()) << f.error();
+    EXPECT_TRUE(f.direct());
+    EXPECT_TRUE(f.write("line\n"));
+    EXPECT_TRUE(f.commit()) << f.error();
+  }
+  EXPECT_TRUE(is_char_device("/dev/null"));
+  EXPECT_FALSE(fs::exists("/dev/null.tmp"));
+}
+
+// A file-size limit (RLIMIT_FSIZE, with SIGXFSZ ignored as railyard's main() does): write()
+// fails with EFBIG; nothing is renamed into place and the temporary file is removed.
+TEST_F(TraceFileTest, AFileSizeLimitFailsTheCommitAndLeavesNoFile) {
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+  const auto previous = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = old;
+  small.rlim_cur = 10'000;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  bool committed = true;
+  std::string error;
+  {
+    TraceFile f(path_);
+    ASSERT_TRUE(f.ok());
+    EXPECT_FALSE(f.direct());
+    const std::string block(4096, 'x');
+    for (int i = 0; i < 10; ++i) f.write(block);
+    committed = f.commit();
+    error = f.error();
+  }
+  setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, previous);
+  EXPECT_FALSE(committed);
+  EXPECT_NE(error.find(std::strerror(EFBIG)), std::string::npos) << error;
+  EXPECT_FALSE(fs::exists(path_));
+  EXPECT_FALSE(fs::exists(path_ + ".tmp"));
+}
+
+// Once a write failed, nothing later may make the file look whole.
+TEST_F(TraceFileTest, AFailedWriteIsSticky) {
+  TraceFile f("/dev/full");
+  ASSERT_TRUE(f.ok());
+  const std::string block(1 << 20, 'x');
+  EXPECT_FALSE(f.write(block));  // larger than any stdio buffer: reaches the device now
+  EXPECT_FALSE(f.write("small\n"));
   EXPECT_FALSE(f.commit());
 }
 

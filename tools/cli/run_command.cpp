@@ -153,24 +153,24 @@ std::optional<RunResult> run_and_report(const RunOptions& options) {
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
+  // Outputs are committed first: a run whose trace could not be written reports that, not an
+  // outcome whose evidence is missing.
+  if (file && !file->commit()) {
+    std::fprintf(stderr, "railyard: error: %s\n", file->error().c_str());
+    return std::nullopt;
+  }
+  if (history && !history->commit()) {
+    std::fprintf(stderr, "railyard: error: %s\n", history->error().c_str());
+    return std::nullopt;
+  }
   if (!options.quiet) print_summary(options, result, wall_s);
   print_outcome(options, result);
   if (file) {
-    if (!file->commit()) {
-      std::fprintf(stderr, "railyard: error: %s\n", file->error().c_str());
-      return std::nullopt;
-    }
     std::printf("  trace            %s (%llu events, stream hash %s)\n", options.trace.c_str(),
                 static_cast<unsigned long long>(result.trace_events),
                 hex64(result.trace_hash).c_str());
   }
-  if (history) {
-    if (!history->commit()) {
-      std::fprintf(stderr, "railyard: error: %s\n", history->error().c_str());
-      return std::nullopt;
-    }
-    std::printf("  history          %s\n", options.history.c_str());
-  }
+  if (history) std::printf("  history          %s\n", options.history.c_str());
   return result;
 }
 

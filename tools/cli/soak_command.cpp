@@ -1,11 +1,14 @@
 // `railyard soak`: many seeds, each in its own forked process (an assertion failure kills one
 // seed, not the soak), `--jobs` at a time. A live progress line, the reproducing command of
 // every failing seed, a JSON summary, and exit 1 if any seed failed.
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -15,6 +18,7 @@
 #include <vector>
 
 #include "tools/cli/commands.hpp"
+#include "tools/engine/interrupt.hpp"
 #include "tools/engine/simulation.hpp"
 #include "traces/json_line.hpp"
 
@@ -68,6 +72,7 @@ struct Failure {
 };
 
 void run_child(RunOptions options, int fd) {
+  install_interrupt_handlers();  // the parent defers them; a child just stops
   options.quiet = true;
   const RunResult r = simulate_any(options, nullptr);
   ChildReport report;
@@ -95,11 +100,64 @@ void trace_failure(RunOptions options, const std::string& dir) {
   std::fflush(stdout);
   const pid_t pid = fork();
   if (pid == 0) {
+    install_interrupt_handlers();  // an interrupted trace removes its PATH.tmp
     std::FILE* devnull = std::freopen("/dev/null", "w", stdout);
     (void)devnull;
     _exit(command_run(options));
   }
-  if (pid > 0) waitpid(pid, nullptr, 0);
+  if (pid <= 0) return;
+  bool stopped = false;
+  while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    if (interrupt_signal() != 0 && !stopped) {
+      kill(pid, SIGTERM);
+      stopped = true;
+    }
+  }
+}
+
+bool regular_or_absent(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode);
+}
+
+// The summary can be written where asked: checked before any seed runs, so that a soak of hours
+// does not end in "cannot write the summary".
+std::optional<std::string> check_summary_path(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) return "'" + path + "' is a directory";
+  if (!regular_or_absent(path)) return std::nullopt;  // a device or FIFO: written in place
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) return "cannot write '" + tmp + "': " + std::strerror(errno);
+  std::fclose(f);
+  std::remove(tmp.c_str());
+  return std::nullopt;
+}
+
+// Writes the summary under PATH.tmp and renames it into place (or in place for a device).
+bool write_summary(const std::string& path, const std::string& text, std::string& error) {
+  const bool direct = !regular_or_absent(path);
+  const std::string target = direct ? path : path + ".tmp";
+  std::FILE* f = std::fopen(target.c_str(), "wb");
+  if (f == nullptr) {
+    error = target + ": cannot write the summary: " + std::strerror(errno);
+    return false;
+  }
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size() &&
+                       std::fflush(f) == 0 && std::ferror(f) == 0;
+  const int write_errno = errno;
+  const bool closed = std::fclose(f) == 0;
+  if (!written || !closed) {
+    error = target + ": cannot write the summary: " + std::strerror(written ? errno : write_errno);
+    if (!direct) std::remove(target.c_str());
+    return false;
+  }
+  if (!direct && std::rename(target.c_str(), path.c_str()) != 0) {
+    error = path + ": cannot write the summary: " + std::strerror(errno);
+    std::remove(target.c_str());
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -119,7 +177,17 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
     if (error) {
       return usage_error("--trace-dir: cannot create '" + soak.trace_dir + "': " + error.message());
     }
+    if (!std::filesystem::is_directory(soak.trace_dir, error)) {
+      return usage_error("--trace-dir: '" + soak.trace_dir + "' is not a directory");
+    }
+    if (access(soak.trace_dir.c_str(), W_OK | X_OK) != 0) {
+      return usage_error("--trace-dir: cannot write into '" + soak.trace_dir +
+                         "': " + std::strerror(errno));
+    }
   }
+  if (auto problem = check_summary_path(soak.summary)) return usage_error("--summary: " + *problem);
+  // Ctrl-C or SIGTERM: stop the seeds, then write the summary, marked interrupted.
+  defer_interrupts();
 
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
@@ -128,6 +196,8 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
   const bool tty = isatty(STDERR_FILENO) != 0;
   std::map<pid_t, Running> running;
   std::vector<Failure> failures;
+  std::vector<std::uint64_t> seeds_done;  // kept only to name them in an interrupted summary
+  bool children_stopped = false;
   std::uint64_t next = range->first;
   std::uint64_t done = 0;
   std::uint64_t steps = 0, checks = 0, halted = 0;
@@ -147,6 +217,14 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
   };
 
   while (!running.empty() || (!stopping && next <= range->last && next >= range->first)) {
+    if (interrupt_signal() != 0) {
+      stopping = true;
+      // Seeds still running are not finished: stop them (they count as not run).
+      if (!children_stopped) {
+        for (const auto& [child_pid, child] : running) kill(child_pid, SIGTERM);
+        children_stopped = true;
+      }
+    }
     while (!stopping && running.size() < static_cast<std::size_t>(soak.jobs) &&
            next <= range->last) {
       int fds[2];
@@ -189,8 +267,10 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
     ChildReport report;
     const ssize_t got = read(child.fd, &report, sizeof report);
     close(child.fd);
-    ++done;
     const bool reported = got == static_cast<ssize_t>(sizeof report);
+    if (interrupt_signal() != 0 && !reported) continue;  // stopped by the interrupt: not run
+    ++done;
+    seeds_done.push_back(child.seed);
     if (reported) {
       steps += report.steps;
       checks += report.checks;
@@ -216,7 +296,9 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
                   failure.detail.c_str(), reproduce_command(seed_options).c_str(),
                   static_cast<unsigned long long>(child.seed));
       std::fflush(stdout);
-      if (!soak.trace_dir.empty()) trace_failure(seed_options, soak.trace_dir);
+      if (!soak.trace_dir.empty() && interrupt_signal() == 0) {
+        trace_failure(seed_options, soak.trace_dir);
+      }
       failures.push_back(std::move(failure));
       if (soak.stop_on_failure) stopping = true;
     }
@@ -225,9 +307,11 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
   progress(true);
 
   const double wall = elapsed();
+  const int interrupted_by = interrupt_signal();
   std::string out;
   JsonLine j(out);
   j.begin()
+      .field("interrupted", interrupted_by != 0)
       .field("protocol", options.protocol)
       .field("nodes", options.nodes)
       .field("faults", options.faults)
@@ -257,14 +341,25 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
         .field("reproduce", reproduce_command(seed_options))
         .end();
   }
-  j.end_array().raw("run_options", to_json(options)).end();
+  j.end_array();
+  if (interrupted_by != 0) {
+    // Which seeds finished, as ranges: with --jobs > 1 they need not be one range.
+    std::sort(seeds_done.begin(), seeds_done.end());
+    j.array("seeds_done");
+    for (std::size_t i = 0; i < seeds_done.size();) {
+      std::size_t k = i;
+      while (k + 1 < seeds_done.size() && seeds_done[k + 1] == seeds_done[k] + 1) ++k;
+      j.raw_element("[" + std::to_string(seeds_done[i]) + "," + std::to_string(seeds_done[k]) +
+                    "]");
+      i = k + 1;
+    }
+    j.end_array();
+  }
+  j.raw("run_options", to_json(options)).end();
   out.push_back('\n');
-  std::FILE* f = std::fopen((soak.summary + ".tmp").c_str(), "wb");
-  if (f == nullptr || std::fwrite(out.data(), 1, out.size(), f) != out.size() ||
-      std::fclose(f) != 0 ||
-      std::rename((soak.summary + ".tmp").c_str(), soak.summary.c_str()) != 0) {
-    std::fprintf(stderr, "railyard: error: %s: cannot write the summary: %s\n",
-                 soak.summary.c_str(), std::strerror(errno));
+  std::string write_error;
+  if (!write_summary(soak.summary, out, write_error)) {
+    std::fprintf(stderr, "railyard: error: %s\n", write_error.c_str());
     return static_cast<int>(Outcome::environment);
   }
   std::string fault_text;
@@ -280,6 +375,12 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
       wall > 0 ? static_cast<double>(done) / wall : 0.0, failures.size(),
       static_cast<unsigned long long>(halted), fault_text.empty() ? "none" : fault_text.c_str(),
       soak.summary.c_str());
+  if (interrupted_by != 0) {
+    std::printf("soak: interrupted by %s after %llu seeds\n",
+                interrupted_by == SIGINT ? "SIGINT" : "SIGTERM",
+                static_cast<unsigned long long>(done));
+    return interrupted_exit_code(interrupted_by);
+  }
   return failures.empty() ? 0 : static_cast<int>(Outcome::violation);
 }
 

@@ -1,5 +1,7 @@
 #include "tools/engine/json_source.hpp"
 
+#include <nlohmann/json.hpp>
+#include <set>
 #include <vector>
 
 namespace ry {
@@ -34,6 +36,13 @@ std::string unescape(std::string_view token) {
   return out;
 }
 
+// A key as nlohmann reads it: escapes decoded, so "a\u0062" and "ab" are the same key.
+std::string decoded_key(std::string_view token) {
+  if (token.find('\\') == std::string_view::npos) return std::string(token);
+  const auto parsed = nlohmann::json::parse("\"" + std::string(token) + "\"", nullptr, false);
+  return parsed.is_string() ? parsed.get<std::string>() : std::string(token);
+}
+
 }  // namespace
 
 JsonSource::JsonSource(std::string file, int line) : file_(std::move(file)), fixed_line_(line) {}
@@ -44,6 +53,7 @@ JsonSource::JsonSource(std::string file, std::string_view text) : file_(std::mov
     std::string pointer;
     std::size_t index = 0;
     bool expect_key = true;
+    std::set<std::string> keys;  // objects: the keys seen so far
   };
   std::vector<Frame> stack;
   std::string value_pointer;  // pointer of the value about to start
@@ -61,8 +71,10 @@ JsonSource::JsonSource(std::string file, std::string_view text) : file_(std::mov
       case '\n': ++line; break;
       case '{':
       case '[':
+        // Deeper than any input of ours: stop, rather than keep a pointer string per level.
+        if (stack.size() >= json_depth_max) return;
         value_starts();
-        stack.push_back(Frame{c == '{', value_pointer});
+        stack.push_back(Frame{c == '{', value_pointer, 0, true, {}});
         break;
       case '}':
       case ']':
@@ -88,6 +100,9 @@ JsonSource::JsonSource(std::string file, std::string_view text) : file_(std::mov
         if (!stack.empty() && stack.back().object && stack.back().expect_key) {
           value_pointer = stack.back().pointer + "/" + escape(token);
           lines_.emplace(value_pointer, line);
+          if (!stack.back().keys.insert(decoded_key(token)).second && !duplicate_) {
+            duplicate_ = Duplicate{value_pointer, line};
+          }
         } else {
           value_starts();
         }
@@ -118,6 +133,29 @@ std::string JsonSource::where(const std::string& pointer) const {
     if (slash == std::string::npos) return file_;
     p.resize(slash);
   }
+}
+
+std::string one_line(std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (u < 0x20 || u == 0x7f) {
+      out += "\\x";
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 std::string field_name(std::string_view pointer) {

@@ -40,6 +40,36 @@ TEST(JsonSource, OneLineDocumentsNameTheirLine) {
   EXPECT_EQ(JsonSource("t.jsonl", 1).where("/config/nodes"), "t.jsonl:1");
 }
 
+TEST(JsonSource, FindsTheFirstKeyGivenTwiceInOneObject) {
+  const JsonSource ok("f.json", doc);
+  EXPECT_FALSE(ok.duplicate());
+  const JsonSource dup("f.json", "{\"a\": {\"x\": 1, \"y\": [{\"x\": 2}],\n \"x\": 3}, \"x\": 4}");
+  ASSERT_TRUE(dup.duplicate());
+  EXPECT_EQ(dup.duplicate()->pointer, "/a/x");
+  EXPECT_EQ(dup.duplicate()->line, 2);
+  // An escaped key is the same key once decoded, as nlohmann reads it.
+  const JsonSource escaped("f.json", R"({"ab": 1, "a\u0062": 2})");
+  ASSERT_TRUE(escaped.duplicate());
+  EXPECT_EQ(escaped.duplicate()->pointer, "/a\\u0062");
+}
+
+TEST(JsonSource, DeepNestingIsFoundAndNotScannedWhole) {
+  const std::string deep(100'000, '[');
+  EXPECT_EQ(nesting_too_deep(deep), 1);
+  EXPECT_EQ(nesting_too_deep("\n\n" + std::string(65, '{')), 3);
+  EXPECT_FALSE(nesting_too_deep(std::string(64, '[') + std::string(64, ']')));
+  // Brackets inside strings do not nest.
+  EXPECT_FALSE(nesting_too_deep("[\"" + std::string(100, '[') + "\\\"\"]"));
+  // The scan of a deep document stops at the limit instead of growing a pointer per level.
+  const JsonSource source("f.json", deep);
+  EXPECT_EQ(source.where("/0/0"), "f.json:1");
+}
+
+TEST(JsonSource, OneLineEscapesControlCharacters) {
+  EXPECT_EQ(one_line(std::string("a\nb\tc\0d\x7f", 8)), "a\\nb\\tc\\x00d\\x7f");
+  EXPECT_EQ(one_line("caf\xc3\xa9"), "caf\xc3\xa9");  // UTF-8 is not a control character
+}
+
 TEST(JsonSource, FieldNamesReadLikeCode) {
   EXPECT_EQ(field_name("/schedule/3/at_ms"), "schedule[3].at_ms");
   EXPECT_EQ(field_name("/options/nodes"), "options.nodes");

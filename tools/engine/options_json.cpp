@@ -76,10 +76,8 @@ const OptionSpec* find_option(std::string_view key) {
   return nullptr;
 }
 
-}  // namespace
-
-std::optional<RunOptions> options_from_json(const Json& config, const JsonSource& source,
-                                            const std::string& pointer, std::string& error) {
+std::optional<RunOptions> read_options(const Json& config, const JsonSource& source,
+                                       const std::string& pointer, std::string& error) {
   auto fail = [&](const std::string& at, const std::string& what) {
     error = source.where(at) + ": " + (at.empty() ? "" : "field '" + field_name(at) + "': ") + what;
     return std::nullopt;
@@ -136,12 +134,21 @@ std::optional<RunOptions> options_from_json(const Json& config, const JsonSource
     return fail(pointer, *problem);
   }
   if (config.contains("schedule")) {
-    auto schedule = schedule_from_json(config["schedule"], o.nodes, o.time_ms, source,
+    auto schedule = schedule_from_json(config["schedule"], o.nodes, o.time_ms, o.protocol, source,
                                        pointer + "/schedule", error);
     if (!schedule) return std::nullopt;
     o.schedule = std::move(*schedule);
   }
   return o;
+}
+
+}  // namespace
+
+std::optional<RunOptions> options_from_json(const Json& config, const JsonSource& source,
+                                            const std::string& pointer, std::string& error) {
+  auto options = read_options(config, source, pointer, error);
+  if (!options) error = one_line(error);  // keys and values from the input, quoted
+  return options;
 }
 
 }  // namespace ry

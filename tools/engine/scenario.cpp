@@ -1,11 +1,12 @@
 #include "tools/engine/scenario.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "tools/engine/json_source.hpp"
 #include "tools/engine/options_json.hpp"
+#include "tools/engine/properties.hpp"
 
 namespace ry {
 
@@ -39,9 +40,57 @@ std::optional<Scenario> load_scenario(const std::string& path, std::string& erro
     io_error = true;
     return std::nullopt;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  // Read at most one byte past the limit: a huge file (or a device that never ends) must not be
+  // read whole before it is refused.
+  std::string text(scenario_bytes_max + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) {
+    error = path + ": cannot read the scenario file";
+    io_error = true;
+    return std::nullopt;
+  }
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > scenario_bytes_max) {
+    error = path + ": larger than " + std::to_string(scenario_bytes_max >> 20) +
+            " MiB: not a scenario file";
+    return std::nullopt;
+  }
+  return parse_scenario(path, text, error);
+}
+
+namespace {
+std::optional<Scenario> read_scenario(const std::string& path, std::string_view text,
+                                      std::string& error);
+}  // namespace
+
+std::optional<Scenario> parse_scenario(const std::string& path, std::string_view text,
+                                       std::string& error) {
+  // nlohmann stops at a NUL byte as at the end of the input: what follows would be ignored.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    const auto line =
+        1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
+    error = path + ":" + std::to_string(line) + ": a NUL byte: not a scenario file";
+    return std::nullopt;
+  }
+  auto scenario = read_scenario(path, text, error);
+  if (!scenario) error = one_line(error);
+  return scenario;
+}
+
+namespace {
+std::optional<Scenario> read_scenario(const std::string& path, std::string_view text,
+                                      std::string& error) {
+  if (text.size() > scenario_bytes_max) {
+    error = path + ": larger than " + std::to_string(scenario_bytes_max >> 20) +
+            " MiB: not a scenario file";
+    return std::nullopt;
+  }
+  // nlohmann would take any depth; JsonSource would keep a pointer string per level.
+  if (const auto line = nesting_too_deep(text)) {
+    error = path + ":" + std::to_string(*line) + ": nesting deeper than " +
+            std::to_string(json_depth_max) + " levels: not a scenario file";
+    return std::nullopt;
+  }
   Json doc;
   try {
     doc = Json::parse(text);
@@ -63,6 +112,12 @@ std::optional<Scenario> load_scenario(const std::string& path, std::string& erro
             (pointer.empty() ? "" : "field '" + field_name(pointer) + "': ") + what;
     return std::nullopt;
   };
+  if (const auto& dup = source.duplicate()) {
+    // nlohmann keeps the last of two equal keys: one of them would be ignored without a word.
+    error = path + ":" + std::to_string(dup->line) + ": field '" + field_name(dup->pointer) +
+            "': key given twice";
+    return std::nullopt;
+  }
   if (!doc.is_object()) return fail("", "expected a JSON object with name, options and expect");
   for (const auto& item : doc.items()) {
     const std::string& key = item.key();
@@ -86,8 +141,8 @@ std::optional<Scenario> load_scenario(const std::string& path, std::string& erro
   if (!parsed) return std::nullopt;
   s.options = std::move(*parsed);
   if (doc.contains("schedule")) {
-    auto schedule = schedule_from_json(doc["schedule"], s.options.nodes, s.options.time_ms, source,
-                                       "/schedule", error);
+    auto schedule = schedule_from_json(doc["schedule"], s.options.nodes, s.options.time_ms,
+                                       s.options.protocol, source, "/schedule", error);
     if (!schedule) return std::nullopt;
     s.options.schedule = std::move(*schedule);
   }
@@ -123,9 +178,16 @@ std::optional<Scenario> load_scenario(const std::string& path, std::string& erro
     }
     if (!expect["property"].is_string()) return fail("/expect/property", "expected a string");
     s.expect.property = expect["property"].get<std::string>();
+    if (!is_property(s.options.protocol, s.expect.property)) {
+      return fail("/expect/property", "no checker of protocol " + s.options.protocol +
+                                          " reports '" + s.expect.property +
+                                          "' (see `railyard protocols` and the protocol's README)");
+    }
   }
   return s;
 }
+
+}  // namespace
 
 std::string describe(const Expectation& e) {
   std::string out = outcome_name(e.outcome);

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "tools/engine/run_options.hpp"
 #include "tools/engine/run_result.hpp"
@@ -27,6 +28,9 @@ struct Scenario {
 // Reads and checks a scenario file. On error returns nullopt and sets `error` to one line naming
 // the file, line and field; `io_error` tells an unreadable file from a malformed one.
 std::optional<Scenario> load_scenario(const std::string& path, std::string& error, bool& io_error);
+// The same, from the text of the file (`path` only names it in errors; never an I/O error).
+std::optional<Scenario> parse_scenario(const std::string& path, std::string_view text,
+                                       std::string& error);
 
 // Nothing if `result` is what `expect` asks for, else one line saying what differs.
 std::optional<std::string> mismatch(const Expectation& expect, const RunResult& result);

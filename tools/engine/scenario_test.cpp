@@ -30,7 +30,7 @@ TEST_F(ScenarioFile, LoadsOptionsScheduleAndExpectation) {
     "description": "a split",
     "options": {"mode": "uto", "nodes": 5, "seed": 9, "faults": "none", "time_ms": 700},
     "schedule": [{"at_ms": 150, "do": "partition", "shape": "split", "side": [0, 1]}],
-    "expect": {"outcome": "violation", "property": "total_order"}
+    "expect": {"outcome": "violation", "property": "uniform_total_order"}
   })");
   ASSERT_TRUE(s) << error_;
   EXPECT_EQ(s->name, "split");
@@ -39,7 +39,7 @@ TEST_F(ScenarioFile, LoadsOptionsScheduleAndExpectation) {
   EXPECT_EQ(s->options.schedule.size(), 1U);
   EXPECT_EQ(s->options.scenario, path_);
   EXPECT_EQ(s->expect.outcome, Outcome::violation);
-  EXPECT_EQ(s->expect.property, "total_order");
+  EXPECT_EQ(s->expect.property, "uniform_total_order");
   // The schedule travels in the trace header, so replay needs no scenario file.
   EXPECT_NE(to_json(s->options).find("\"schedule\":[{\"at_ms\":150"), std::string::npos);
 }
@@ -72,6 +72,38 @@ TEST_F(ScenarioFile, BadInputGetsOneLineWithFileLineAndField) {
            "{\"at_ms\": 1, \"do\": \"crash\", \"node\": 3}], \"expect\": {\"outcome\": "
            "\"pass\"}}"));
   EXPECT_EQ(error_, path_ + ":3: field 'schedule[0].node': must be between 0 and 2");
+  EXPECT_FALSE(io_error_);
+}
+
+TEST_F(ScenarioFile, UnknownNamesAndDuplicateKeysAreInputErrors) {
+  EXPECT_FALSE(
+      load("{\"name\": \"x\",\n \"expect\": {\"outcome\": \"violation\", \"property\": "
+           "\"total_order\"}}"));
+  EXPECT_EQ(error_.rfind(path_ + ":2: field 'expect.property': no checker reports 'total_order' "
+                                 "(expected one of clock_bound, ",
+                         0),
+            0U)
+      << error_;
+  EXPECT_FALSE(io_error_);
+  // nlohmann keeps the last of two equal keys; the first would be ignored without a word.
+  EXPECT_FALSE(
+      load("{\"name\": \"x\",\n \"options\": {\"nodes\": 3,\n \"nodes\": 5},\n"
+           " \"expect\": {\"outcome\": \"pass\"}}"));
+  EXPECT_EQ(error_, path_ + ":3: field 'options.nodes': key given twice");
+  EXPECT_FALSE(load("{\"name\": \"x\", \"expect\": {\"outcome\": \"pass\"},\n \"name\": \"y\"}"));
+  EXPECT_EQ(error_, path_ + ":2: field 'name': key given twice");
+  EXPECT_FALSE(
+      load("{\"name\": \"x\", \"schedule\": [{\"at_ms\": 1, \"do\": \"heal\",\n \"do\": "
+           "\"heal\"}], \"expect\": {\"outcome\": \"pass\"}}"));
+  EXPECT_EQ(error_, path_ + ":2: field 'schedule[0].do': key given twice");
+}
+
+TEST_F(ScenarioFile, DeepOrHugeFilesAreRefusedAtOnce) {
+  EXPECT_FALSE(load(std::string(100'000, '[')));
+  EXPECT_EQ(error_, path_ + ":1: nesting deeper than 64 levels: not a scenario file");
+  EXPECT_FALSE(io_error_);
+  EXPECT_FALSE(load("{\"name\": \"" + std::string((16 << 20) + 10, 'x') + "\"}"));
+  EXPECT_EQ(error_, path_ + ": larger than 16 MiB: not a scenario file");
   EXPECT_FALSE(io_error_);
 }
 

@@ -7,6 +7,7 @@
 #include "sim/cluster.hpp"
 #include "sim/partition.hpp"
 #include "tools/engine/json_source.hpp"
+#include "tools/engine/moments.hpp"
 #include "traces/json_line.hpp"
 
 namespace ry {
@@ -167,7 +168,19 @@ bool read_partition(StepReader& r, FaultStep& s) {
   return true;
 }
 
-bool read_action(StepReader& r, FaultStep& s) {
+// A crash at a moment the protocol never reaches would never fire: the run would pass without it.
+bool read_moment(StepReader& r, std::string_view protocol, FaultStep& s) {
+  if (!r.string("moment", s.moment)) return false;
+  if (is_crash_moment(protocol, s.moment)) return true;
+  std::string known;
+  for (std::string_view m : crash_moments(protocol)) {
+    known += (known.empty() ? "" : ", ") + std::string(m);
+  }
+  return r.fail("moment", "unknown moment '" + s.moment + "' for protocol " +
+                              std::string(protocol) + " (expected one of " + known + ")");
+}
+
+bool read_action(StepReader& r, std::string_view protocol, FaultStep& s) {
   std::int64_t v = 0;
   switch (s.action) {
     case Action::partition: return read_partition(r, s);
@@ -180,7 +193,7 @@ bool read_action(StepReader& r, FaultStep& s) {
       return true;
     case Action::crash:
       if (!r.node("node", s.node)) return false;
-      return !r.has("moment") || r.string("moment", s.moment);
+      return !r.has("moment") || read_moment(r, protocol, s);
     case Action::restart: return r.node("node", s.node);
     case Action::pause:
       if (!r.node("node", s.node) || !r.integer("for_ms", 1, hour_ms, v)) return false;
@@ -216,8 +229,9 @@ bool read_action(StepReader& r, FaultStep& s) {
 }  // namespace
 
 std::optional<Schedule> schedule_from_json(const Json& array, std::uint32_t nodes,
-                                           std::int64_t time_ms, const JsonSource& source,
-                                           const std::string& pointer, std::string& error) {
+                                           std::int64_t time_ms, std::string_view protocol,
+                                           const JsonSource& source, const std::string& pointer,
+                                           std::string& error) {
   if (!array.is_array()) {
     error = source.where(pointer) + ": field '" + field_name(pointer) + "': expected an array";
     return std::nullopt;
@@ -264,7 +278,7 @@ std::optional<Schedule> schedule_from_json(const Json& array, std::uint32_t node
                           std::to_string(schedule.back().at_ns / ms_ns) + " ms)");
       return std::nullopt;
     }
-    if (!read_action(r, s)) return std::nullopt;
+    if (!read_action(r, protocol, s)) return std::nullopt;
     schedule.push_back(std::move(s));
   }
   return schedule;

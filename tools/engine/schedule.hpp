@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,11 +49,13 @@ struct FaultStep {
 
 using Schedule = std::vector<FaultStep>;
 
-// Reads a schedule (a JSON array) for a run of `nodes` nodes whose safety phase lasts
-// `time_ms`. On error returns nullopt and sets `error` to "file:line: field 'x': what".
+// Reads a schedule (a JSON array) for a run of `nodes` nodes of `protocol` whose safety phase
+// lasts `time_ms` (a crash `moment` must be one the protocol has, tools/engine/moments.hpp). On
+// error returns nullopt and sets `error` to "file:line: field 'x': what".
 std::optional<Schedule> schedule_from_json(const nlohmann::json& array, std::uint32_t nodes,
-                                           std::int64_t time_ms, const JsonSource& source,
-                                           const std::string& pointer, std::string& error);
+                                           std::int64_t time_ms, std::string_view protocol,
+                                           const JsonSource& source, const std::string& pointer,
+                                           std::string& error);
 
 // The schedule as a JSON array with a stable key order (for the trace header).
 std::string schedule_to_json(const Schedule& schedule);

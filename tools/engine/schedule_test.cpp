@@ -14,7 +14,8 @@ using Json = nlohmann::json;
 std::optional<Schedule> parse(const std::string& text, std::string& error) {
   const std::string doc = "{\"schedule\": " + text + "}";
   const JsonSource source("s.json", doc);
-  return schedule_from_json(Json::parse(doc)["schedule"], 5, 1000, source, "/schedule", error);
+  return schedule_from_json(Json::parse(doc)["schedule"], 5, 1000, "trains", source, "/schedule",
+                            error);
 }
 
 std::string error_of(const std::string& text) {
@@ -113,6 +114,31 @@ TEST(Schedule, ErrorsNameTheLineAndTheField) {
             "s.json:1: field 'schedule[1]': expected an object such as {\"at_ms\": 100, \"do\": "
             "\"heal\"}");
   EXPECT_EQ(error_of(R"({"at_ms": 1})"), "s.json:1: field 'schedule': expected an array");
+}
+
+// A crash at a moment the protocol never reaches would never fire, and the run would pass.
+TEST(Schedule, ACrashMomentMustBeOneTheProtocolHas) {
+  EXPECT_EQ(error_of(R"([{"at_ms": 1, "do": "crash", "node": 1, "moment": "issuer_delivred"}])")
+                .rfind("s.json:1: field 'schedule[0].moment': unknown moment 'issuer_delivred' for "
+                       "protocol trains (expected one of ",
+                       0),
+            0U);
+  std::string error;
+  for (const char* moment : {"issuer_delivered", "recycled", "install", "report", "reserve"}) {
+    EXPECT_TRUE(parse(
+        std::string(R"([{"at_ms": 1, "do": "crash", "node": 1, "moment": ")") + moment + "\"}]",
+        error))
+        << error;
+  }
+  // The ring's only moment is its own; TRAINS's are not the ring's.
+  const std::string doc = R"({"schedule": [{"at_ms": 1, "do": "crash", "node": 1,
+                              "moment": "issuer_delivered"}]})";
+  const JsonSource source("r.json", doc);
+  EXPECT_FALSE(schedule_from_json(Json::parse(doc)["schedule"], 5, 1000, "ring", source,
+                                  "/schedule", error));
+  EXPECT_EQ(error,
+            "r.json:2: field 'schedule[0].moment': unknown moment 'issuer_delivered' for "
+            "protocol ring (expected one of accept)");
 }
 
 }  // namespace

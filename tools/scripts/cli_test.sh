@@ -42,6 +42,25 @@ tail -1 a.jsonl | grep -q '"type":"footer"' || { echo "FAIL run_trace: no footer
 check schema_valid 0 python3 "$schema_tool" a.jsonl
 sed '3s/"ev":"[a-z]*"/"ev":"teleport"/' a.jsonl > badschema.jsonl
 check schema_fires 1 python3 "$schema_tool" badschema.jsonl
+# The script checks the file's shape too, and reports bad input by line, never with a traceback.
+"$ry" run --seed 42 --time-ms 5 --liveness-ms 5 --trace small.jsonl --quiet >/dev/null
+check schema_small_valid 0 python3 "$schema_tool" small.jsonl
+: > empty-trace.jsonl
+check schema_empty 1 python3 "$schema_tool" empty-trace.jsonl
+grep -q "empty-trace.jsonl:1: empty file" "$work/out" || { echo "FAIL schema_empty: no line"; failures=$((failures + 1)); }
+sed '1d' small.jsonl > noheader.jsonl
+check schema_no_header 1 python3 "$schema_tool" noheader.jsonl
+grep -q "noheader.jsonl:1: the first line must be the header" "$work/out" || { echo "FAIL schema_no_header"; failures=$((failures + 1)); }
+sed '$d' small.jsonl > nofooter.jsonl
+check schema_no_footer 1 python3 "$schema_tool" nofooter.jsonl
+grep -q "nofooter.jsonl:[0-9]*: the last line must be the footer" "$work/out" || { echo "FAIL schema_no_footer"; failures=$((failures + 1)); }
+sed '3s/^{/{"type":"bogus",/' small.jsonl > wrongtype.jsonl
+check schema_wrong_type 1 python3 "$schema_tool" wrongtype.jsonl
+grep -q "wrongtype.jsonl:3: " "$work/out" || { echo "FAIL schema_wrong_type"; failures=$((failures + 1)); }
+{ head -2 small.jsonl; printf '\xff\xfe\x00binary\n'; tail -1 small.jsonl; } > binary.jsonl
+check schema_binary 1 python3 "$schema_tool" binary.jsonl "$ry"
+grep -q "binary.jsonl:3: not UTF-8" "$work/out" && ! grep -q Traceback "$work/out" "$work/err" \
+  || { echo "FAIL schema_binary"; cat "$work/out" "$work/err" | head -5; failures=$((failures + 1)); }
 
 # Same seed, same trace, byte for byte; another seed differs.
 check run_again 0 "$ry" run --seed 42 --trace b.jsonl --quiet
@@ -84,6 +103,16 @@ expect_one_line_error impossible "ring_retransmit_us"
 check bad_latency 2 "$ry" run --latency-min-us 500 --latency-max-us 100 --trace x.jsonl
 expect_one_line_error bad_latency "latency"
 [[ ! -e x.jsonl && ! -e x.jsonl.tmp ]] || { echo "FAIL bad input left a trace behind"; failures=$((failures + 1)); }
+# Write errors are I/O errors (exit 5), never a success; a device is written in place, never
+# replaced by a renamed regular file.
+check trace_disk_full 5 "$ry" run --seed 42 --trace /dev/full
+expect_one_line_error trace_disk_full "/dev/full: write failed: No space left on device"
+[[ -c /dev/full && ! -e /dev/full.tmp ]] || { echo "FAIL trace_disk_full: /dev/full is no longer a device"; failures=$((failures + 1)); }
+check trace_dev_null 0 "$ry" run --seed 42 --trace /dev/null --quiet
+[[ -c /dev/null && ! -e /dev/null.tmp ]] || { echo "FAIL trace_dev_null: /dev/null is no longer a device"; failures=$((failures + 1)); }
+check trace_size_limit 5 bash -c "ulimit -f 10; exec \"$ry\" run --seed 42 --trace limited.jsonl"
+expect_one_line_error trace_size_limit "limited.jsonl.tmp: write failed: File too large"
+[[ ! -e limited.jsonl && ! -e limited.jsonl.tmp ]] || { echo "FAIL trace_size_limit: a trace was left behind"; failures=$((failures + 1)); }
 check unwritable 5 "$ry" run --trace /nonexistent-dir/t.jsonl
 expect_one_line_error unwritable "nonexistent-dir"
 check bug_not_planted 2 "$ry" run --protocol ring --bug B3
@@ -103,6 +132,9 @@ check scenario_passes 0 "$ry" run --scenario "$scenarios/trains/trains-uto-parti
 grep -q "scenario         ok: pass, as expected" "$work/out" || { echo "FAIL scenario_passes: no ok line"; failures=$((failures + 1)); }
 grep -q '"ev":"fault","fault":"partition",.*"detail":"{0,1}|{2,3,4}"' sc.jsonl || { echo "FAIL scenario trace: no partition fault line"; failures=$((failures + 1)); }
 check scenario_replays 0 "$ry" replay sc.jsonl
+# A halted run's trace is valid too (outcome "halted" with its reason).
+check scenario_halts 0 "$ry" run --scenario "$scenarios/trains-uto-crash-issuer-delivered.json" --trace halted.jsonl --quiet
+check schema_halted 0 python3 "$schema_tool" halted.jsonl
 sed 's/"outcome": "violation", "property": "clock_bound"/"outcome": "pass"/' \
   "$scenarios/trains/trains-b3-staggered-issuers.json" > wrong-expect.json
 check scenario_expectation_fails 1 "$ry" run --scenario wrong-expect.json
@@ -119,6 +151,33 @@ check scenario_with_flag 2 "$ry" run --scenario badscenario.json --nodes 3
 expect_one_line_error scenario_with_flag "nodes: set it in the scenario"
 check scenario_missing 5 "$ry" run --scenario nothing.json
 expect_one_line_error scenario_missing "nothing.json: cannot read"
+[[ ! -e y.jsonl && ! -e y.jsonl.tmp ]] || { echo "FAIL bad scenario left a trace behind"; failures=$((failures + 1)); }
+
+# Not a scenario, not a trace: deep nesting is refused at once (no hang, no memory growth), and
+# said to be what it is.
+head -c 100000 /dev/zero | tr '\0' '[' > deep.json
+check scenario_deep 2 timeout 20 "$ry" run --scenario deep.json --trace y.jsonl
+expect_one_line_error scenario_deep "deep.json:1: nesting deeper than 64 levels: not a scenario file"
+check replay_deep 2 timeout 20 "$ry" replay deep.json
+expect_one_line_error replay_deep "deep.json:1: not a trace"
+printf 'hello\nworld\n' > text.txt
+check replay_not_a_trace 2 "$ry" replay text.txt
+expect_one_line_error replay_not_a_trace "text.txt:1: not a trace: the first line is not a header"
+head -c $((17 * 1024 * 1024)) /dev/zero | tr '\0' ' ' > huge.json
+check scenario_huge 2 "$ry" run --scenario huge.json
+expect_one_line_error scenario_huge "huge.json: larger than 16 MiB: not a scenario file"
+# Unknown names, duplicate keys: input errors, never a silent pass.
+sed 's/"moment": "issuer_delivered"/"moment": "issuer_delivred"/' \
+  "$scenarios/trains-uto-crash-issuer-delivered.json" > badmoment.json
+check scenario_bad_moment 2 "$ry" run --scenario badmoment.json
+expect_one_line_error scenario_bad_moment "badmoment.json:7: field 'schedule\[0\].moment': unknown moment 'issuer_delivred'"
+sed 's/"property": "clock_bound"/"property": "clock_bonud"/' \
+  "$scenarios/trains-b3-staggered-issuers.json" > badproperty.json
+check scenario_bad_property 2 "$ry" run --scenario badproperty.json
+expect_one_line_error scenario_bad_property "badproperty.json:[0-9]+: field 'expect.property': no checker reports 'clock_bonud'"
+printf '{"name": "x",\n "options": {"nodes": 3,\n  "nodes": 4},\n "expect": {"outcome": "pass"}}\n' > dupkey.json
+check scenario_duplicate_key 2 "$ry" run --scenario dupkey.json
+expect_one_line_error scenario_duplicate_key "dupkey.json:3: field 'options.nodes': key given twice"
 [[ ! -e y.jsonl && ! -e y.jsonl.tmp ]] || { echo "FAIL bad scenario left a trace behind"; failures=$((failures + 1)); }
 
 # Swarm: the mix is printed first and written into the header; the same seed gives the same trace.
@@ -181,6 +240,47 @@ for l in lines:
 PY
 check kv_replays 0 "$ry" replay kv.jsonl --quiet
 python3 "$schema_tool" kv.jsonl > /dev/null || { echo "FAIL kv_schema"; failures=$((failures + 1)); }
+# Interrupted: no temporary trace left behind, exit 128 + signal; an interrupted soak writes its
+# summary, marked so, with the seeds that finished.
+interrupt_run() {  # interrupt_run SIGNAL EXPECTED_EXIT
+  "$ry" run --time-ms 600000 --trace int.jsonl --quiet >/dev/null 2>&1 &
+  local pid=$! i
+  for i in $(seq 50); do [[ -e int.jsonl.tmp ]] && break; sleep 0.1; done
+  kill "-$1" "$pid"; wait "$pid"
+  local got=$?
+  if [[ $got -ne $2 || -e int.jsonl || -e int.jsonl.tmp ]]; then
+    echo "FAIL interrupt_run $1: exit $got (expected $2), files: $(ls int.jsonl* 2>/dev/null)"
+    failures=$((failures + 1))
+  else
+    passed=$((passed + 1))
+  fi
+}
+interrupt_run INT 130
+interrupt_run TERM 143
+"$ry" soak --seeds 1..100000 --jobs 2 --time-ms 50 --liveness-ms 200 --summary int-soak.json >/dev/null 2>&1 &
+soak_pid=$!
+sleep 3
+kill -INT "$soak_pid"; wait "$soak_pid"; got=$?
+if [[ $got -ne 130 ]] || ! python3 -c "
+import json, sys
+d = json.load(open('int-soak.json'))
+done = sum(b - a + 1 for a, b in d['seeds_done'])
+sys.exit(0 if d['interrupted'] and done == d['seeds_run'] and d['seeds_run'] < 100000 else 1)"; then
+  echo "FAIL soak_interrupted: exit $got"; cat int-soak.json 2>/dev/null | head -c 400; failures=$((failures + 1))
+else
+  passed=$((passed + 1))
+fi
+[[ ! -e int-soak.json.tmp ]] || { echo "FAIL soak_interrupted: summary .tmp left"; failures=$((failures + 1)); }
+# Soak outputs are checked before any seed runs.
+mkdir -p summary-dir
+check soak_summary_dir 2 timeout 10 "$ry" soak --seeds 1..1000 --summary summary-dir
+expect_one_line_error soak_summary_dir "error: --summary: 'summary-dir' is a directory"
+[[ ! -e summary-dir.tmp ]] || { echo "FAIL soak_summary_dir: summary-dir.tmp left"; failures=$((failures + 1)); }
+check soak_summary_unwritable 2 timeout 10 "$ry" soak --seeds 1..1000 --summary /nonexistent-dir/s.json
+expect_one_line_error soak_summary_unwritable "error: --summary: cannot write '/nonexistent-dir/s.json.tmp'"
+: > plain-file
+check soak_trace_dir_file 2 timeout 10 "$ry" soak --seeds 1..1000 --trace-dir plain-file
+expect_one_line_error soak_trace_dir_file "error: --trace-dir: cannot create 'plain-file'"
 
 echo "$passed passed, $failures failed"
 [[ $failures -eq 0 ]]
