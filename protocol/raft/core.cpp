@@ -62,7 +62,7 @@ Core::Core(const Config& config, NodeId self, std::uint64_t node_seed, const Rec
   snapshot_ = std::move(recovered.snapshot);
   if (snapshot_) {
     // The snapshot holds what the state machine had at its index; commit restarts there.
-    const bool restored = kv_.restore(snapshot_->image);
+    const bool restored = restore_app(snapshot_->image);
     RY_ASSERT(restored);  // the record verified, so the image is one we wrote
     commit_ = applied_ = snapshot_->last_index;
     // The disk was cut inside the entries the snapshot covers: start the log at the snapshot.
@@ -90,6 +90,11 @@ void Core::on_start(Time now, Fx& fx) noexcept {
     // by treating its restart as leader contact.
     last_leader_contact_ = now;
     fx.note("recovered", i64(recovered_records_), i64(recovered_dropped_));
+    // The state machine starts again from the snapshot (or empty) and re-applies the log: tell
+    // the ordering checkers which prefix of the applied sequence the snapshot stands for, so the
+    // re-applied commands count at their positions (invariants/membership/state_transfer.hpp).
+    fx.note("state_transfer", i64(delivered_count_), static_cast<std::int64_t>(log_digest_),
+            self_.value);
   }
   reset_election_timer(fx);
   finish(fx);
@@ -635,7 +640,12 @@ void Core::apply_entry(const Entry& e, Fx& fx) {
     // (the ordered output the checkers see) once.
     const bool fresh = !kv_.applied(command->id);
     const KvResult result = kv_.apply(command->id, *op);
-    if (fresh) fx.deliver(payload_id(command->id), fnv1a(command->operation));
+    if (fresh) {
+      const Delivery d{payload_id(command->id), fnv1a(command->operation)};
+      ++delivered_count_;
+      log_digest_ = ry::log_digest(log_digest_, d);
+      fx.deliveries.push_back(d);
+    }
     if (answer && waiting->second == command->id)
       reply(command->id, result.status, result.value, fx, fresh ? e.index : 0);
   } else if (e.kind == EntryKind::config && answer) {
@@ -655,7 +665,7 @@ void Core::maybe_snapshot(Fx& fx) {
   s.last_term = *log_.term_at(applied_);
   s.last_hash = *log_.hash_at(applied_);
   s.config = config_at(applied_);
-  s.image = kv_.image();
+  s.image = app_image();
   snapshot_ = std::move(s);
   const Index trailing_base =
       applied_ > config_.snapshot_trailing ? applied_ - config_.snapshot_trailing : 0;
@@ -689,8 +699,7 @@ void Core::handle(NodeId from, const InstallSnapshot& m, Fx& fx) {
   }
   const std::string image = receiver_.bytes();
   receiver_.clear();
-  KvStore probe;
-  if (image_checksum(image) != m.checksum || !probe.restore(image)) {
+  if (image_checksum(image) != m.checksum || !valid_app_image(image)) {
     fx.send(from, InstallSnapshotResponse{term_, m.last_index, 0, 0});  // start over
     return;
   }
@@ -713,7 +722,7 @@ void Core::install(const InstallSnapshot& m, const std::string& image, Fx& fx) {
     configs_.clear();
     waiting_.clear();
   }
-  const bool restored = kv_.restore(image);
+  const bool restored = restore_app(image);
   RY_ASSERT(restored);  // checked by the caller
   snapshot_ = Snapshot{m.last_index, m.last_term, m.last_hash, m.config, image};
   // Bug R9 sets commit and applied to the snapshot's index even when they were higher.
@@ -723,6 +732,40 @@ void Core::install(const InstallSnapshot& m, const std::string& image, Fx& fx) {
   recompute_membership(fx);
   rewrite_ = true;
   fx.note("snapshot_installed", i64(m.last_index), i64(old_commit));
+  fx.note("state_transfer", i64(delivered_count_), static_cast<std::int64_t>(log_digest_), -1);
+}
+
+// A snapshot's image: the store's, then how many commands the store has applied (delivered, in
+// the checkers' terms) and their running log digest, 8 bytes each (little-endian).
+std::string Core::app_image() const {
+  std::string out = kv_.image();
+  for (const std::uint64_t v : {delivered_count_, log_digest_}) {
+    for (int shift = 0; shift < 64; shift += 8)
+      out.push_back(static_cast<char>((v >> shift) & 0xff));
+  }
+  return out;
+}
+
+namespace {
+std::uint64_t read_u64(std::string_view bytes) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8; ++i) {
+    v |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
+  }
+  return v;
+}
+}  // namespace
+
+bool Core::valid_app_image(std::string_view image) {
+  KvStore probe;
+  return image.size() >= 16 && probe.restore(image.substr(0, image.size() - 16));
+}
+
+bool Core::restore_app(std::string_view image) {
+  if (image.size() < 16 || !kv_.restore(image.substr(0, image.size() - 16))) return false;
+  delivered_count_ = read_u64(image.substr(image.size() - 16));
+  log_digest_ = read_u64(image.substr(image.size() - 8));
+  return true;
 }
 
 void Core::handle(NodeId from, const InstallSnapshotResponse& m, Fx& fx) {

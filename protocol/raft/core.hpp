@@ -37,6 +37,7 @@
 #include "protocol/common/client.hpp"
 #include "protocol/common/effects.hpp"
 #include "protocol/common/kv_store.hpp"
+#include "protocol/common/log_digest.hpp"
 #include "protocol/common/prng.hpp"
 #include "protocol/common/protocol_core.hpp"
 #include "protocol/common/status.hpp"
@@ -222,11 +223,19 @@ class Core {
   [[nodiscard]] std::vector<std::string> full_records() const;
 
   // `position`: the log index that applied it (a witness order for history checkers), 0 if none.
+  // Snapshot images: the store plus the applied count and digest (core.cpp).
+  [[nodiscard]] std::string app_image() const;
+  static bool valid_app_image(std::string_view image);
+  bool restore_app(std::string_view image);
   void reply(RequestId id, ReplyStatus status, std::string value, Fx& fx,
              std::uint64_t position = 0);
 
   Config config_;
   NodeId self_;
+  // The applied commands as the ordering checkers see them: how many, and their running digest
+  // (protocol/common/log_digest.hpp); carried in snapshots (app_image).
+  std::uint64_t delivered_count_ = 0;
+  std::uint64_t log_digest_ = log_digest_empty;
   Prng prng_;
   Time now_;
   std::uint32_t incarnation_ = 0;

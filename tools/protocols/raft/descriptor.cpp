@@ -42,7 +42,7 @@ constexpr std::string_view crash_moments[] = {
 };
 
 constexpr std::string_view properties[] = {
-    "uniform_total_order", "integrity",           "election_safety", "term_monotonicity",
+    "uniform_total_order", "election_safety",     "term_monotonicity",
     "commit_monotonic",    "acknowledged_writes", "replica_state",
 };
 

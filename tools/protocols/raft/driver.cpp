@@ -1,6 +1,5 @@
 #include "tools/protocols/raft/driver.hpp"
 
-#include "invariants/integrity_checker.hpp"
 #include "invariants/raft/term_checker.hpp"
 #include "invariants/total_order_checker.hpp"
 
@@ -20,9 +19,12 @@ raft::Config RaftDriver::config() const {
 void RaftDriver::attach(World<Core>&, CheckerSuite<Core>& checkers) {
   verdict_ = &checkers.verdict();
   const std::uint32_t n = options_.nodes;
-  // Every node applies the committed commands in log order: one global sequence.
+  // Every node applies the committed commands in log order: one global sequence. A restarted
+  // node rebuilds its store by applying the log again from its snapshot (its `state_transfer`
+  // note says where), so "never delivered twice across restarts" (the integrity checker's rule
+  // for TRAINS, whose delivered log is durable) does not hold by design; the total order checker
+  // still catches a command applied twice within a life, or out of place.
   checkers.add<TotalOrderChecker>(false, n);
-  checkers.add<IntegrityChecker>(n);
   checkers.add<raft::TermChecker>(n);
   replicas_ = &checkers.add<ReplicaStateChecker>();
 }
