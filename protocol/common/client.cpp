@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "protocol/common/byte_codec.hpp"
+
 namespace ry {
 
 namespace {
@@ -9,25 +11,6 @@ namespace {
 constexpr std::array<OpKind, 7> all_kinds = {OpKind::broadcast, OpKind::read, OpKind::write,
                                              OpKind::cas,       OpKind::get,  OpKind::put,
                                              OpKind::append};
-
-void put_field(std::string& out, std::string_view field) {
-  const auto n = static_cast<std::uint32_t>(field.size());
-  for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<char>((n >> shift) & 0xff));
-  out.append(field);
-}
-
-bool take_field(std::string_view& in, std::string& field) {
-  if (in.size() < 4) return false;
-  std::uint32_t n = 0;
-  for (std::size_t i = 0; i < 4; ++i) {
-    n |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << (8 * i);
-  }
-  in.remove_prefix(4);
-  if (in.size() < n) return false;
-  field.assign(in.substr(0, n));
-  in.remove_prefix(n);
-  return true;
-}
 
 // The first byte of an encoded operation; a broadcast payload is carried raw, so its bytes can
 // start with anything: decode_operation is only used where every request is an operation.
@@ -48,9 +31,9 @@ std::string encode(const Operation& op) {
   out.reserve(2 + 12 + op.key.size() + op.value.size() + op.expected.size());
   out.push_back(op_tag);
   out.push_back(static_cast<char>(op.f));
-  put_field(out, op.key);
-  put_field(out, op.value);
-  put_field(out, op.expected);
+  put_bytes(out, op.key);
+  put_bytes(out, op.value);
+  put_bytes(out, op.expected);
   return out;
 }
 
@@ -60,11 +43,11 @@ std::optional<Operation> decode_operation(std::string_view data) {
   if (kind == 0 || kind >= all_kinds.size()) return std::nullopt;
   Operation op;
   op.f = all_kinds[kind];
-  data.remove_prefix(2);
-  if (!take_field(data, op.key) || !take_field(data, op.value) || !take_field(data, op.expected)) {
-    return std::nullopt;
-  }
-  if (!data.empty()) return std::nullopt;
+  ByteReader in(data.substr(2));
+  op.key = in.bytes();
+  op.value = in.bytes();
+  op.expected = in.bytes();
+  if (!in.done()) return std::nullopt;
   return op;
 }
 

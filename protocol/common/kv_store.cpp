@@ -1,38 +1,12 @@
 #include "protocol/common/kv_store.hpp"
 
+#include "protocol/common/byte_codec.hpp"
 #include "protocol/common/hash.hpp"
 
 namespace ry {
 
 namespace {
-
-void put_u64(std::string& out, std::uint64_t v) {
-  for (int shift = 0; shift < 64; shift += 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
-}
-void put_bytes(std::string& out, std::string_view bytes) {
-  put_u64(out, bytes.size());
-  out.append(bytes);
-}
-bool take_u64(std::string_view& in, std::uint64_t& v) {
-  if (in.size() < 8) return false;
-  v = 0;
-  for (int i = 0; i < 8; ++i) {
-    v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in[static_cast<std::size_t>(i)]))
-         << (8 * i);
-  }
-  in.remove_prefix(8);
-  return true;
-}
-bool take_bytes(std::string_view& in, std::string& out) {
-  std::uint64_t n = 0;
-  if (!take_u64(in, n) || in.size() < n) return false;
-  out.assign(in.substr(0, n));
-  in.remove_prefix(n);
-  return true;
-}
-
 constexpr std::uint64_t image_magic = 0x316b76737972ULL;  // "ryskv1"
-
 }  // namespace
 
 KvResult KvStore::execute(const Operation& op) {
@@ -109,42 +83,35 @@ std::string KvStore::image() const {
   }
   put_u64(out, sessions_.size());
   for (const auto& [client, session] : sessions_) {
-    put_u64(out, client);
+    put_u32(out, client);
     put_u64(out, session.seq);
-    put_u64(out, static_cast<std::uint64_t>(session.result.status));
+    put_u8(out, static_cast<std::uint8_t>(session.result.status));
     put_bytes(out, session.result.value);
   }
   return out;
 }
 
-bool KvStore::restore(std::string_view in) {
+bool KvStore::restore(std::string_view image) {
   KvStore next;
-  std::uint64_t magic = 0;
-  std::uint64_t count = 0;
-  if (!take_u64(in, magic) || magic != image_magic || !take_u64(in, next.applied_) ||
-      !take_u64(in, count)) {
-    return false;
-  }
-  for (std::uint64_t i = 0; i < count; ++i) {
-    std::string key;
-    std::string value;
-    if (!take_bytes(in, key) || !take_bytes(in, value)) return false;
+  ByteReader in(image);
+  if (in.u64() != image_magic) return false;
+  next.applied_ = in.u64();
+  for (std::uint64_t i = 0, n = in.u64(); in.ok() && i < n; ++i) {
+    std::string key(in.bytes());
+    std::string value(in.bytes());
     next.data_.emplace(std::move(key), std::move(value));
   }
-  if (!take_u64(in, count)) return false;
-  for (std::uint64_t i = 0; i < count; ++i) {
-    std::uint64_t client = 0;
-    std::uint64_t status = 0;
-    Session s;
-    if (!take_u64(in, client) || client > UINT32_MAX || !take_u64(in, s.seq) ||
-        !take_u64(in, status) || status > static_cast<std::uint64_t>(ReplyStatus::not_leader) ||
-        !take_bytes(in, s.result.value)) {
-      return false;
-    }
-    s.result.status = static_cast<ReplyStatus>(status);
-    next.sessions_.emplace(static_cast<std::uint32_t>(client), std::move(s));
+  for (std::uint64_t i = 0, n = in.u64(); in.ok() && i < n; ++i) {
+    const std::uint32_t client = in.u32();
+    Session session;
+    session.seq = in.u64();
+    const std::uint8_t status = in.u8();
+    session.result.value = std::string(in.bytes());
+    if (status > static_cast<std::uint8_t>(ReplyStatus::not_leader)) return false;
+    session.result.status = static_cast<ReplyStatus>(status);
+    next.sessions_.emplace(client, std::move(session));
   }
-  if (!in.empty()) return false;
+  if (!in.done()) return false;
   *this = std::move(next);
   return true;
 }

@@ -4,8 +4,8 @@
 #include <functional>
 
 #include "protocol/common/assert.hpp"
+#include "protocol/common/byte_codec.hpp"
 #include "protocol/common/hash.hpp"
-#include "protocol/raft/codec.hpp"
 #include "protocol/raft/durable.hpp"
 
 namespace ry::raft {
@@ -739,22 +739,10 @@ void Core::install(const InstallSnapshot& m, const std::string& image, Fx& fx) {
 // the checkers' terms) and their running log digest, 8 bytes each (little-endian).
 std::string Core::app_image() const {
   std::string out = kv_.image();
-  for (const std::uint64_t v : {delivered_count_, log_digest_}) {
-    for (int shift = 0; shift < 64; shift += 8)
-      out.push_back(static_cast<char>((v >> shift) & 0xff));
-  }
+  put_u64(out, delivered_count_);
+  put_u64(out, log_digest_);
   return out;
 }
-
-namespace {
-std::uint64_t read_u64(std::string_view bytes) {
-  std::uint64_t v = 0;
-  for (std::size_t i = 0; i < 8; ++i) {
-    v |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
-  }
-  return v;
-}
-}  // namespace
 
 bool Core::valid_app_image(std::string_view image) {
   KvStore probe;
@@ -763,8 +751,9 @@ bool Core::valid_app_image(std::string_view image) {
 
 bool Core::restore_app(std::string_view image) {
   if (image.size() < 16 || !kv_.restore(image.substr(0, image.size() - 16))) return false;
-  delivered_count_ = read_u64(image.substr(image.size() - 16));
-  log_digest_ = read_u64(image.substr(image.size() - 8));
+  ByteReader trailer(image.substr(image.size() - 16));
+  delivered_count_ = trailer.u64();
+  log_digest_ = trailer.u64();
   return true;
 }
 

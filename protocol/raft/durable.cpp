@@ -4,7 +4,7 @@
 
 #include "protocol/common/assert.hpp"
 #include "protocol/common/hash.hpp"
-#include "protocol/raft/codec.hpp"
+#include "protocol/common/byte_codec.hpp"
 
 namespace ry::raft {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "protocol/raft/codec.hpp"
+#include "protocol/common/byte_codec.hpp"
 
 namespace ry::raft {
 namespace {

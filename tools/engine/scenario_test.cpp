@@ -79,8 +79,8 @@ TEST_F(ScenarioFile, UnknownNamesAndDuplicateKeysAreInputErrors) {
   EXPECT_FALSE(
       load("{\"name\": \"x\",\n \"expect\": {\"outcome\": \"violation\", \"property\": "
            "\"total_order\"}}"));
-  EXPECT_EQ(error_.rfind(path_ + ":2: field 'expect.property': no checker reports 'total_order' "
-                                 "(expected one of clock_bound, ",
+  EXPECT_EQ(error_.rfind(path_ + ":2: field 'expect.property': no checker of protocol trains "
+                                 "reports 'total_order' ",
                          0),
             0U)
       << error_;

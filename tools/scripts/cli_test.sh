@@ -133,7 +133,7 @@ grep -q "scenario         ok: pass, as expected" "$work/out" || { echo "FAIL sce
 grep -q '"ev":"fault","fault":"partition",.*"detail":"{0,1}|{2,3,4}"' sc.jsonl || { echo "FAIL scenario trace: no partition fault line"; failures=$((failures + 1)); }
 check scenario_replays 0 "$ry" replay sc.jsonl
 # A halted run's trace is valid too (outcome "halted" with its reason).
-check scenario_halts 0 "$ry" run --scenario "$scenarios/trains-uto-crash-issuer-delivered.json" --trace halted.jsonl --quiet
+check scenario_halts 0 "$ry" run --scenario "$scenarios/trains/trains-uto-crash-issuer-delivered.json" --trace halted.jsonl --quiet
 check schema_halted 0 python3 "$schema_tool" halted.jsonl
 sed 's/"outcome": "violation", "property": "clock_bound"/"outcome": "pass"/' \
   "$scenarios/trains/trains-b3-staggered-issuers.json" > wrong-expect.json
@@ -168,13 +168,13 @@ check scenario_huge 2 "$ry" run --scenario huge.json
 expect_one_line_error scenario_huge "huge.json: larger than 16 MiB: not a scenario file"
 # Unknown names, duplicate keys: input errors, never a silent pass.
 sed 's/"moment": "issuer_delivered"/"moment": "issuer_delivred"/' \
-  "$scenarios/trains-uto-crash-issuer-delivered.json" > badmoment.json
+  "$scenarios/trains/trains-uto-crash-issuer-delivered.json" > badmoment.json
 check scenario_bad_moment 2 "$ry" run --scenario badmoment.json
 expect_one_line_error scenario_bad_moment "badmoment.json:7: field 'schedule\[0\].moment': unknown moment 'issuer_delivred'"
 sed 's/"property": "clock_bound"/"property": "clock_bonud"/' \
-  "$scenarios/trains-b3-staggered-issuers.json" > badproperty.json
+  "$scenarios/trains/trains-b3-staggered-issuers.json" > badproperty.json
 check scenario_bad_property 2 "$ry" run --scenario badproperty.json
-expect_one_line_error scenario_bad_property "badproperty.json:[0-9]+: field 'expect.property': no checker reports 'clock_bonud'"
+expect_one_line_error scenario_bad_property "badproperty.json:[0-9]+: field 'expect.property': no checker of protocol trains reports 'clock_bonud'"
 printf '{"name": "x",\n "options": {"nodes": 3,\n  "nodes": 4},\n "expect": {"outcome": "pass"}}\n' > dupkey.json
 check scenario_duplicate_key 2 "$ry" run --scenario dupkey.json
 expect_one_line_error scenario_duplicate_key "dupkey.json:3: field 'options.nodes': key given twice"

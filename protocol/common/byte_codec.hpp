@@ -1,5 +1,5 @@
-// Little-endian byte codec shared by Raft's records, entry payloads and admin commands. Bytes
-// never depend on the host or on struct padding. The reader never asserts on its input: bytes
+// Little-endian byte codec shared by the cores' records and payloads and the KV store's images.
+// Bytes never depend on the host or on struct padding. The reader never asserts on its input: bytes
 // come from disks and clients, so running short turns it into a failed read (ok() is false).
 #pragma once
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace ry::raft {
+namespace ry {
 
 inline void put_uint(std::string& out, std::uint64_t value, std::size_t width) {
   for (std::size_t i = 0; i < width; ++i)
@@ -61,4 +61,4 @@ class ByteReader {
   bool ok_ = true;
 };
 
-}  // namespace ry::raft
+}  // namespace ry
