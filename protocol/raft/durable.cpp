@@ -3,8 +3,8 @@
 #include <limits>
 
 #include "protocol/common/assert.hpp"
-#include "protocol/common/hash.hpp"
 #include "protocol/common/byte_codec.hpp"
+#include "protocol/common/hash.hpp"
 
 namespace ry::raft {
 namespace {
