@@ -28,9 +28,11 @@
 // admitted to. Messages of older incarnations are ignored.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <set>
 #include <utility>
 #include <vector>
@@ -70,7 +72,8 @@ class Links {
         peers_(peers),
         retransmit_ns_(retransmit_ns),
         fifo_(fifo),
-        timer_base_(timer_base) {
+        timer_base_(timer_base),
+        table_(peers) {
     RY_ASSERT(retransmit_ns > 0);
   }
 
@@ -169,7 +172,10 @@ class Links {
   }
 
   // Peers with an entry: the ones this node sent to or heard from, not every configured one.
-  [[nodiscard]] std::size_t peers_in_use() const noexcept { return table_.size(); }
+  [[nodiscard]] std::size_t peers_in_use() const noexcept {
+    return static_cast<std::size_t>(
+        std::count_if(table_.begin(), table_.end(), [](const auto& p) { return p != nullptr; }));
+  }
 
   [[nodiscard]] std::uint64_t digest(std::uint64_t h) const noexcept {
     // Every configured peer in id order, a peer never talked to with its initial values: the
@@ -208,17 +214,19 @@ class Links {
 
   // A peer's entry is made at its first use: a node talks to a few peers (its successor, its
   // predecessor, a coordinator), and an entry per configured peer made every node O(N), a
-  // cluster O(N^2) (800 bytes a pair: 80 GB for 10,000 nodes). std::map: references stay valid
-  // while a handler sends.
+  // cluster O(N^2) (800 bytes a pair: 80 GB for 10,000 nodes). A slot per peer (8 bytes) keeps
+  // the lookup on every message a vector index; the entries are heap objects, so references
+  // stay valid while a handler sends.
   Peer& at(NodeId peer) {
     RY_ASSERT(peer.value < peers_);
-    return table_[peer.value];
+    std::unique_ptr<Peer>& slot = table_[peer.value];
+    if (!slot) slot = std::make_unique<Peer>();
+    return *slot;
   }
   const Peer& at(NodeId peer) const {
     RY_ASSERT(peer.value < peers_);
-    static const Peer never_used{};
-    const auto it = table_.find(peer.value);
-    return it == table_.end() ? never_used : it->second;
+    const std::unique_ptr<Peer>& slot = table_[peer.value];
+    return slot ? *slot : never_used_;
   }
 
   void arm(NodeId to, Peer& peer, Time due, Time now, Effects<Message>& fx) {
@@ -268,7 +276,30 @@ class Links {
   Nanos retransmit_ns_ = 1;
   bool fifo_ = true;
   std::uint64_t timer_base_ = 0;
-  std::map<std::uint32_t, Peer> table_;
+  // By peer id; null: never used. Copying a core copies the entries (cores are values).
+  struct PeerTable {
+    explicit PeerTable(std::size_t peers) : slots(peers) {}
+    PeerTable(const PeerTable& other) : slots(other.slots.size()) {
+      for (std::size_t i = 0; i < slots.size(); ++i) {
+        if (other.slots[i]) slots[i] = std::make_unique<Peer>(*other.slots[i]);
+      }
+    }
+    PeerTable& operator=(const PeerTable& other) {
+      PeerTable copy(other);
+      slots.swap(copy.slots);
+      return *this;
+    }
+    PeerTable(PeerTable&&) noexcept = default;
+    PeerTable& operator=(PeerTable&&) noexcept = default;
+    ~PeerTable() = default;
+    std::unique_ptr<Peer>& operator[](std::size_t i) { return slots[i]; }
+    const std::unique_ptr<Peer>& operator[](std::size_t i) const { return slots[i]; }
+    [[nodiscard]] auto begin() const { return slots.begin(); }
+    [[nodiscard]] auto end() const { return slots.end(); }
+    std::vector<std::unique_ptr<Peer>> slots;
+  };
+  PeerTable table_;
+  inline static const Peer never_used_{};  // how a peer never talked to reads
 };
 
 }  // namespace ry::trains

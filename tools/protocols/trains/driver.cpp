@@ -19,13 +19,18 @@ namespace ry {
 
 class TrainsDriver::Progress final : public Observer {
  public:
-  explicit Progress(std::uint32_t nodes) : delivered_(nodes, 0) {}
+  // `retries`: the same id can be accepted again after it was delivered everywhere (the kv
+  // workload retries a request at another node), so retired ids are remembered.
+  Progress(std::uint32_t nodes, bool retries) : delivered_(nodes, 0), retries_(retries) {}
 
   void on_reply(const Step& step, NodeRef node, const ClientReply& reply) override {
     if (reply.status == ReplyStatus::accepted) {
       // A kv client's retry at another node broadcasts the same id again: count it once.
       const MsgId id = payload_id(reply.id);
-      if (retired_.contains(id) || !pending_.emplace(id, Pending{step.time, {}, 0}).second) return;
+      if ((retries_ && retired_.contains(id)) ||
+          !pending_.emplace(id, Pending{step.time, {}, 0}).second) {
+        return;
+      }
       ++accepted_;
       undelivered_.emplace(id, node);
     } else if (reply.status == ReplyStatus::rejected) {
@@ -81,7 +86,7 @@ class TrainsDriver::Progress final : public Observer {
     it->second.holders.insert(node);
     if (it->second.holders.count() < delivered_.size()) return;
     ++everywhere_;
-    retired_.insert(it->first, [&](MsgId id) { return pending_.contains(id); });
+    if (retries_) retired_.insert(it->first, [&](MsgId id) { return pending_.contains(id); });
     positions_.forget(it->second.position, it->first);
     pending_.erase(it);  // memory follows in-flight work, not history
   }
@@ -89,6 +94,7 @@ class TrainsDriver::Progress final : public Observer {
   std::vector<std::uint64_t> delivered_;
   PendingTable pending_;  // probed only, never iterated
   LogPositions positions_;
+  bool retries_;
   RetiredIds retired_;  // delivered everywhere: a late acceptance of one is a retry
   std::map<MsgId, NodeRef> undelivered_;  // accepted, not yet delivered by any node
   LatencyHistogram latency_;
@@ -132,7 +138,7 @@ void TrainsDriver::attach(World<Core>& world, CheckerSuite<Core>& checkers) {
   checkers.add<IntegrityChecker>(n);
   validity_ =
       &checkers.add<ValidityChecker>(ValidityOptions{.accept_on_client = false, .nodes = n});
-  progress_ = std::make_unique<Progress>(n);
+  progress_ = std::make_unique<Progress>(n, options_.workload == "kv");
   world.add_observer(progress_.get());
   uniform_ = &checkers.add<membership::UniformAgreementChecker>(n);
   // Membership (protocol/trains/README.md): views, deliveries and state transfers.
