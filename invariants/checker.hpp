@@ -1,4 +1,4 @@
-// The base of every checker (docs/design.md, "Checkers"): an Observer that records the first
+// The base of every checker (README.md, "Checkers"): an Observer that records the first
 // violation of its property in the run's Verdict and counts the elementary checks it made, so the
 // run summary can show how much checking a run did (a checker that checked nothing proves
 // nothing). Checkers must be incremental: O(1) amortised per delivery, never a rescan of logs.
@@ -19,7 +19,7 @@ class Checker : public Observer {
   Checker(const Checker&) = delete;
   Checker& operator=(const Checker&) = delete;
 
-  // The property this checker enforces, as named in docs/trains.md section 7.
+  // The property this checker enforces, as named in protocol/trains/README.md section 7.
   [[nodiscard]] virtual std::string_view name() const = 0;
   // One per elementary comparison or event examined.
   [[nodiscard]] std::uint64_t checks() const noexcept { return checks_; }

@@ -1,6 +1,7 @@
-// A checker must be tested not to crash (docs/trains.md section 8, B2): whatever a buggy core or
-// a fault reports, the checkers record violations or stay silent, but never abort, never read
-// out of bounds and never allocate without bound. Run under the asan preset for the full value.
+// A checker must be tested not to crash (protocol/trains/README.md section 8, B2): whatever a buggy
+// core or a fault reports, the checkers record violations or stay silent, but never abort, never
+// read out of bounds and never allocate without bound. Run under the asan preset for the full
+// value.
 #include <gtest/gtest.h>
 
 #include <array>

@@ -11,8 +11,9 @@
 
 namespace ry {
 
-std::string describe(MsgId id);      // "(2,17)": (sender, seq) as in trains.md section 7
-std::string describe(NodeRef node);  // "node 3/1": node 3 in its incarnation 1
+std::string describe(
+    MsgId id);  // "(2,17)": (sender, seq) as in protocol/trains/README.md section 7
+std::string describe(NodeRef node);                 // "node 3/1": node 3 in its incarnation 1
 std::string describe_digest(std::uint64_t digest);  // "0x00c0ffee00c0ffee"
 std::string describe(const Delivery& delivery);     // "(2,17) digest 0x..."
 

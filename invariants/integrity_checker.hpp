@@ -1,9 +1,9 @@
-// Integrity (docs/trains.md section 7): no duplicate delivery at a node, and everything delivered
-// was broadcast. A node's deliveries are counted over all its incarnations: a restarted node
-// recovers its log (trains.md section 6), so delivering an id again after a restart is a
-// duplicate too. "Broadcast" means a client handed the id to some node (on_client) with the same
-// content: the digest of a delivery must equal fnv1a(data) of the request, or the delivery is
-// spurious. Delivering one id at several different nodes is of course fine.
+// Integrity (protocol/trains/README.md section 7): no duplicate delivery at a node, and everything
+// delivered was broadcast. A node's deliveries are counted over all its incarnations: a restarted
+// node recovers its log (protocol/trains/README.md section 6), so delivering an id again after a
+// restart is a duplicate too. "Broadcast" means a client handed the id to some node (on_client)
+// with the same content: the digest of a delivery must equal fnv1a(data) of the request, or the
+// delivery is spurious. Delivering one id at several different nodes is of course fine.
 //
 // The simulator reports a client request before the effects of the step that handles it, so a
 // core that delivers its own broadcast in the same step is seen in the right order. A request

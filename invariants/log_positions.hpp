@@ -1,19 +1,19 @@
 // Where a tracked message sits in the one global sequence, so that a state transfer can stand for
-// the deliveries it replaces (docs/trains.md section 5, "Rejoin"). For the checkers that track a
-// broadcast id until every node holds it (integrity, validity, train integrity, the run's progress
-// counter): a node re-admitted by state transfer never delivers the transferred prefix (the
-// `state_transfer` note stands for positions 1..X, state_transfer.hpp), so without this the ids
-// in that prefix would wait for it forever and memory would follow churn, not in-flight work.
+// the deliveries it replaces (protocol/trains/README.md section 5, "Rejoin"). For the checkers that
+// track a broadcast id until every node holds it (integrity, validity, train integrity, the run's
+// progress counter): a node re-admitted by state transfer never delivers the transferred prefix
+// (the `state_transfer` note stands for positions 1..X, state_transfer.hpp), so without this the
+// ids in that prefix would wait for it forever and memory would follow churn, not in-flight work.
 //
 // Every log is a prefix of one global sequence (uniform total order, checked by its own checker),
 // so a delivery at position p of a node's log is at global position p, and the first delivery of
 // an id anywhere places it. Each node's log length counts its deliveries over all incarnations (a
-// restarted node recovers its log, trains.md section 6) and becomes X at a transfer to X; the
-// transfer then gives the node every placed id at positions 1..X. The index holds only the ids a
-// caller still tracks (it forgets an id when it retires), in position order, so a transfer costs
-// O(log tracked + ids it covers) and never a scan of everything. A second id placed at a taken
-// position (only a broken total order does that) is not indexed: it can only stay tracked, which
-// costs memory, never a verdict.
+// restarted node recovers its log, protocol/trains/README.md section 6) and becomes X at a transfer
+// to X; the transfer then gives the node every placed id at positions 1..X. The index holds only
+// the ids a caller still tracks (it forgets an id when it retires), in position order, so a
+// transfer costs O(log tracked + ids it covers) and never a scan of everything. A second id placed
+// at a taken position (only a broken total order does that) is not indexed: it can only stay
+// tracked, which costs memory, never a verdict.
 #pragma once
 
 #include <cstddef>

@@ -1,8 +1,8 @@
 // The ids whose story is over for a checker (delivered at every node), kept as disjoint seq
 // intervals per sender, so that a checker's memory follows in-flight work instead of history.
 //
-// A sender's seq is its own counter (docs/trains.md section 1), so ids retire roughly in seq
-// order and the intervals of a sender merge into one. Seqs that were never broadcast (a request
+// A sender's seq is its own counter (protocol/trains/README.md section 1), so ids retire roughly in
+// seq order and the intervals of a sender merge into one. Seqs that were never broadcast (a request
 // refused while its node was down) would split it forever, so a retiring seq also bridges a gap
 // of up to `gap_probe_max` seqs down to the interval below it, and up to the one above, when the
 // caller says none of the seqs in the gap is still tracked (a wider gap, rarer still, stays

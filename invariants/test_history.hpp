@@ -1,4 +1,4 @@
-// Test support for the checkers' own tests (docs/design.md, "Checkers": each checker is fed a
+// Test support for the checkers' own tests (README.md, "Checkers": each checker is fed a
 // hand-made violation and must fire). A History feeds one hand-written run, event by event, to
 // observers; every event is its own step, so a test can name the step a violation must cite.
 #pragma once

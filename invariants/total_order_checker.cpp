@@ -113,9 +113,9 @@ void TotalOrderChecker::check_guarded(const Step& step, NodeRef node, const Deli
   global_.push_back(Entry{delivery, node, step.index, extend(chain_before(pos), delivery)});
 }
 
-// Bug B2 (trains.md section 8): the prefix test without the length guard. Lacking the test
-// `pos < global.size()`, the faulty checker "made the index valid" by growing the sequence to
-// pos + 1 and then wrote the head slot instead of comparing it:
+// Bug B2 (protocol/trains/README.md section 8): the prefix test without the length guard. Lacking
+// the test `pos < global.size()`, the faulty checker "made the index valid" by growing the sequence
+// to pos + 1 and then wrote the head slot instead of comparing it:
 //   if (pos + 1 >= global.size()) { global.resize(pos + 1); global[pos] = d; } else compare
 // Here that is reproduced without reading or writing out of bounds: a delivery at the newest
 // position overwrites it, so two nodes that diverge at the head of the sequence (the usual shape

@@ -1,13 +1,13 @@
-// Uniform total order (docs/trains.md section 7): all logs, of every node and every incarnation,
-// crashed nodes' last logs included, are prefixes of one global sequence. Checked incrementally:
-// the i-th delivery anywhere must equal global[i] (id and digest), and the first node to reach
-// position i appends its delivery there. O(1) amortised per delivery; the checker never compares
-// logs.
+// Uniform total order (protocol/trains/README.md section 7): all logs, of every node and every
+// incarnation, crashed nodes' last logs included, are prefixes of one global sequence. Checked
+// incrementally: the i-th delivery anywhere must equal global[i] (id and digest), and the first
+// node to reach position i appends its delivery there. O(1) amortised per delivery; the checker
+// never compares logs.
 //
 // A node's position continues across its incarnations: a restarted node recovers its log from
-// its disk (trains.md section 6) and its next delivery extends that log, so it is compared with
-// the global sequence at the position after its last delivery of any earlier incarnation. The
-// same holds for Raft's and VR's committed logs.
+// its disk (protocol/trains/README.md section 6) and its next delivery extends that log, so it is
+// compared with the global sequence at the position after its last delivery of any earlier
+// incarnation. The same holds for Raft's and VR's committed logs.
 //
 // Memory follows in-flight work: the global sequence is kept only from the slowest live node's
 // position on (trimmed every `trim_period` deliveries). Live nodes are those that delivered

@@ -130,7 +130,8 @@ TEST(TotalOrderChecker, SameIdWithDifferentContentFires) {
 
 TEST(TotalOrderChecker, RestartedNodeThatRedeliversFromTheStartFires) {
   // A node that forgot its log and starts over at position 1 breaks the prefix property
-  // (trains.md section 6: never different content at a position delivered before the crash).
+  // (protocol/trains/README.md section 6: never different content at a position delivered before
+  // the crash).
   Verdict verdict;
   TotalOrderChecker checker(verdict);
   History h{&checker};
@@ -156,9 +157,9 @@ TEST(TotalOrderChecker, SameIdAtDifferentPositionsFires) {
   EXPECT_EQ(verdict.first().step, 3U);
 }
 
-// Bug B2 (trains.md section 8): the prefix test without the length guard. The planted checker
-// must miss a violation that the correct checker reports on the same hand-made history: this is
-// how the test suite detects B2.
+// Bug B2 (protocol/trains/README.md section 8): the prefix test without the length guard. The
+// planted checker must miss a violation that the correct checker reports on the same hand-made
+// history: this is how the test suite detects B2.
 TEST(TotalOrderChecker, B2CaughtByTheCheckerTests) {
   Verdict correct_verdict;
   Verdict b2_verdict;

@@ -1,8 +1,8 @@
-// Validity, a liveness property (docs/trains.md section 7): in a healed, fair phase every accepted
-// broadcast of a live member is delivered everywhere within a budget. During the run this
-// checker only records acceptances and deliveries (O(1) each); at the end of the liveness phase
-// the runner calls check_converged with the live nodes and turns a non-empty answer into exit
-// code 3 (docs/design.md, "Command line"). It never records a safety violation.
+// Validity, a liveness property (protocol/trains/README.md section 7): in a healed, fair phase
+// every accepted broadcast of a live member is delivered everywhere within a budget. During the run
+// this checker only records acceptances and deliveries (O(1) each); at the end of the liveness
+// phase the runner calls check_converged with the live nodes and turns a non-empty answer into exit
+// code 3 (README.md, "Command line"). It never records a safety violation.
 //
 // A broadcast is accepted when a node replies ReplyStatus::accepted (or delivered) for it, or,
 // for a protocol whose cores never reply, when a client hands it to a node (option

@@ -112,8 +112,8 @@ TEST(ValidityChecker, RestartedNodeKeepsItsEarlierDeliveries) {
 }
 
 TEST(ValidityChecker, AcceptanceByACrashedIncarnationIsNotOwed) {
-  // "every accepted broadcast of a live member" (trains.md section 7): the acceptor crashed
-  // before the broadcast went anywhere; its client retries, and only the retry is owed.
+  // "every accepted broadcast of a live member" (protocol/trains/README.md section 7): the acceptor
+  // crashed before the broadcast went anywhere; its client retries, and only the retry is owed.
   Verdict verdict;
   ValidityChecker checker(verdict);
   History h{&checker};

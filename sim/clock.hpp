@@ -1,5 +1,5 @@
 // A node's own clock: offset and drift (ppm) against global simulated time. Cores read time and
-// set timers only through it, so skew shows up as early or late timeouts (docs/design.md).
+// set timers only through it, so skew shows up as early or late timeouts (README.md).
 // Integer arithmetic only.
 //
 // The model, and what clock faults do to timers:

@@ -1,6 +1,6 @@
 // A node's simulated disk: an append-only list of records plus whole-disk rewrites, with write
 // and sync latency (applied by the World). Only synced operations survive a crash
-// (docs/design.md, "Disk"). Disk faults, each driven by a seed the World draws from the disk
+// (README.md, "Disk"). Disk faults, each driven by a seed the World draws from the disk
 // stream, so a run with faults stays reproducible:
 //  - torn: at the next crash, the first unsynced append survives as a strict, non-empty prefix
 //    of itself (if the first unsynced operation is not an append, or is shorter than two bytes,

@@ -1,7 +1,7 @@
 // The scheduler's event queue: a binary heap keyed by (time, sequence number), with payloads in
 // a slab and each slot remembering its heap position, so a cancelled timer is removed at once
 // (the queue holds only live events). Ties in time are broken by the sequence number, which is
-// the order of insertion: never by addresses or hash order (docs/design.md, "Event queue").
+// the order of insertion: never by addresses or hash order (README.md, "Event queue").
 #pragma once
 
 #include <cstdint>

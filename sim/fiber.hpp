@@ -1,6 +1,6 @@
 // Boost.Context fibers for code whose natural form is sequential: workload clients and scripted
 // fault schedules. A fiber holds no protocol state, is resumed only by the scheduler, and never
-// lets an exception cross a switch (docs/design.md): bodies are noexcept in spirit, and an
+// lets an exception cross a switch (README.md): bodies are noexcept in spirit, and an
 // escaping exception is caught at the fiber's edge and turned into an assertion failure.
 #pragma once
 

@@ -4,7 +4,7 @@
 // overlap, at most `max_active` of them at once. Instant faults (clock jump, drift change, torn,
 // corrupt and misdirected writes) take no slot. Every fault and heal is reported.
 //
-// stop_and_heal() ends the safety phase (docs/design.md, "Phases"): it stops injecting, heals
+// stop_and_heal() ends the safety phase (README.md, "Phases"): it stops injecting, heals
 // cuts, partitions and clogs, turns off loss, duplication and delay spikes, and restarts crashed
 // nodes if `restart` is set, so the liveness phase starts from a quiet cluster.
 //

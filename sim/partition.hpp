@@ -1,4 +1,4 @@
-// Named network partitions (docs/design.md, "Network"): pure functions that say which directed
+// Named network partitions (README.md, "Network"): pure functions that say which directed
 // links a partition cuts, so the nemesis, scenario files and tests agree on what "a bridge" or "a
 // one-way split" means. A cut link loses everything sent on it until healed.
 //

@@ -10,7 +10,7 @@
 
 namespace ry {
 
-// Exit codes of docs/design.md, "Command line", plus `halted`.
+// Exit codes of README.md, "Command line", plus `halted`.
 enum class Outcome : int {
   passed = 0,
   violation = 1,

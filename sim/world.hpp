@@ -1,6 +1,6 @@
 // The world: N nodes each running a protocol core, the scheduler's event queue, the network,
 // each node's clock and disk, fibers, and the observers. It applies a core's effects in the
-// order of docs/design.md: durable writes before the sends that depend on them, then sends,
+// order of README.md: durable writes before the sends that depend on them, then sends,
 // then timers. Single-threaded and seeded: one seed, one run.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The fault model as the World applies it (docs/design.md, "Simulator"; issue 4): each fault kind
+// The fault model as the World applies it (README.md, "Simulator"; issue 4): each fault kind
 // does exactly what it says, and is reported. Uses the probe core of world_test_probe.hpp.
 #include <gtest/gtest.h>
 

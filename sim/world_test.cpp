@@ -1,4 +1,4 @@
-// The World's contract with a core (docs/design.md, "The one interface" and "Simulator"),
+// The World's contract with a core (README.md, "The one interface" and "Simulator"),
 // checked with a scriptable probe core: its client requests are commands ("append x; sync;
 // send 1 7") so each test can make one node do exactly the effects it needs.
 #include <gtest/gtest.h>

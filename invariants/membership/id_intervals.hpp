@@ -1,7 +1,7 @@
 // A set of message ids kept as disjoint seq intervals per sender, for ids whose details a checker
 // has dropped but whose membership it must still answer ("was this id delivered before?"). A
-// sender's seq is its own counter (docs/trains.md section 1) and its messages are delivered
-// roughly in seq order, so a sender's ids merge into few intervals. Unlike invariants'
+// sender's seq is its own counter (protocol/trains/README.md section 1) and its messages are
+// delivered roughly in seq order, so a sender's ids merge into few intervals. Unlike invariants'
 // retired-id set, gaps are never bridged (the caller cannot promise that a seq in a gap will never
 // be delivered), so each seq never delivered costs one interval: memory follows lost or refused
 // broadcasts, not deliveries. Senders are looked up by id in a NodeTable (O(1)), then

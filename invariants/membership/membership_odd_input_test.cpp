@@ -1,7 +1,7 @@
-// The membership checkers must not crash on odd input (docs/trains.md section 8, B2: a checker is
-// tested to fire and not to crash): huge node and view ids, empty and unsorted member sets,
-// malformed notes, events of nodes never seen, positions at the ends of their range. They record
-// violations or stay silent, but never abort, never read out of bounds and never allocate
+// The membership checkers must not crash on odd input (protocol/trains/README.md section 8, B2: a
+// checker is tested to fire and not to crash): huge node and view ids, empty and unsorted member
+// sets, malformed notes, events of nodes never seen, positions at the ends of their range. They
+// record violations or stay silent, but never abort, never read out of bounds and never allocate
 // without bound. Run under the asan preset for the full value.
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
-// No re-delivery after a restart (docs/trains.md section 6): "a node never delivers a message
-// twice, never delivers different content at a position it delivered before its crash". A node's
-// log is a sequence of positions that continues across its restarts (it recovers its log from its
-// disk) and that only a state transfer (state_transfer.hpp) can move: to X, the donor's log
-// length. The precise rule, per node, over all its incarnations:
+// No re-delivery after a restart (protocol/trains/README.md section 6): "a node never delivers a
+// message twice, never delivers different content at a position it delivered before its crash". A
+// node's log is a sequence of positions that continues across its restarts (it recovers its log
+// from its disk) and that only a state transfer (state_transfer.hpp) can move: to X, the donor's
+// log length. The precise rule, per node, over all its incarnations:
 //
 //   1. A message is delivered at most once, except that after a state transfer to X a node may
 //      deliver again, in a later incarnation, the messages it had delivered at positions above X

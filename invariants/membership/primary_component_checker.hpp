@@ -1,8 +1,9 @@
-// Primary component (docs/trains.md section 7): each installed view contains a strict majority of
-// the previous one, and view ids only rise at a node. Section 5's quorum rule: the coordinator
-// installs a new view only with reports from a strict majority of the previous view, all of them
-// members of the new one; two majorities of one view share a member, so at most one side of a
-// partition can move on (bug Q1, no quorum rule, installs views on both sides: split brain).
+// Primary component (protocol/trains/README.md section 7): each installed view contains a strict
+// majority of the previous one, and view ids only rise at a node. Section 5's quorum rule: the
+// coordinator installs a new view only with reports from a strict majority of the previous view,
+// all of them members of the new one; two majorities of one view share a member, so at most one
+// side of a partition can move on (bug Q1, no quorum rule, installs views on both sides: split
+// brain).
 //
 // "The previous view" is global: the view with the highest id below it that any node installed,
 // whoever installed it and wherever the new view's installer was. Installs of one view reach
@@ -23,8 +24,8 @@
 // rests on each member reporting to at most one Gather per view id and never going back; a node
 // that forgets after a crash that it had moved past view v could report again for an id it
 // already reported to (completing a second quorum for one id), rejoin a side that was superseded,
-// or accept trains that the new view's floors fence out (trains.md section 5, step 5). Every
-// membership checker that trims by the view floor relies on this rule too.
+// or accept trains that the new view's floors fence out (protocol/trains/README.md section 5, step
+// 5). Every membership checker that trims by the view floor relies on this rule too.
 //
 // Memory: one member set per view id above the view floor (views.hpp), and one view id per node.
 // O(members) per install, nothing per delivery.

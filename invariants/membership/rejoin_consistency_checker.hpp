@@ -1,9 +1,9 @@
-// Rejoin consistency (docs/trains.md section 7): after a state transfer, the rejoiner's log up to
-// the transfer's position X equals the global sequence up to X. The transfer is announced by the
-// rejoiner's core with a "state_transfer" note (X and the log digest D of its positions 1..X; the
-// contract is in state_transfer.hpp). The checker compares D with the digest of the global
-// sequence up to X, and the rejoiner's first delivery after the transfer with global position
-// X + 1 (the snapshot and its tail must join up).
+// Rejoin consistency (protocol/trains/README.md section 7): after a state transfer, the rejoiner's
+// log up to the transfer's position X equals the global sequence up to X. The transfer is announced
+// by the rejoiner's core with a "state_transfer" note (X and the log digest D of its
+// positions 1..X; the contract is in state_transfer.hpp). The checker compares D with the digest of
+// the global sequence up to X, and the rejoiner's first delivery after the transfer with global
+// position X + 1 (the snapshot and its tail must join up).
 //
 // The checker keeps its own bounded copy of the global sequence rather than trusting the uniform
 // total order checker: the transfer is invisible in deliveries (it replaces positions 1..X without

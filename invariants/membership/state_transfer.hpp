@@ -1,8 +1,8 @@
-// The observer-visible contract for a state transfer (docs/trains.md section 5, "Rejoin"), on which
-// the membership checkers rely (rejoin_consistency, no_redelivery_after_restart,
-// uniform_agreement). A core that replaces its delivered log by a state transfer (a snapshot at
-// some position plus the delivered tail after it, from one member) emits, in the step that applies
-// it, one note
+// The observer-visible contract for a state transfer (protocol/trains/README.md section 5,
+// "Rejoin"), on which the membership checkers rely (rejoin_consistency,
+// no_redelivery_after_restart, uniform_agreement). A core that replaces its delivered log by a
+// state transfer (a snapshot at some position plus the delivered tail after it, from one member)
+// emits, in the step that applies it, one note
 //
 //   Note{.kind = "state_transfer", .a = X, .b = D, .c = donor}
 //
@@ -17,7 +17,7 @@
 // steps, never in the step of the note: the simulator reports a step's deliveries before its notes
 // (sim/world.hpp, report_output), so a delivery in that step is counted at the position before
 // the transfer. Without a note, a node's log continues across its restarts (it recovers its log
-// from its disk, trains.md section 6), as the ordering checkers assume.
+// from its disk, protocol/trains/README.md section 6), as the ordering checkers assume.
 //
 // Why a digest rather than the log: a core keeps D as a running fold over its own deliveries
 // (8 bytes, one hash per delivery) and ships it with the snapshot, so nobody ever compares logs;

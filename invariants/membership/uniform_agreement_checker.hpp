@@ -1,6 +1,6 @@
-// Uniform agreement (docs/trains.md section 7): a message delivered by any node, even one that
-// crashed right after, is delivered by every member of every later view, once the run is healed
-// and quiet. In TRAINS it is rule G0's job (deliver only once f + 1 members hold the closed
+// Uniform agreement (protocol/trains/README.md section 7): a message delivered by any node, even
+// one that crashed right after, is delivered by every member of every later view, once the run is
+// healed and quiet. In TRAINS it is rule G0's job (deliver only once f + 1 members hold the closed
 // content, so some report of the next view change holds it; bug U1, an issuer that delivers alone
 // and crashes, breaks it) and the plan's (bug B10).
 //

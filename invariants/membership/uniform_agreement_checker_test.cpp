@@ -34,8 +34,8 @@ TEST(UniformAgreementChecker, EveryMemberHoldingEveryMessageIsClean) {
   EXPECT_GT(checker.checks(), 0U);
 }
 
-// Bug U1 of docs/trains.md section 8: the issuer delivers alone and crashes before forwarding;
-// the survivors' next view skips the key.
+// Bug U1 of protocol/trains/README.md section 8: the issuer delivers alone and crashes before
+// forwarding; the survivors' next view skips the key.
 TEST(UniformAgreementChecker, IssuerThatDeliveredAloneAndCrashedFires) {
   Verdict verdict;
   UniformAgreementChecker checker(verdict);

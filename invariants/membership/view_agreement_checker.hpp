@@ -1,7 +1,8 @@
-// View agreement (docs/trains.md section 7): two nodes, in any incarnations, that install the same
-// view id install the same member set. The quorum rule of section 5 (step 3: one report per view
-// id, and a strict majority of the previous view) is what guarantees it; a coordinator that
-// installs without a quorum, or a member that reports to two Gathers for one id, breaks it.
+// View agreement (protocol/trains/README.md section 7): two nodes, in any incarnations, that
+// install the same view id install the same member set. The quorum rule of section 5 (step 3: one
+// report per view id, and a strict majority of the previous view) is what guarantees it; a
+// coordinator that installs without a quorum, or a member that reports to two Gathers for one id,
+// breaks it.
 //
 // The first install of each view id is the reference; every later install of that id is compared
 // with it (O(members) per install, nothing per delivery). Memory: one member set per view id,

@@ -1,5 +1,6 @@
-// Shared pieces of the membership checkers that reason about views (docs/trains.md section 5):
-// member sets, the first install of each view id, and the view floor that bounds their memory.
+// Shared pieces of the membership checkers that reason about views (protocol/trains/README.md
+// section 5): member sets, the first install of each view id, and the view floor that bounds their
+// memory.
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,8 @@
-// Virtual synchrony (docs/trains.md section 7): members that install view v and then view v + 1
-// (consecutive installs at one node incarnation) delivered the same messages while in v. A node
-// whose next install skips ids was not a member of the views between: it was excluded and came
-// back by a state transfer, so it is not compared. In TRAINS this is what the frozen delivery and
-// the plan of a view change are for (section 5): every member of the next view applies the same
+// Virtual synchrony (protocol/trains/README.md section 7): members that install view v and then
+// view v + 1 (consecutive installs at one node incarnation) delivered the same messages while in v.
+// A node whose next install skips ids was not a member of the views between: it was excluded and
+// came back by a state transfer, so it is not compared. In TRAINS this is what the frozen delivery
+// and the plan of a view change are for (section 5): every member of the next view applies the same
 // plan, in key order, before it installs it (bugs B10 and B12 break it).
 //
 // Checked incrementally: each node incarnation folds the messages it delivers while in its current

@@ -38,7 +38,8 @@ void ClockBoundChecker::on_send_message(const Step& step, NodeRef from, NodeId /
     ++checks_;
     if (train->clock > created) {
       // A view change may skip clocks an issuer reserved but never created (a restarted issuer
-      // continues above its durable reservation, trains.md 5): its floor says so.
+      // continues above its durable reservation, protocol/trains/README.md section 5): its floor
+      // says so.
       const Core* core = cores_ ? cores_(from.id) : nullptr;
       const std::uint64_t floor =
           core != nullptr && train->issuer.value < slots_ ? core->floor(train->issuer.value) : 0;
@@ -125,9 +126,9 @@ void ClockBoundChecker::check_state(const Step& step, NodeRef node, const Core& 
       return;
     }
     marks.done_upto[q] = done;
-    // Keys at or below the floor were decided by a view change's plan (trains.md 5.4) and are
-    // done at every member; each slot restarts above its own boundary, so key order binds only
-    // the keys created in the current view.
+    // Keys at or below the floor were decided by a view change's plan (protocol/trains/README.md
+    // section 5) and are done at every member; each slot restarts above its own boundary, so key
+    // order binds only the keys created in the current view.
     if (done > core.floor(q) && (!any_done || Key{done, q} > largest)) {
       largest = Key{done, q};
       any_done = true;

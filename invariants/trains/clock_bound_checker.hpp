@@ -1,27 +1,29 @@
-// Clock bound (docs/trains.md section 7): no node has seen a clock its issuer has not created, and
-// done keys form a downward-closed set (the state form of "delivery follows key order").
+// Clock bound (protocol/trains/README.md section 7): no node has seen a clock its issuer has not
+// created, and done keys form a downward-closed set (the state form of "delivery follows key
+// order").
 //
 // On the wire: `created[i]` is the highest clock of slot i that node i itself has sent. A train
 // (c, i) sent or received anywhere with c > created[i] is a clock nobody created. An issuer's
-// clocks are contiguous (trains.md 1): a train of its own slot that node i sends with a clock
-// above created[i] + 1 skips keys.
+// clocks are contiguous (protocol/trains/README.md section 1): a train of its own slot that node i
+// sends with a clock above created[i] + 1 skips keys.
 //
 // In the cores' state, after every step, for each node the step touched (sent or received a
 // train, fired a timer, restarted) and that is up, through the Core's read-only getters, for
 // every slot q (steps that only move link acks or take a client request leave every value below
-// unchanged, trains.md 2, so they are not re-checked: that halves the checks of a hop):
+// unchanged, protocol/trains/README.md section 2, so they are not re-checked: that halves the
+// checks of a hop):
 //   - seen(q) <= created[q], and stable(q) <= seen(q), done_upto(q) <= seen(q): nothing seen,
 //     known stable or done that was not created;
 //   - done_upto(q) never falls within an incarnation;
 //   - every parked key (c, q) is not done and was seen: done_upto(q) < c <= seen(q);
 //   - downward closure: let D be the largest done key at the node above its slot's floor (the
 //     largest (done_upto(q), q) with done_upto(q) > floor(q): a view change decides every key up
-//     to the floors at once and each slot restarts above its own floor, trains.md 5.5);
-//     every key below D that the node knows to exist is done: for every q,
-//     done_upto(q) >= min(seen(q), largest clock c' with (c', q) < D). G2 gives this at the
-//     moment D is delivered, and G3 keeps it: every issuer had reached D's clock then, so keys
-//     created later are above D. Bug B3 (G3 skips issuers never heard from) breaks it as soon as
-//     the late issuer's first train arrives.
+//     to the floors at once and each slot restarts above its own floor, protocol/trains/README.md
+//     section 5); every key below D that the node knows to exist is done: for every q, done_upto(q)
+//     >= min(seen(q), largest clock c' with (c', q) < D). G2 gives this at the moment D is
+//     delivered, and G3 keeps it: every issuer had reached D's clock then, so keys created later
+//     are above D. Bug B3 (G3 skips issuers never heard from) breaks it as soon as the late
+//     issuer's first train arrives.
 // The done set per issuer is a watermark in this core (done_upto), so per issuer it is downward
 // closed by construction; the cross-issuer check above is the meaningful one.
 //

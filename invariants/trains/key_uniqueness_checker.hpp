@@ -1,6 +1,7 @@
-// Key uniqueness (docs/trains.md section 7): at most one train per key, and at most one train per
-// slot above the floor in flight. A slot's train behaves like a token: only its issuer creates it,
-// each key once, and every other send of it is the forward of a copy the sender received.
+// Key uniqueness (protocol/trains/README.md section 7): at most one train per key, and at most one
+// train per slot above the floor in flight. A slot's train behaves like a token: only its issuer
+// creates it, each key once, and every other send of it is the forward of a copy the sender
+// received.
 //
 // Definitions. A *logical transmission* is one link-layer message: (sender node and incarnation,
 // receiver, lseq, key). The link layer (protocol/trains/link.hpp) may put it on the wire many
@@ -21,7 +22,8 @@
 //  (c) in flight: when a new logical transmission of slot i starts, no other logical transmission
 //      of slot i may be in flight, whatever its clock (same clock: a second train of that key;
 //      other clock: two trains of one slot), unless the smaller of the two clocks is at or below
-//      the slot's floor (`floor(i)`: an older view's train, trains.md 5; 0 if not given).
+//      the slot's floor (`floor(i)`: an older view's train, protocol/trains/README.md section 5; 0
+//      if not given).
 //
 // O(1) amortised per train sent, received or dropped (a slot has one logical transmission in
 // flight in a correct run); memory is bounded by what is in flight, per link and per slot.
@@ -45,7 +47,8 @@ namespace ry::trains {
 
 class KeyUniquenessChecker final : public Checker, public MessageObserver<Message> {
  public:
-  // The highest floor of slot `issuer` at any live node (trains.md 5), or 0.
+  // The highest floor of slot `issuer` at any live node (protocol/trains/README.md section 5), or
+  // 0.
   using FloorFn = std::function<std::uint64_t(std::uint32_t issuer)>;
 
   explicit KeyUniquenessChecker(Verdict& verdict, FloorFn floor = {});

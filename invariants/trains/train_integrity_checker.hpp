@@ -1,5 +1,6 @@
-// Train integrity (docs/trains.md section 7): a train only carries broadcast payloads, and its
-// content never changes after it is closed. Checked on every train that is sent or received:
+// Train integrity (protocol/trains/README.md section 7): a train only carries broadcast payloads,
+// and its content never changes after it is closed. Checked on every train that is sent or
+// received:
 //
 // - Every payload (sender, seq, data) must have been handed to some node by a client
 //   (Observer::on_client) with the same id, and fnv1a(data) must equal that request's. A client

@@ -1,6 +1,7 @@
 // The three TRAINS checkers on real cores in a World: lossy, duplicating, reordering links, fifo
 // and not, staggered issuer starts. No violation in bug-free runs; planted bug B3 (G3 skips
-// issuers never heard from, trains.md 8) trips clock_bound's downward closure.
+// issuers never heard from, protocol/trains/README.md section 8) trips clock_bound's downward
+// closure.
 #include <gtest/gtest.h>
 
 #include <iostream>

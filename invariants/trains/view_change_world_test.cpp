@@ -1,11 +1,12 @@
-// TRAINS membership in a World (docs/trains.md 5): the heartbeat failure detector, the exclusion
-// view change and rejoin, on real cores under crashes, partitions (two-way, one-way, one cut link)
-// and pauses, with every ordering, TRAINS and membership checker attached. Safety (one global
-// order, views agreed and each a majority of the one before) must hold in every case, liveness
-// wherever the quorum rule lets a side move on. A crashed node stays down unless a test restarts
-// it (it recovers its clock reservation and waits to be re-admitted); excluded live nodes and
-// restarted ones rejoin with a state transfer once they hear of the newer view.
-// The second half plants each membership bug of trains.md 8 and shows a scenario that catches it.
+// TRAINS membership in a World (protocol/trains/README.md section 5): the heartbeat failure
+// detector, the exclusion view change and rejoin, on real cores under crashes, partitions (two-way,
+// one-way, one cut link) and pauses, with every ordering, TRAINS and membership checker attached.
+// Safety (one global order, views agreed and each a majority of the one before) must hold in every
+// case, liveness wherever the quorum rule lets a side move on. A crashed node stays down unless a
+// test restarts it (it recovers its clock reservation and waits to be re-admitted); excluded live
+// nodes and restarted ones rejoin with a state transfer once they hear of the newer view. The
+// second half plants each membership bug of protocol/trains/README.md section 8 and shows a
+// scenario that catches it.
 //
 // This lives beside the checkers rather than in protocol/trains/ because it needs the simulator
 // (World, partitions) and the checkers, which protocol_tests does not link.
@@ -410,9 +411,9 @@ void crash_one(std::uint32_t victim) {
 TEST(TrainsViewChange, CrashedIssuerIsExcludedAndSurvivorsAgree) { crash_one(1); }
 TEST(TrainsViewChange, CrashedNonIssuerIsExcludedAndSurvivorsAgree) { crash_one(3); }
 
-// trains.md 3, G0 (bug U1's scenario without the bug): an issuer delivers its own train's content
-// and crashes before forwarding it. It delivered only once f + 1 members held the content, so
-// some report of the view change holds it and the survivors deliver it too.
+// protocol/trains/README.md section 2, G0 (bug U1's scenario without the bug): an issuer delivers
+// its own train's content and crashes before forwarding it. It delivered only once f + 1 members
+// held the content, so some report of the view change holds it and the survivors deliver it too.
 TEST(TrainsViewChange, IssuerCrashedRightAfterDeliveringIsNotAlone) {
   for (std::uint32_t nodes : {3U, 5U}) {
     SCOPED_TRACE(std::to_string(nodes) + " nodes");
@@ -527,7 +528,8 @@ TEST(TrainsViewChange, MajorityCrashedHalts) {
 
 // (b) {0,1} | {2,3,4} with K=3 (issuers 0, 1, 2): only the majority installs a view; the
 // minority freezes and stops delivering. After the heal the minority hears of the newer view and
-// rejoins with a state transfer (trains.md 5, "Partitions", "Rejoin"); nothing diverges.
+// rejoins with a state transfer (protocol/trains/README.md section 5, "Partitions", "Rejoin");
+// nothing diverges.
 TEST(TrainsViewChange, PartitionOnlyTheMajorityMovesOn) {
   Sim r(three_issuers());
   const Partition cut = split(5, ids({0, 1}));
@@ -563,7 +565,8 @@ TEST(TrainsViewChange, PartitionOnlyTheMajorityMovesOn) {
 }
 
 // With K=2 both issuers are in the minority: the majority installs its view but has no train
-// (trains.md 1: a slot whose issuer is not a member is idle), so it delivers nothing more.
+// (protocol/trains/README.md section 1: a slot whose issuer is not a member is idle), so it
+// delivers nothing more.
 TEST(TrainsViewChange, PartitionLeavesTheMajorityWithoutIssuersIdle) {
   Sim r(SimSetup{});
   r.run(at_ms(300));
@@ -749,7 +752,8 @@ TEST(TrainsViewChange, UtoSendsNoMembershipMessages) {
   expect_prefixes(r, 5);
 }
 
-// --- durable state (trains.md 6, protocol/trains/persist.cpp) --------------------------------
+// --- durable state (protocol/trains/README.md section 6, protocol/trains/persist.cpp)
+// --------------------------------
 
 // What a crashed node's disk holds, as its restart will read it.
 Recovered disk_of(Sim& r, std::uint32_t n) { return recover(r.world().disk(NodeId{n}).durable()); }
@@ -929,7 +933,8 @@ TEST(TrainsViewChange, RejoinersOfOneViewAreNotComparedByVirtualSynchrony) {
   EXPECT_GT(apart, 0);  // in some seed the two rejoiners left view 0 apart
 }
 
-// --- planted membership bugs (trains.md 8) ---------------------------------------------------
+// --- planted membership bugs (protocol/trains/README.md section 8)
+// ---------------------------------------------------
 //
 // Each scenario runs seeds 1..`seeds` with the bug until a checker fires (safety bugs) or progress
 // stops (liveness bugs), and the same seeds without the bug must pass: the bug, not the scenario,

@@ -1,4 +1,4 @@
-// The one interface between a protocol core and the simulator (docs/design.md): every entry
+// The one interface between a protocol core and the simulator (README.md): every entry
 // point of a core is synchronous and noexcept and appends its effects here, as data. The
 // simulator applies them in a fixed order: disk writes (and the sync, if asked), then sends
 // (held back until the sync completes when one was asked, so nothing is sent that depends on

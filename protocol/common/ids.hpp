@@ -1,5 +1,5 @@
 // Strong types shared by every protocol core and the simulator. Times are integer nanoseconds of
-// simulated time; nothing in railyard reads the host's clock (docs/design.md, "Simulator").
+// simulated time; nothing in railyard reads the host's clock (README.md, "Simulator").
 #pragma once
 
 #include <compare>

@@ -1,7 +1,7 @@
-// The running digest of a delivered log (docs/trains.md sections 5 and 6). A core folds it over
-// its own deliveries, ships it with a state transfer's snapshot and keeps it on disk beside the
-// snapshot's position; the membership checkers fold the same function per position of the global
-// sequence. One definition here, so the cores (which may not include invariants/) and the
+// The running digest of a delivered log (protocol/trains/README.md section 5 and 6). A core folds
+// it over its own deliveries, ships it with a state transfer's snapshot and keeps it on disk beside
+// the snapshot's position; the membership checkers fold the same function per position of the
+// global sequence. One definition here, so the cores (which may not include invariants/) and the
 // checkers can never disagree on a digest.
 //
 // Why a digest rather than the log: 8 bytes and one hash per delivery stand for any prefix, so

@@ -1,5 +1,5 @@
 // Our own generator and bounded draws, identical on every standard library and compiler
-// (docs/design.md: the standard distributions differ between implementations).
+// (README.md: the standard distributions differ between implementations).
 #pragma once
 
 #include <cstdint>

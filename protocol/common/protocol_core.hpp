@@ -1,4 +1,4 @@
-// The shape every protocol core has (docs/design.md, "The one interface"). A core is built from
+// The shape every protocol core has (README.md, "The one interface"). A core is built from
 // an immutable config, its node id, a per-node seed and what it recovers from its disk; crash
 // destroys it. Entry points are noexcept and append effects; `describe` (found by ADL) tells
 // observers what a message is; `state_digest` hashes the state for determinism checks and,

@@ -141,8 +141,8 @@ void Core::on_disk_synced(Time now, Fx& fx) noexcept {
   }
 }
 
-// A local broadcast (trains.md 1): queued for the next train this node loads, unless its id is
-// already queued, on a train, or delivered here (bug B5 removes that filter).
+// A local broadcast (README.md section 1): queued for the next train this node loads, unless its id
+// is already queued, on a train, or delivered here (bug B5 removes that filter).
 void Core::on_client(const ClientRequest& request, Time now, Fx& fx) noexcept {
   now_ = now;
   if (config_.kv && on_kv_request(request, fx)) return;
@@ -225,8 +225,8 @@ void Core::handle_train(Train&& train, Fx& fx) {
   const std::uint32_t q = train.issuer.value;
   // Malformed input is dropped, never asserted on.
   if (q >= config_.trains || train.clock == 0) return;
-  // trains.md 5: a train of a view this node has not installed yet waits for the install; one of
-  // an older view, or below the floor, is fenced off (bug B9 lets both through).
+  // README.md section 5: a train of a view this node has not installed yet waits for the install;
+  // one of an older view, or below the floor, is fenced off (bug B9 lets both through).
   if (train.view > view_.id) {
     hold_future(std::move(train));
     return;
@@ -258,7 +258,7 @@ void Core::handle_train(Train&& train, Fx& fx) {
   drain(fx);
 }
 
-// trains.md 2.2: a clock more than one above what this node has seen means it missed keys.
+// README.md section 2: a clock more than one above what this node has seen means it missed keys.
 // Bug B4 stays silent when this is the first train of the issuer seen here.
 void Core::observe_clock(std::uint32_t issuer, std::uint64_t clock, Fx& fx) {
   Slot& s = slots_[issuer];
@@ -269,8 +269,8 @@ void Core::observe_clock(std::uint32_t issuer, std::uint64_t clock, Fx& fx) {
   s.seen = clock;
 }
 
-// trains.md 4: the issuer's trains carry its slot's stable clock. A stable key satisfies G0;
-// its content may be dropped once it is done.
+// README.md section 4: the issuer's trains carry its slot's stable clock. A stable key satisfies
+// G0; its content may be dropped once it is done.
 void Core::learn_stable(std::uint32_t issuer, std::uint64_t clock, Fx& fx) {
   Slot& s = slots_[issuer];
   if (clock <= s.stable) return;
@@ -283,12 +283,12 @@ void Core::observe_payloads(const Train& train) {
   for (const Payload& payload : train.payloads) known_.insert(payload.id());
 }
 
-// trains.md 2.2-2.3: lap 1 at this node: append pending payloads, ack, and close when the last
-// required ack is set.
+// README.md sections 2.2-2.3: lap 1 at this node: append pending payloads, ack, and close when the
+// last required ack is set.
 void Core::handle_open(Train&& train, Fx& fx) {
   if (train.acks.contains(self_)) {
     // Acked here already but not closed: it still needs other members' acks (possible only
-    // when the required set changes, trains.md 5). Pass it on.
+    // when the required set changes, README.md section 5). Pass it on.
     forward(std::move(train), fx);
     return;
   }
@@ -299,7 +299,7 @@ void Core::handle_open(Train&& train, Fx& fx) {
   forward(std::move(train), fx);
 }
 
-// trains.md 2.4-2.5: a closed train.
+// README.md sections 2.4-2.5: a closed train.
 void Core::handle_closed(Train&& train, Fx& fx) {
   const Key key = train.key();
   const auto it = held_.find(key);
@@ -325,11 +325,11 @@ void Core::handle_closed(Train&& train, Fx& fx) {
     return;
   }
   // The issuer after the propagation lap: every member holds the key, it is stable. Recycle,
-  // delivered or still parked (trains.md 2.5). Only the current train recycles.
+  // delivered or still parked (README.md section 2). Only the current train recycles.
   learn_stable(self_.value, key.clock, fx);
   if (key.clock == issued_) {
     create_train(fx);
-    // The moment a crash would swallow the fresh train (bug B8's scenario, trains.md 8).
+    // The moment a crash would swallow the fresh train (bug B8's scenario, README.md section 8).
     fx.note("recycled", self_.value, i64(issued_), i64(key.clock));
   }
 }
@@ -370,8 +370,8 @@ void Core::create_train(Fx& fx) {
   RY_ASSERT(slots_[self_.value].seen >= issued_);
 }
 
-// Loads pending payloads in queue order while they fit the byte bound (trains.md 1); the first
-// that does not fit and everything behind it wait, so one sender's payloads keep their order.
+// Loads pending payloads in queue order while they fit the byte bound (README.md section 1); the
+// first that does not fit and everything behind it wait, so one sender's payloads keep their order.
 void Core::load_pending(Train& train) {
   if (pending_.empty()) return;
   const std::uint64_t bytes_before = train.bytes;
@@ -402,7 +402,7 @@ bool Core::all_acked(const Train& train) const {
                      [&](NodeId n) { return train.acks.contains(n); });
 }
 
-// trains.md 2.3: the closer is the first holder and parks the key.
+// README.md section 2: the closer is the first holder and parks the key.
 void Core::close(Train& train, Fx& fx) {
   RY_ASSERT(!train.closed);
   train.closed = true;
@@ -419,7 +419,8 @@ void Core::forward(Train&& train, Fx& fx) {
   links_.send(successor_, Message{std::move(train)}, now_, fx);
 }
 
-// --- delivery (trains.md 3) ------------------------------------------------------------------
+// --- delivery (README.md section 2)
+// ------------------------------------------------------------------
 
 void Core::park(const Key& key, Fx& fx) {
   RY_ASSERT(held_.contains(key));
@@ -498,8 +499,9 @@ void Core::deliver_payloads(const Train& train, Fx& fx) {
     if (config_.kv) apply_kv(payload, fx);
     ++delivered;
   }
-  // The moment of bug U1 (trains.md 8): an issuer has delivered its own train's content, and this
-  // step's sends (the forward of that train, when it is the one being handled) have not left.
+  // The moment of bug U1 (README.md section 8): an issuer has delivered its own train's content,
+  // and this step's sends (the forward of that train, when it is the one being handled) have not
+  // left.
   if (train.issuer == self_ && delivered > 0) {
     fx.note("issuer_delivered", train.issuer.value, i64(train.clock), delivered);
   }
@@ -511,7 +513,7 @@ void Core::deliver_payloads(const Train& train, Fx& fx) {
   }
 }
 
-// Drops the content of keys of `issuer` that are done and stable (trains.md 4).
+// Drops the content of keys of `issuer` that are done and stable (README.md section 4).
 void Core::collect(std::uint32_t issuer) {
   const Slot& s = slots_[issuer];
   for (auto it = held_.begin(); it != held_.end() && it->first.clock <= s.stable;) {

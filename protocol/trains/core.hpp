@@ -1,16 +1,16 @@
-// The TRAINS protocol core (docs/trains.md 1-4): an I/O-free state machine satisfying
+// The TRAINS protocol core (README.md sections 1-4): an I/O-free state machine satisfying
 // ry::ProtocolCore. One object is one node in one incarnation.
 //
 // Timer ids: `issuer_start_timer` (1) creates this issuer's first train after its configured
 // start delay; `heartbeat_timer` (2) drives the failure detector and view changes (`to` mode);
 // `link_timer_base + peer` (1000 + peer) are the link layer's retransmit timers.
-// Membership (trains.md 5) lives in view_change.cpp: heartbeats, suspicion, the exclusion view
-// change (Paxos over the old view, see messages.hpp), the plan and the install.
-// Notes (observation only): "clock_gap" (issuer, clock, seen), "close" (issuer, clock, payloads),
-// "park" (issuer, clock), "stable" (issuer, clock), "stale" (issuer, clock), "dup" (sender, seq),
+// Membership (README.md section 5) lives in view_change.cpp: heartbeats, suspicion, the exclusion
+// view change (Paxos over the old view, see messages.hpp), the plan and the install. Notes
+// (observation only): "clock_gap" (issuer, clock, seen), "close" (issuer, clock, payloads), "park"
+// (issuer, clock), "stable" (issuer, clock), "stale" (issuer, clock), "dup" (sender, seq),
 // "issuer_delivered" (issuer, clock, payloads delivered: an issuer delivered content of its own
 // train, in the step before that step's sends leave), "recycled" (issuer, new clock, old clock:
-// the issuer created the next train of its slot on a stable key, trains.md 2.5). The last two
+// the issuer created the next train of its slot on a stable key, README.md section 2). The last two
 // mark moments a fault may target (crash right after the handler, its sends dropped).
 // Membership notes: "gather" (round, base view), "report" (round, base view: a member froze and
 // reported), "distrust" (coordinator: it does not hear this node), "propose" (round, members,
@@ -98,7 +98,7 @@ class Core {
   [[nodiscard]] const Links<Message>& links() const noexcept { return links_; }
   // The nodes whose acks close a train: every configured node (uto) or the view (to).
   [[nodiscard]] const std::vector<NodeId>& required_acks() const noexcept;
-  // Membership (trains.md 5).
+  // Membership (README.md section 5).
   [[nodiscard]] bool frozen() const noexcept { return frozen_; }
   [[nodiscard]] bool member() const { return view_.contains(self_); }
   [[nodiscard]] bool suspects(NodeId node) const {
@@ -127,19 +127,19 @@ class Core {
   [[nodiscard]] const KvStore& kv() const noexcept { return kv_; }
 
  private:
-  // Per issuer slot (trains.md 1-5). Everything here is a watermark: no history is kept.
+  // Per issuer slot (README.md sections 1-5). Everything here is a watermark: no history is kept.
   struct Slot {
     std::uint64_t seen = 0;       // highest clock of this issuer seen here
     std::uint64_t done_upto = 0;  // every clock 1..done_upto is done (G2's watermark)
-    std::uint64_t stable = 0;     // every clock 1..stable is stable (trains.md 4)
-    std::uint64_t floor = 0;      // trains at or below are of an older view (trains.md 5)
+    std::uint64_t stable = 0;     // every clock 1..stable is stable (README.md section 4)
+    std::uint64_t floor = 0;      // trains at or below are of an older view (README.md section 5)
   };
-  // A closed train this node holds (trains.md 2.3-2.4) until its key is done and stable.
+  // A closed train this node holds (README.md sections 2.3-2.4) until its key is done and stable.
   struct Held {
     Train train;
     // Holders of the closed content as this node last saw the train arrive closed; 0 at the
     // closer, which has not seen it arrive closed (nothing is delivered on the visit that
-    // appends and acks, trains.md 2.2).
+    // appends and acks, README.md section 2).
     std::uint32_t holders_seen = 0;
   };
 
@@ -220,7 +220,7 @@ class Core {
   [[nodiscard]] bool done(const Key& key) const;
   void check_invariants() const;
 
-  // Durable state (persist.cpp, trains.md 6).
+  // Durable state (persist.cpp, README.md section 6).
   void recover_disk(const Recovery& recovery);
   void note_recovery(Fx& fx) const;
   [[nodiscard]] bool persisting() const noexcept;
@@ -238,16 +238,16 @@ class Core {
   std::vector<NodeId> all_nodes_;  // the uto ack set
   NodeId successor_;
   std::vector<Slot> slots_;
-  std::uint64_t issued_ = 0;     // last clock this issuer created (trains.md 5's "issued")
+  std::uint64_t issued_ = 0;     // last clock this issuer created (README.md section 5's "issued")
   bool issuer_started_ = false;  // its first train exists
-  bool frozen_ = false;          // delivery frozen during a view change (trains.md 5)
+  bool frozen_ = false;          // delivery frozen during a view change (README.md section 5)
   FlatMap<Key, Held> held_;      // closed content held, until done and stable
   std::vector<Key> parked_;      // sorted: closed keys waiting for G0-G3; a subset of held_
   std::deque<Payload> pending_;  // local broadcasts not yet on a train
   SeqFilter known_;              // ids queued, seen on a train, or delivered here
   SeqFilter delivered_;          // ids delivered here
   Links<Message> links_;
-  // Membership state (trains.md 5).
+  // Membership state (README.md section 5).
   std::vector<Time> last_heard_;         // per node, on this node's clock
   std::vector<std::uint8_t> suspected_;  // per node
   bool excluded_ = false;                // an install left this node out
@@ -281,7 +281,7 @@ class Core {
   std::optional<Install> last_install_;  // resent to members that missed it
   std::vector<Train> future_trains_;     // trains of a view not installed here yet
   // Payloads this node loaded onto trains and has not delivered: a view change that skips their
-  // train puts them back in `pending_` (trains.md 5.4: skipped senders re-broadcast).
+  // train puts them back in `pending_` (README.md section 5: skipped senders re-broadcast).
   struct OwnPayload {
     PayloadList list;
     std::size_t index = 0;

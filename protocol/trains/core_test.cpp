@@ -1,4 +1,4 @@
-// Unit tests of the TRAINS core (docs/trains.md 2-4), driven in lock-step.
+// Unit tests of the TRAINS core (README.md sections 2-4), driven in lock-step.
 #include "protocol/trains/core.hpp"
 
 #include <gtest/gtest.h>
@@ -32,8 +32,8 @@ std::vector<std::uint64_t> delivery_steps(const LockStepRing& ring, MsgId id, st
   return steps;
 }
 
-// trains.md 2, the golden lock-step example: N=3, K=2, node 0 broadcasts `a` after issuing its
-// first train.
+// README.md section 2, the golden lock-step example: N=3, K=2, node 0 broadcasts `a` after issuing
+// its first train.
 TEST(TrainsCore, GoldenLockStepExample) {
   LockStepRing ring(make_config(3, 2));
   ring.start();
@@ -151,7 +151,7 @@ TEST(TrainsCore, DeliversOneTrainInSenderSeqOrder) {
   for (std::uint32_t n = 0; n < 3; ++n) EXPECT_EQ(ring.log(n), expected);
 }
 
-// trains.md 1: what does not fit the byte bound stays pending for the next train.
+// README.md section 1: what does not fit the byte bound stays pending for the next train.
 TEST(TrainsCore, ByteBoundKeepsTheRestPending) {
   Config config = make_config(2, 1);
   config.train_bytes_max = 10;
@@ -234,7 +234,7 @@ TEST(TrainsCore, UtoAndToAgreeWhileTheViewIsStatic) {
   EXPECT_EQ(logs[0], logs[1]);
 }
 
-// trains.md 4: memory is bounded by in-flight work. After many broadcasts the held content,
+// README.md section 4: memory is bounded by in-flight work. After many broadcasts the held content,
 // parked keys, filters and link buffers stay small.
 TEST(TrainsCore, GarbageCollectionKeepsMemoryFlat) {
   Config config = make_config(4, 2);
@@ -299,7 +299,7 @@ TEST(TrainsCore, DescribeNamesTheFields) {
   EXPECT_STREQ(describe(Message{LinkAck{3, 4}}).kind, "ack");
 }
 
-// The notes a crash-at-moment fault aims at (trains.md 8: U1's "issuer delivered, not yet
+// The notes a crash-at-moment fault aims at (README.md section 8: U1's "issuer delivered, not yet
 // forwarded", B8's "a crash swallows a freshly recycled train"), on the golden example.
 TEST(TrainsCore, NotesMarkIssuerDeliveredAndRecycled) {
   LockStepRing ring(make_config(3, 2));

@@ -1,6 +1,6 @@
-// Differential test (docs/trains.md 9): the optimised Core and the naive Reference get the same
-// per-node input streams, and their outputs (trains forwarded, deliveries, clock-gap hints,
-// client replies) are compared after every step. Two generators:
+// Differential test (protocol/trains/reference.hpp): the optimised Core and the naive Reference get
+// the same per-node input streams, and their outputs (trains forwarded, deliveries, clock-gap
+// hints, client replies) are compared after every step. Two generators:
 //   - ring: a whole ring of N nodes in random order (random hop order, fifo or not, staggered
 //     issuer starts, random and duplicate broadcasts, small byte bounds), each node running both
 //     implementations on the same input; the Core's link layer is driven faithfully (its acks go
@@ -114,7 +114,8 @@ Config random_config(Prng& rng, BugSet bugs) {
   config.train_bytes_max = 6 + rng.below(20);
   config.link_fifo = rng.below(2) == 0;
   config.bugs = bugs;
-  // The reference has no membership (trains.md 9): no failure detector, no clock reservation.
+  // The reference has no membership (protocol/trains/reference.hpp): no failure detector, no clock
+  // reservation.
   config.heartbeat_ns = 0;
   for (std::uint32_t q = 0; q < config.trains; ++q) {
     config.issuer_start_ns.push_back(rng.below(3) == 0 ? 1 : 0);  // 1: started later by timer

@@ -1,4 +1,4 @@
-// A TRAINS node's durable state (docs/trains.md section 6): the records it appends to its disk
+// A TRAINS node's durable state (README.md section 6): the records it appends to its disk
 // and what it may trust of them after a restart. The core appends a ViewRecord when it installs
 // a view, a DeliveredRecord per delivery, a SnapshotRecord when a state transfer replaces its
 // log (section 5, "Rejoin"), and a ReservationRecord, twice, per clock reservation

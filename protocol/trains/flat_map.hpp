@@ -1,4 +1,4 @@
-// A map kept as a sorted vector, for the few keys a node holds at a time (trains.md 2.4, 4: a
+// A map kept as a sorted vector, for the few keys a node holds at a time (README.md section 2, 4: a
 // couple per slot until they are done and stable). Holding a key is a per-hop event, and a
 // node-based std::map allocates and frees a node for each; this reuses the vector's capacity.
 // Iteration is in key order, like std::map, so whatever walks it (garbage collection, the state

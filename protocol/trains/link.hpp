@@ -1,8 +1,8 @@
 // Reliable point-to-point links over the simulated network, inside the core.
 //
 // TRAINS assumes a reliable link from each member to its successor (TCP in real deployments,
-// trains.md 1); the simulated network loses, duplicates and reorders. `Links` restores what the
-// protocol needs and nothing more:
+// README.md section 1); the simulated network loses, duplicates and reorders. `Links` restores what
+// the protocol needs and nothing more:
 //   - the sender stamps a per-peer sequence number (`lseq`, from 1) on every reliable message and
 //     keeps it until the receiver acknowledges it, resending after `retransmit_ns` (a timer per
 //     peer, re-armed lazily so a failure-free hop costs no timer traffic beyond the first);
@@ -11,7 +11,7 @@
 //     reordered message is not resent), and filters duplicates;
 //   - with `fifo` it hands messages to the protocol in lseq order, buffering early arrivals;
 //     without it, each message exactly once in arrival order (trains of different issuers can
-//     then overtake each other on a link, which bug B3 needs, trains.md 8).
+//     then overtake each other on a link, which bug B3 needs, README.md section 8).
 // Failure-free, one hop costs the data message plus one ack.
 //
 // It is generic in the protocol's message variant: reliable alternatives expose a LinkHeader via

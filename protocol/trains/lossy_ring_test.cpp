@@ -1,6 +1,6 @@
 // End to end over a lossy network: the core with its link layer under loss, duplication and
 // reordering (fifo and non-fifo links), staggered issuer starts; every node must deliver every
-// broadcast exactly once, in one total order (docs/trains.md 2-4, 7).
+// broadcast exactly once, in one total order (README.md sections 2-4, 7).
 #include <gtest/gtest.h>
 
 #include <iostream>
@@ -168,8 +168,8 @@ TEST(TrainsLossyRing, NoLossCostsOneAckPerTrainHop) {
 namespace ry::trains {
 namespace {
 
-// Bug B3 (trains.md 8): G3 skips issuers never heard from. With staggered issuer starts a node
-// delivers a key before a late issuer's first, smaller key exists: logs diverge.
+// Bug B3 (README.md section 8): G3 skips issuers never heard from. With staggered issuer starts a
+// node delivers a key before a late issuer's first, smaller key exists: logs diverge.
 TEST(TrainsLossyRing, StaggeredStartsExposeB3) {
   int diverged = 0;
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {

@@ -1,4 +1,4 @@
-// The messages of TRAINS (docs/trains.md 1, 5): the train, the link layer's ack, and the
+// The messages of TRAINS (README.md section 1, 5): the train, the link layer's ack, and the
 // membership messages.
 // Plain value types; `Message` is a std::variant dispatched with std::visit.
 #pragma once
@@ -18,7 +18,7 @@
 
 namespace ry::trains {
 
-// A train's key (trains.md 1): ordered by clock first, then issuer.
+// A train's key (README.md section 1): ordered by clock first, then issuer.
 struct Key {
   std::uint64_t clock = 0;
   std::uint32_t issuer = 0;
@@ -36,9 +36,9 @@ struct Payload {
 };
 
 // The payloads a train carries. Shared and immutable: copying a train (for the link layer's
-// retransmission buffer, or a holder keeping closed content, trains.md 2.4) copies one pointer,
-// never the data. Appending builds a new list (copy on write), which only a node that appends
-// pays for.
+// retransmission buffer, or a holder keeping closed content, README.md section 2) copies one
+// pointer, never the data. Appending builds a new list (copy on write), which only a node that
+// appends pays for.
 //
 // Because a list never changes once built, it also keeps what is derived from its content,
 // computed once when the list is built: the FNV-1a digest of each payload's data (every delivery
@@ -86,7 +86,7 @@ class PayloadList {
   std::shared_ptr<const Block> block_;
 };
 
-// A set of node ids (ack bits, trains.md 1): inline for the first 64 ids, any N beyond.
+// A set of node ids (ack bits, README.md section 1): inline for the first 64 ids, any N beyond.
 class NodeSet {
  public:
   void insert(NodeId node) {
@@ -129,15 +129,15 @@ class NodeSet {
   std::vector<std::uint64_t> high_;  // words 1.. (ids 64..)
 };
 
-// A train (trains.md 1). Its content (payloads) never changes once `closed`.
+// A train (README.md section 1). Its content (payloads) never changes once `closed`.
 struct Train {
   LinkHeader link;
-  ViewId view;  // the view it was created in (constant 0 until membership, trains.md 5)
+  ViewId view;  // the view it was created in (constant 0 until membership, README.md section 5)
   NodeId issuer;
   std::uint64_t clock = 0;
   bool closed = false;
-  std::uint32_t holders = 0;       // members holding the closed content (trains.md 2.3-2.4)
-  std::uint64_t stable_clock = 0;  // keys of this slot up to here are stable (trains.md 4)
+  std::uint32_t holders = 0;  // members holding the closed content (README.md sections 2.3-2.4)
+  std::uint64_t stable_clock = 0;  // keys of this slot up to here are stable (README.md section 4)
   NodeSet acks;
   PayloadList payloads;
   std::uint64_t bytes = 0;  // payload data bytes carried, bounded by train_bytes_max
@@ -146,12 +146,13 @@ struct Train {
   friend bool operator==(const Train&, const Train&) = default;
 };
 
-// --- Membership (trains.md 5) -------------------------------------------------------------
+// --- Membership (README.md section 5)
+// -------------------------------------------------------------
 //
 // The exclusion view change decides the successor of a view by single-decree Paxos among the
 // view's members: a coordinator gathers reports from a majority at a ballot (phase 1), proposes
 // one next view and plan (phase 2), and installs it once a majority accepted. A ballot round
-// simply retried with a higher id, as trains.md 5.3 sketches it, is not enough: a member that
+// simply retried with a higher id, as README.md section 5 sketches it, is not enough: a member that
 // reported to one coordinator may report to a second one at a higher id before the first
 // coordinator's Install reaches it, and two successors of one view with different plans could
 // then both be installed. Carrying the accepted proposal in reports makes the decision unique
@@ -166,7 +167,7 @@ struct Ballot {
   friend constexpr auto operator<=>(const Ballot&, const Ballot&) = default;
 };
 
-// One member's state, frozen when it reports (trains.md 5.2).
+// One member's state, frozen when it reports (README.md section 5).
 struct Report {
   std::uint64_t issued = 0;              // the last clock this node created itself
   std::vector<std::uint64_t> seen;       // per slot
@@ -175,7 +176,7 @@ struct Report {
   friend bool operator==(const Report&, const Report&) = default;
 };
 
-// One key of the plan, in key order: deliver its closed content, or skip it (trains.md 5.4).
+// One key of the plan, in key order: deliver its closed content, or skip it (README.md section 5).
 struct PlanStep {
   Key key;
   bool deliver = false;
@@ -190,7 +191,8 @@ struct Plan {
 };
 
 // The successor of a view: its id is the base's + 1. `joiners` are members that were not in the
-// base view (rejoining nodes, trains.md 5 "Rejoin"): they take a state transfer at the install.
+// base view (rejoining nodes, README.md section 5 "Rejoin"): they take a state transfer at the
+// install.
 struct Proposal {
   ViewId view;
   std::vector<NodeId> members;                     // sorted
@@ -206,9 +208,9 @@ struct AcceptedProposal {
   friend bool operator==(const AcceptedProposal&, const AcceptedProposal&) = default;
 };
 
-// The state a joiner takes over at the install (trains.md 5, "Rejoin"): every member's state right
-// after applying the plan is the same, so any member can give it. The delivered log is a position
-// and the digest of positions 1..position (protocol/common/log_digest.hpp); every slot's
+// The state a joiner takes over at the install (README.md section 5, "Rejoin"): every member's
+// state right after applying the plan is the same, so any member can give it. The delivered log is
+// a position and the digest of positions 1..position (protocol/common/log_digest.hpp); every slot's
 // watermarks are the plan's boundary.
 struct Snapshot {
   std::uint64_t position = 0;
@@ -268,7 +270,7 @@ struct Accepted {
   Ballot ballot;
   friend bool operator==(const Accepted&, const Accepted&) = default;
 };
-// The decision: members of `proposal` apply its plan and install its view (trains.md 5.5);
+// The decision: members of `proposal` apply its plan and install its view (README.md section 5);
 // joiners take `snapshot` instead.
 struct Install {
   ViewId base;

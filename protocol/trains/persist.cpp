@@ -1,4 +1,4 @@
-// A TRAINS node's durable state (docs/trains.md 6; the records and recovery rules are in
+// A TRAINS node's durable state (README.md section 6; the records and recovery rules are in
 // durable.hpp): what the core writes to its disk, when it syncs, and what a restart takes back.
 //
 // Writes are batched: a delivery appends its record and the disk is synced by a flush at most
@@ -25,8 +25,8 @@ namespace {
 std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 }  // namespace
 
-// Restart (trains.md 5, "Rejoin", step 1). The clock reservation says where this issuer's slot
-// may continue. An issuer writes one (with clock 0) in the very first rewrite of its disk, and
+// Restart (README.md section 5, "Rejoin", step 1). The clock reservation says where this issuer's
+// slot may continue. An issuer writes one (with clock 0) in the very first rewrite of its disk, and
 // every rewrite carries it, so an issuer's non-empty disk without a verified reservation has lost
 // it: that issuer must never issue, so it never rejoins. An empty disk means it never created a
 // train. The log recovered is this incarnation's log until a state transfer replaces it.

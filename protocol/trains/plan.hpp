@@ -1,4 +1,4 @@
-// The plan of an exclusion view change (docs/trains.md 5.4): a pure function of the reports of a
+// The plan of an exclusion view change (README.md section 5): a pure function of the reports of a
 // majority of the old view, so every member that applies it ends the old view with the same
 // sequence.
 #pragma once

@@ -1,4 +1,4 @@
-// Unit tests of make_plan (docs/trains.md 5.4): the plan of an exclusion view change is a pure
+// Unit tests of make_plan (README.md section 5): the plan of an exclusion view change is a pure
 // function of a majority's reports. Reports are built by hand: per slot `seen` and `done_upto`,
 // the reporter's own `issued`, and the closed trains it holds.
 #include "protocol/trains/plan.hpp"
@@ -160,7 +160,7 @@ TEST(TrainsPlan, StepsAreInKeyOrderAcrossSlots) {
 
 TEST(TrainsPlan, RangeStartsAboveTheLowestDoneWatermark) {
   // Done watermarks 5, 3 and 4: the slowest reporter has not done 4 and 5, so the plan covers
-  // them (the faster ones skip what they did already when they apply it, trains.md 5.5).
+  // them (the faster ones skip what they did already when they apply it, README.md section 5).
   const std::vector<NodeReport> reports = {report(0, {6}, {5}, 6, {closed_train(0, 5, {"e"})}),
                                            report(1, {6}, {3}),
                                            report(2, {5}, {4}, 0, {closed_train(0, 4, {"d"})})};
@@ -193,8 +193,8 @@ TEST(TrainsPlan, MissingSlotEntriesCountAsZero) {
   EXPECT_EQ(keys(plan), std::vector<Key>{(Key{1, 1})});
 }
 
-// trains.md 8, B8: a crash can swallow a freshly recycled train that no other member has seen;
-// only its issuer's own `issued` says the key exists.
+// README.md section 8, B8: a crash can swallow a freshly recycled train that no other member has
+// seen; only its issuer's own `issued` says the key exists.
 TEST(TrainsPlan, BoundaryIncludesTheIssuersOwnIssuedClock) {
   // Issuer 0 created (5,0) and nobody saw it yet, not even in the issuer's own seen (a
   // hand-made report: the boundary must come from `issued`).
@@ -235,7 +235,7 @@ TEST(TrainsPlan, B8KeepsWhatOtherReportersSaw) {
   EXPECT_EQ(buggy.boundary, (std::vector<std::uint64_t>{5, 3}));
 }
 
-// trains.md 8, B10: the plan skips every key not done by all reporters, even held ones.
+// README.md section 8, B10: the plan skips every key not done by all reporters, even held ones.
 TEST(TrainsPlan, B10SkipsHeldKeys) {
   const Plan clean = make_plan(one_held_key(), 1, BugSet{});
   ASSERT_EQ(clean.steps.size(), 1U);

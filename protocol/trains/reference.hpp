@@ -1,8 +1,8 @@
-// A deliberately naive second implementation of TRAINS sections 2-3 (docs/trains.md 9), for
-// differential testing of Core: plain sets and maps, full scans, no watermarks, no garbage
-// collection, no membership, no link layer (it takes trains directly) and no planted bugs.
-// Its outputs for one input must equal Core's: trains forwarded, deliveries, clock-gap hints and
-// client replies.
+// A deliberately naive second implementation of TRAINS sections 2-3
+// (protocol/trains/reference.hpp), for differential testing of Core: plain sets and maps, full
+// scans, no watermarks, no garbage collection, no membership, no link layer (it takes trains
+// directly) and no planted bugs. Its outputs for one input must equal Core's: trains forwarded,
+// deliveries, clock-gap hints and client replies.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,6 @@
-// A set of payload ids (sender, seq) with memory bounded by in-flight work (trains.md 4): per
-// sender, a watermark below which every seq is in the set, plus a small window of seqs above it.
-// A sender whose seqs leave a gap wider than `window_max` pushes the watermark up over the gap:
+// A set of payload ids (sender, seq) with memory bounded by in-flight work (README.md section 4):
+// per sender, a watermark below which every seq is in the set, plus a small window of seqs above
+// it. A sender whose seqs leave a gap wider than `window_max` pushes the watermark up over the gap:
 // the filter then also claims the skipped seqs, so it can only err towards "already seen".
 #pragma once
 

@@ -1,4 +1,4 @@
-// A view (trains.md 1): an id and its members; the ring is the members in node-id order.
+// A view (README.md section 1): an id and its members; the ring is the members in node-id order.
 #pragma once
 
 #include <algorithm>
@@ -32,7 +32,7 @@ struct View {
     return it == members.end() ? members.front() : *it;
   }
 
-  // trains.md 3, G0: f = floor((|view| - 1) / 2); a key needs f + 1 holders.
+  // README.md section 2, G0: f = floor((|view| - 1) / 2); a key needs f + 1 holders.
   [[nodiscard]] std::uint32_t f() const {
     RY_ASSERT(!members.empty());
     return static_cast<std::uint32_t>((members.size() - 1) / 2);

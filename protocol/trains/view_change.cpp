@@ -1,4 +1,4 @@
-// TRAINS membership (docs/trains.md 5): the heartbeat failure detector and the exclusion view
+// TRAINS membership (README.md section 5): the heartbeat failure detector and the exclusion view
 // change. The successor of view v is decided by single-decree Paxos among v's members (why:
 // messages.hpp), with a strict majority of v in both phases (the quorum rule: a minority side
 // never decides, it stays frozen and halts). Members freeze when they first report and stay frozen
@@ -70,8 +70,8 @@ void Core::tick(Fx& fx) {
   if (clock_lost_) return;
   fx.set_timer(heartbeat_timer, config_.heartbeat_ns);
   if (excluded_ || behind_) {
-    // trains.md 5, "Partitions" and "Rejoin": a node that learned of a newer view it is not in
-    // asks every node to be re-admitted, until an Install with a state transfer arrives.
+    // README.md section 5, "Partitions" and "Rejoin": a node that learned of a newer view it is not
+    // in asks every node to be re-admitted, until an Install with a state transfer arrives.
     for (std::uint32_t n = 0; n < config_.nodes; ++n) {
       if (NodeId{n} != self_)
         fx.send(NodeId{n}, Message{Join{view_.id, issued_, incarnation_, needs_transfer_}});
@@ -480,8 +480,8 @@ void Core::handle_install(NodeId /*from*/, const Install& install, Fx& fx) {
   }
 }
 
-// What this node reports (trains.md 5.2). Bug U1 models trains-rust, where the closer does not
-// keep the content: a key only the closer holds is not reported.
+// What this node reports (README.md section 5). Bug U1 models trains-rust, where the closer does
+// not keep the content: a key only the closer holds is not reported.
 Report Core::make_report() const {
   Report r;
   r.issued = issued_;
@@ -498,8 +498,8 @@ Report Core::make_report() const {
   return r;
 }
 
-// trains.md 5.5: apply the plan in key order (each key at most once), set every slot's floor and
-// watermarks to the boundary, install, unfreeze, put back own payloads whose train was skipped,
+// README.md section 5: apply the plan in key order (each key at most once), set every slot's floor
+// and watermarks to the boundary, install, unfreeze, put back own payloads whose train was skipped,
 // and start each issuer's next train above its boundary.
 void Core::apply_install(const Proposal& proposal, Fx& fx) {
   const Plan& plan = proposal.plan;
@@ -513,14 +513,14 @@ void Core::apply_install(const Proposal& proposal, Fx& fx) {
   install_view(proposal, fx);
 }
 
-// trains.md 5, "Rejoin": a joiner takes the state every member has right after the plan (the
-// snapshot, whose watermarks are the plan's boundary) instead of applying the plan: its log is
+// README.md section 5, "Rejoin": a joiner takes the state every member has right after the plan
+// (the snapshot, whose watermarks are the plan's boundary) instead of applying the plan: its log is
 // replaced by the donor's positions 1..X, announced by the `state_transfer` note
 // (invariants/membership/state_transfer.hpp). Trains of the new view that waited here are handled
 // in a later step: nothing may be delivered in the step of the note.
 void Core::apply_snapshot(const Install& install, Fx& fx) {
   const Snapshot& snap = *install.snapshot;
-  // At most once by position (trains.md 5): a transfer never takes the log backwards, nor
+  // At most once by position (README.md section 5): a transfer never takes the log backwards, nor
   // replaces it with a different one of the same length. A correct plan always covers this
   // node's log (everything it delivered had f + 1 holders); the node waits for another admission.
   if (snap.position < delivered_count_ ||

@@ -9,7 +9,7 @@
 //   trains-memory  peak RSS after 100,000 and 1,000,000 broadcasts, without faults and with
 //                  churn (memory must stay flat);
 //   trains-sweep   saturated throughput for N = 3, 5, 8, 12 and K = 1, 2 against the model
-//                  K x B / 2N hops of docs/trains.md section 10.
+//                  K x B / 2N hops of trains-rust's published figures.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -132,9 +132,9 @@ double per(double wall_ns, std::uint64_t count) {
   return wall_ns / static_cast<double>(std::max<std::uint64_t>(count, 1));
 }
 
-// The benchmark (docs/trains.md section 10's setting): 5 nodes, K=2, 10,000 broadcasts
-// of 64 bytes in one simulated second. A train hop is a train plus its link ack, so train hops
-// are half the messages.
+// The benchmark (trains-rust's published figures's setting): 5 nodes, K=2, 10,000
+// broadcasts of 64 bytes in one simulated second. A train hop is a train plus its link ack, so
+// train hops are half the messages.
 bool bench_trains(int repeats) {
   const RunOptions o = trains_options(5, 2, 10'000, 1000, 64);
   std::printf(
@@ -190,7 +190,7 @@ bool bench_trains_memory() {
   return ok;
 }
 
-// Saturated throughput against docs/trains.md section 10's model: a key costs 2N hops, so K
+// Saturated throughput against trains-rust's published figures's model: a key costs 2N hops, so K
 // trains of B payloads each deliver K x B / (2N x hop latency) messages per second. B is the
 // byte bound (64 KiB) over the payload size (1 KiB): 64. The offered load is 1.5 times the model,
 // so every train leaves full; the run's throughput is deliveries per node over the whole

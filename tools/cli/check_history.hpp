@@ -1,5 +1,5 @@
 // `railyard check-history FILE`: is a client history (railyard JSON Lines or a Jepsen
-// history.edn, traces/HISTORY.md) linearizable? Exit codes follow docs/design.md: 0 linearizable,
+// history.edn, traces/HISTORY.md) linearizable? Exit codes follow README.md: 0 linearizable,
 // 1 not linearizable (the counterexample is printed), 2 input error (one line naming file, line
 // and field), 3 unknown (the budget ran out; how far the check got is printed), 5 I/O error.
 #pragma once

@@ -1,4 +1,4 @@
-// The subcommands of `railyard`. Each returns the process exit code (docs/design.md table).
+// The subcommands of `railyard`. Each returns the process exit code (README.md table).
 #pragma once
 
 #include <map>

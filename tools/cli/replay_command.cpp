@@ -1,6 +1,6 @@
 // `railyard replay TRACE`: re-runs the trace's header (configuration and seed) and checks that
 // every event line comes out byte for byte the same; at the first difference it prints both
-// sides and exits 4 (docs/design.md, "Traces").
+// sides and exits 4 (README.md, "Traces").
 #include <cstdio>
 #include <string>
 

@@ -66,7 +66,8 @@ TEST(Swarm, TheRingRestartsCrashedNodesAndGetsNoDiskFaults) {
   }
 }
 
-// TRAINS uto is a static ring (docs/trains.md 3): a crashed node could only come back empty.
+// TRAINS uto is a static ring (protocol/trains/README.md section 2): a crashed node could only come
+// back empty.
 TEST(Swarm, TrainsUtoKeepsCrashedNodesDown) {
   for (std::uint64_t seed = 1; seed < 50; ++seed) {
     RunOptions o = swarm_run(seed);

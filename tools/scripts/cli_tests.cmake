@@ -1,4 +1,4 @@
-# End-to-end and quality-gate tests run by CTest, with labels (docs/style.md).
+# End-to-end and quality-gate tests run by CTest, with labels (README.md).
 add_test(NAME cli COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/cli_test.sh $<TARGET_FILE:railyard>)
 set_tests_properties(cli PROPERTIES LABELS "cli" TIMEOUT 300)
 add_test(NAME determinism_same_seed

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The same seeds give identical traces with different compilers and build types
-# (docs/design.md, "Determinism"). Usage: tools/scripts/cross_build_determinism.sh RAILYARD_A RAILYARD_B...
+# (README.md, "Determinism"). Usage: tools/scripts/cross_build_determinism.sh RAILYARD_A RAILYARD_B...
 set -u
 seeds=${SEEDS:-8}
 work=$(mktemp -d)

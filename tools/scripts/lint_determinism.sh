@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Finds determinism hazards (docs/style.md) in protocol/ and sim/: host clocks, std::random_device,
+# Finds determinism hazards (README.md) in protocol/ and sim/: host clocks, std::random_device,
 # rand, standard distributions, threads, environment variables, unordered containers (whose
 # iteration order is unspecified), pointer-keyed maps, floating point. Test files are exempt.
 # Usage: tools/scripts/lint_determinism.sh [ROOT]   Exit 1 and one line per finding if any.

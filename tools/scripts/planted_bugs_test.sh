@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The testbed catches each planted bug that lives in the simulated protocol (docs/trains.md 8).
+# The testbed catches each planted bug that lives in the simulated protocol (protocol/trains/README.md section 8).
 # A safety bug must end a run in a violation of the expected property (a liveness failure does not
 # count), and the same world without the bug must show no violation on the same seeds. Prints, per
 # bug, the seeds tried until detection and the wall time that took. (B4 and B5 are caught by the
@@ -81,7 +81,7 @@ detect B3-fifo 'clock_bound|uniform_total_order' 200 --protocol trains --issuer-
   --fifo --bug B3
 clean B3 1..60 --protocol trains --issuer-stagger-us 3000
 
-# Membership bugs (trains.md 5, 8) under swarm faults: the seed picks the fault mix.
+# Membership bugs (protocol/trains/README.md section 5, 8) under swarm faults: the seed picks the fault mix.
 swarm=(--protocol trains --swarm --time-ms 500)
 detect B9-swarm 'key_uniqueness|clock_bound|uniform_total_order' 60 "${swarm[@]}" --bug B9
 detect B10-swarm 'virtual_synchrony|uniform_total_order' 60 "${swarm[@]}" --bug B10
@@ -99,7 +99,7 @@ scripted U1 'uniform_total_order' trains/trains-to-U1-crash-issuer-delivered.jso
 scripted B9 'key_uniqueness' trains/trains-to-B9-zombie-trains.json
 scripted B10 'virtual_synchrony|uniform_total_order' trains/trains-to-B10-two-crashes.json
 scripted B12 'key_uniqueness|uniform_total_order' trains/trains-to-B12-cut-link.json
-# B8 is a liveness bug in trains.md 8 (a hole below the issuer's next clock blocks G2), but the
+# B8 is a liveness bug in protocol/trains/README.md section 8 (a hole below the issuer's next clock blocks G2), but the
 # clock the boundary leaves out is also a train above the floor: key uniqueness sees it first.
 scripted B8 'key_uniqueness' trains/trains-to-B8-crash-successor.json
 

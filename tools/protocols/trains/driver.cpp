@@ -218,10 +218,11 @@ bool TrainsDriver::membership_converged() const {
   return true;
 }
 
-// uto halts whenever a node is down for good (docs/trains.md 3); to only when no majority of the
-// highest view is up with its state: a minority never installs a view (it stays frozen), and a
-// restarted node has no state to report until a view change re-admits it, which takes a majority
-// of the view (TRAINS keeps neither its log nor its view-change promises on disk, section 6).
+// uto halts whenever a node is down for good (protocol/trains/README.md section 2); to only when no
+// majority of the highest view is up with its state: a minority never installs a view (it stays
+// frozen), and a restarted node has no state to report until a view change re-admits it, which
+// takes a majority of the view (TRAINS keeps neither its log nor its view-change promises on disk,
+// section 6).
 std::optional<std::string> TrainsDriver::expected_halt(World<Core>& world) const {
   std::string down;
   std::uint32_t up_members = 0;

@@ -1,6 +1,7 @@
 // TRAINS in a run (its descriptor is descriptor.cpp beside this file): the ordering checkers
 // (uniform total order, integrity, validity), the TRAINS checkers, the membership checkers
-// (docs/trains.md section 7), and liveness once the cluster is healed and the clients have stopped:
+// (protocol/trains/README.md section 7), and liveness once the cluster is healed and the clients
+// have stopped:
 //  - uto: every accepted broadcast delivered at every node;
 //  - to: every up node (but one whose disk lost its clock, which never rejoins) is a member of the
 //    highest view and has installed it, all members' logs are equal (length and digest), and every
