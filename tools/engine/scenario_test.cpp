@@ -19,7 +19,9 @@ class ScenarioFile : public ::testing::Test {
     return load_scenario(path_, error_, io_error_);
   }
   void TearDown() override { std::remove(path_.c_str()); }
-  std::string path_ = ::testing::TempDir() + "scenario_test.json";
+  // One file per test: CTest runs the tests of this fixture in parallel processes.
+  std::string path_ = ::testing::TempDir() + "scenario_test_" +
+                      ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".json";
   std::string error_;
   bool io_error_ = false;
 };
