@@ -129,9 +129,10 @@ void Clients::broadcast_client(Fiber& fiber, ClientId client) {
 }
 
 Operation Clients::draw_operation(ClientId client, std::uint64_t seq,
-                                  const std::vector<std::string>& seen) {
+                                  const std::vector<std::string>& seen, std::uint32_t& key_index) {
   Operation op;
   const auto key = prng_.below(options_.keys);
+  key_index = static_cast<std::uint32_t>(key);
   op.key = "k" + std::to_string(key);
   // Every written value is distinct, which keeps linearizability checking near-linear.
   const std::string fresh = std::to_string(client.value) + "." + std::to_string(seq);
@@ -161,7 +162,7 @@ void Clients::kv_client(Fiber& fiber, ClientId client) {
     if (stopped_) return;
     ++seq;
     open.id = RequestId{client, seq};
-    open.op = draw_operation(client, seq, seen);
+    open.op = draw_operation(client, seq, seen, open.key_index);
     open.node = node;
     open.maybe_applied = false;
     invoke(open);
@@ -189,9 +190,9 @@ void Clients::kv_client(Fiber& fiber, ClientId client) {
       }
       const ClientReply& r = open.reply;
       if (r.status == ReplyStatus::ok) {
-        if (open.op.f == OpKind::get) seen[std::stoul(open.op.key.substr(1))] = r.value;
+        if (open.op.f == OpKind::get) seen[open.key_index] = r.value;
         if (open.op.f == OpKind::put || open.op.f == OpKind::cas) {
-          seen[std::stoul(open.op.key.substr(1))] = open.op.value;
+          seen[open.key_index] = open.op.value;
         }
         complete(open, HistoryType::ok, r.value, r.position);
         done = true;

@@ -71,6 +71,7 @@ class Clients final : public Observer {
   struct Open {
     RequestId id;
     Operation op;
+    std::uint32_t key_index = 0;  // kv: which of the `keys` keys op.key names
     NodeId node;
     bool maybe_applied = false;  // some attempt may have reached a node's queue
     bool replied = false;
@@ -80,8 +81,9 @@ class Clients final : public Observer {
 
   void broadcast_client(Fiber& fiber, ClientId client);
   void kv_client(Fiber& fiber, ClientId client);
-  Operation draw_operation(ClientId client, std::uint64_t seq,
-                           const std::vector<std::string>& seen);
+  // `key_index` is set to the drawn key's index.
+  Operation draw_operation(ClientId client, std::uint64_t seq, const std::vector<std::string>& seen,
+                           std::uint32_t& key_index);
   void invoke(Open& open);
   void complete(Open& open, HistoryType type, std::string_view output, std::uint64_t applied);
   Open* find(RequestId id);

@@ -524,15 +524,22 @@ void Core::handle(NodeId from, const AppendEntries& m, Fx& fx) {
   fx.send(from, r);
 }
 
-void Core::handle(NodeId from, const AppendEntriesResponse& m, Fx& fx) {
-  if (m.term > term_) {
-    adopt_term(m.term, fx);
-    return;
+// A response to this leader: a higher term is adopted (and the response dropped); a stale one,
+// or any when not leading, is dropped; else the peer that answered.
+Core::Peer* Core::responding_peer(NodeId from, Term term, Fx& fx) {
+  if (term > term_) {
+    adopt_term(term, fx);
+    return nullptr;
   }
-  if (m.term < term_ || role_ != Role::leader) return;
+  if (term < term_ || role_ != Role::leader) return nullptr;
   const auto it = peers_.find(from);
-  if (it == peers_.end()) return;
-  Peer& peer = it->second;
+  return it == peers_.end() ? nullptr : &it->second;
+}
+
+void Core::handle(NodeId from, const AppendEntriesResponse& m, Fx& fx) {
+  Peer* responder = responding_peer(from, m.term, fx);
+  if (responder == nullptr) return;
+  Peer& peer = *responder;
   // Section 5.8: any answer counts for check-quorum. Bug R8 counts only successes.
   if (m.success || !config_.has(Bug::R8)) peer.heard = now_;
   peer.acked_round = std::max(peer.acked_round, m.round);
@@ -758,14 +765,9 @@ bool Core::restore_app(std::string_view image) {
 }
 
 void Core::handle(NodeId from, const InstallSnapshotResponse& m, Fx& fx) {
-  if (m.term > term_) {
-    adopt_term(m.term, fx);
-    return;
-  }
-  if (m.term < term_ || role_ != Role::leader) return;
-  const auto it = peers_.find(from);
-  if (it == peers_.end()) return;
-  Peer& peer = it->second;
+  Peer* responder = responding_peer(from, m.term, fx);
+  if (responder == nullptr) return;
+  Peer& peer = *responder;
   peer.heard = now_;
   peer.inflight = false;
   if (m.match > 0) {

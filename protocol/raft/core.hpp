@@ -223,6 +223,7 @@ class Core {
   [[nodiscard]] std::vector<std::string> full_records() const;
 
   // `position`: the log index that applied it (a witness order for history checkers), 0 if none.
+  Peer* responding_peer(NodeId from, Term term, Fx& fx);
   // Snapshot images: the store plus the applied count and digest (core.cpp).
   [[nodiscard]] std::string app_image() const;
   static bool valid_app_image(std::string_view image);
