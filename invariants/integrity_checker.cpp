@@ -56,7 +56,8 @@ void IntegrityChecker::on_deliver(const Step& step, NodeRef node, const Delivery
 }
 
 // A transfer to X: the node holds every tracked id at positions 1..X, as if delivered there.
-void IntegrityChecker::on_note(const Step& step, NodeRef node, const Note& note) {
+void IntegrityChecker::on_state_transfer(const Step& step, NodeRef node,
+                                         const StateTransfer& transfer) {
   const auto covered = [&](std::uint64_t position, MsgId id) {
     ++checks_;
     const auto it = tracked_.find(id);
@@ -64,7 +65,7 @@ void IntegrityChecker::on_note(const Step& step, NodeRef node, const Note& note)
     if (held_at(it->second, node.id) != nullptr) return;  // it delivered this one itself
     record(it, FirstDelivery{node.id, position, node.incarnation, step.index, true});
   };
-  positions_.on_note(node.id, note, covered);
+  positions_.on_transfer(node.id, transfer, covered);
 }
 
 bool IntegrityChecker::check_content(const Step& step, NodeRef node, const Delivery& delivery,

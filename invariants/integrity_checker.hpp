@@ -13,9 +13,9 @@
 // replies never has a request forgotten. This keeps the requests turned away by nodes that are
 // out of the view from costing memory for the rest of the run.
 //
-// A state transfer to X (state_transfer.hpp) gives a node the messages at positions 1..X of the
-// global sequence without delivering them: the node holds them as if it had delivered them there,
-// so delivering one of them again later is a duplicate too (log_positions.hpp finds them).
+// A state transfer to X (StateTransfer, effects.hpp) gives a node the messages at positions 1..X of
+// the global sequence without delivering them: the node holds them as if it had delivered them
+// there, so delivering one of them again later is a duplicate too (log_positions.hpp finds them).
 //
 // Memory follows in-flight work: each broadcast id is tracked (its digest, and which nodes
 // delivered it where) until every one of the `nodes` nodes holds it (delivered it or received it
@@ -50,7 +50,7 @@ class IntegrityChecker final : public Checker {
   void on_client(const Step& step, NodeRef node, const ClientRequest& request) override;
   void on_reply(const Step& step, NodeRef node, const ClientReply& reply) override;
   void on_deliver(const Step& step, NodeRef node, const Delivery& delivery) override;
-  void on_note(const Step& step, NodeRef node, const Note& note) override;
+  void on_state_transfer(const Step& step, NodeRef node, const StateTransfer& transfer) override;
 
   // Broadcast ids tracked (not yet delivered everywhere), and retired seq intervals.
   [[nodiscard]] std::size_t tracked() const noexcept { return tracked_.size(); }

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "invariants/membership/state_transfer.hpp"
 #include "invariants/test_history.hpp"
 
 namespace ry {
@@ -216,10 +215,7 @@ TEST(IntegrityChecker, ChangedContentAfterOthersDeliveredIsSpurious) {
   EXPECT_NE(verdict.first().detail.find("spurious content"), std::string::npos);
 }
 
-// --- state transfer (state_transfer.hpp): the transferred prefix counts as held -------------
-
-// The note for a transfer to X (the digest is rejoin_consistency's business, not integrity's).
-Note transfer_to(std::uint64_t x) { return membership::state_transfer_note(x, 0); }
+// --- state transfer (StateTransfer, protocol/common/effects.hpp): the prefix counts as held ---
 
 TEST(IntegrityChecker, TransferredIdsRetire) {
   Verdict verdict;
@@ -231,7 +227,7 @@ TEST(IntegrityChecker, TransferredIdsRetire) {
   }
   EXPECT_EQ(checker.tracked(), 3U);
   // Node 2 was re-admitted with the log up to position 2: (0,1) and (0,2) are everywhere now.
-  h.note(ref(2, 1), transfer_to(2));
+  h.transfer(ref(2, 1), 2);
   EXPECT_EQ(checker.tracked(), 1U);
   h.deliver(ref(2, 1), msg(0, 3));  // its next delivery, at position 3
   EXPECT_EQ(checker.tracked(), 0U);
@@ -246,10 +242,9 @@ TEST(IntegrityChecker, TransferCoversOnlyItsPrefix) {
   h.broadcast(ref(0), msg(0, 1));
   h.broadcast(ref(0), msg(0, 2));
   h.deliver_all(ref(0), {msg(0, 1), msg(0, 2)});
-  h.note(ref(1), transfer_to(1));
-  EXPECT_EQ(checker.tracked(), 1U);                   // (0,2), at position 2, is not node 1's yet
-  h.note(ref(1), Note{"install", 1, 2, 0});           // another kind of note
-  h.note(ref(1), Note{"state_transfer", -1, 0, -1});  // malformed: rejoin_consistency's
+  h.transfer(ref(1), 1);
+  EXPECT_EQ(checker.tracked(), 1U);          // (0,2), at position 2, is not node 1's yet
+  h.note(ref(1), Note{"install", 1, 2, 0});  // a note is observation only
   EXPECT_EQ(checker.tracked(), 1U);
   EXPECT_FALSE(verdict.violated());
 }
@@ -262,7 +257,7 @@ TEST(IntegrityChecker, RedeliveryOfATransferredIdFires) {
   h.broadcast(ref(0), msg(0, 2));
   h.deliver_all(ref(0), {msg(0, 1), msg(0, 2)});
   h.deliver(ref(1), msg(0, 1));
-  h.note(ref(2, 1), transfer_to(2));
+  h.transfer(ref(2, 1), 2);
   EXPECT_EQ(checker.tracked(), 1U);  // (0,1) is everywhere now; node 1 lacks (0,2)
   h.deliver(ref(1), msg(0, 2));
   EXPECT_EQ(checker.tracked(), 0U);
@@ -270,7 +265,7 @@ TEST(IntegrityChecker, RedeliveryOfATransferredIdFires) {
   // A tracked id: the detail names the transfer.
   h.broadcast(ref(0), msg(0, 3));
   h.deliver(ref(0), msg(0, 3));
-  h.note(ref(1, 1), transfer_to(3));
+  h.transfer(ref(1, 1), 3);
   h.deliver(ref(1, 1), msg(0, 3));
   ASSERT_TRUE(verdict.violated());
   EXPECT_NE(verdict.first().detail.find("duplicate: node 1/1 delivered (0,3) at position 4, and "
@@ -286,7 +281,7 @@ TEST(IntegrityChecker, RedeliveryOfARetiredTransferredIdFires) {
   History h{&checker};
   h.broadcast(ref(0), msg(0, 1));
   h.deliver(ref(0), msg(0, 1));
-  h.note(ref(1, 1), transfer_to(1));
+  h.transfer(ref(1, 1), 1);
   EXPECT_EQ(checker.tracked(), 0U);
   const std::uint64_t step = h.next_step();
   h.deliver(ref(1, 1), msg(0, 1));  // at position 2: its log already holds it at position 1
@@ -305,7 +300,7 @@ TEST(IntegrityChecker, PositionsContinueFromTheTransfer) {
   for (std::uint64_t seq = 1; seq <= 5; ++seq) h.broadcast(ref(0), msg(0, seq));
   h.deliver_all(ref(0), {msg(0, 1), msg(0, 2), msg(0, 3), msg(0, 4)});
   h.deliver(ref(1), msg(0, 1));  // then node 1 crashed, restarted and was re-admitted
-  h.note(ref(1, 1), transfer_to(3));
+  h.transfer(ref(1, 1), 3);
   h.deliver(ref(1, 1), msg(0, 4));
   h.deliver(ref(1, 1), msg(0, 4));
   ASSERT_TRUE(verdict.violated());

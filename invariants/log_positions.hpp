@@ -2,8 +2,9 @@
 // the deliveries it replaces (protocol/trains/README.md section 5, "Rejoin"). For the checkers that
 // track a broadcast id until every node holds it (integrity, validity, train integrity, the run's
 // progress counter): a node re-admitted by state transfer never delivers the transferred prefix
-// (the `state_transfer` note stands for positions 1..X, state_transfer.hpp), so without this the
-// ids in that prefix would wait for it forever and memory would follow churn, not in-flight work.
+// (the StateTransfer effect, protocol/common/effects.hpp, stands for positions 1..X), so without
+// this the ids in that prefix would wait for it forever and memory would follow churn, not
+// in-flight work.
 //
 // Every log is a prefix of one global sequence (uniform total order, checked by its own checker),
 // so a delivery at position p of a node's log is at global position p, and the first delivery of
@@ -21,7 +22,6 @@
 #include <map>
 #include <optional>
 
-#include "invariants/membership/state_transfer.hpp"
 #include "invariants/node_table.hpp"
 #include "protocol/common/effects.hpp"
 #include "protocol/common/ids.hpp"
@@ -56,22 +56,18 @@ class LogPositions {
     if (it != index_.end() && it->second == id) index_.erase(it);
   }
 
-  // If `note` is a well-formed state transfer at `node` to X: the node's log length becomes X,
-  // and hold(position, id) is called for every placed id at positions 1..X, in position order (it
-  // may forget that id, and only that one). False for another note (a malformed one is
-  // rejoin_consistency's to report).
+  // A state transfer at `node` to X: the node's log length becomes X, and hold(position, id) is
+  // called for every placed id at positions 1..X, in position order (it may forget that id, and
+  // only that one).
   template <class Hold>
-  bool on_note(NodeId node, const Note& note, Hold&& hold) {
-    const std::optional<membership::StateTransfer> transfer = membership::as_state_transfer(note);
-    if (!transfer || transfer->position < 0) return false;
-    const auto x = static_cast<std::uint64_t>(transfer->position);
+  void on_transfer(NodeId node, const StateTransfer& transfer, Hold&& hold) {
+    const std::uint64_t x = transfer.position;
     lengths_.at(node) = x;
     for (auto it = index_.begin(); it != index_.end() && it->first <= x;) {
       const auto [position, id] = *it;
       ++it;  // before hold, which may forget the id at `position`
       hold(position, id);
     }
-    return true;
   }
 
   // Ids placed and not forgotten (memory tests).

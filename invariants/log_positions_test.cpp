@@ -5,8 +5,6 @@
 #include <utility>
 #include <vector>
 
-#include "invariants/membership/state_transfer.hpp"
-
 namespace ry {
 namespace {
 
@@ -19,10 +17,10 @@ MsgId id(std::uint64_t seq) { return MsgId{NodeId{0}, seq}; }
 std::vector<std::pair<std::uint64_t, MsgId>> transfer(LogPositions& p, std::uint64_t x,
                                                       bool forget = false) {
   std::vector<std::pair<std::uint64_t, MsgId>> held;
-  EXPECT_TRUE(p.on_note(n1, membership::state_transfer_note(x, 0), [&](std::uint64_t at, MsgId m) {
+  p.on_transfer(n1, StateTransfer{x, 0}, [&](std::uint64_t at, MsgId m) {
     held.emplace_back(at, m);
     if (forget) p.forget(at, m);
-  }));
+  });
   return held;
 }
 
@@ -67,18 +65,12 @@ TEST(LogPositions, PlaceFirstKeepsAnIdAtItsFirstDeliveryOnly) {
   EXPECT_EQ(transfer(p, 7), expected);
 }
 
-TEST(LogPositions, OtherAndMalformedNotesChangeNothing) {
+TEST(LogPositions, ATransferToZeroEmptiesTheLogAndHoldsNothing) {
   LogPositions p;
   p.place(1, id(1));
   (void)p.deliver(n1);
   bool called = false;
-  const auto hold = [&](std::uint64_t, MsgId) { called = true; };
-  EXPECT_FALSE(p.on_note(n1, Note{"install", 1, 3, 0}, hold));
-  EXPECT_FALSE(p.on_note(n1, Note{membership::state_transfer_kind, -1, 0, 0}, hold));
-  EXPECT_FALSE(p.on_note(n1, Note{nullptr, 1, 0, 0}, hold));
-  EXPECT_FALSE(called);
-  EXPECT_EQ(p.length(n1), 1U);
-  EXPECT_TRUE(p.on_note(n1, membership::state_transfer_note(0, 0), hold));
+  p.on_transfer(n1, StateTransfer{0, 0}, [&](std::uint64_t, MsgId) { called = true; });
   EXPECT_FALSE(called);
   EXPECT_EQ(p.length(n1), 0U);
 }

@@ -54,6 +54,10 @@ class History {
   void note(NodeRef node, Note n) {
     each([&](Observer& o, const Step& s) { o.on_note(s, node, n); });
   }
+  void transfer(NodeRef node, std::uint64_t position, std::uint64_t log_digest_value = 0) {
+    const StateTransfer t{position, log_digest_value};
+    each([&](Observer& o, const Step& s) { o.on_state_transfer(s, node, t); });
+  }
   void crash(NodeRef node) {
     each([&](Observer& o, const Step& s) { o.on_crash(s, node); });
   }

@@ -79,10 +79,10 @@ void TotalOrderChecker::on_deliver(const Step& step, NodeRef node, const Deliver
 
 void TotalOrderChecker::on_crash(const Step&, NodeRef node) { cursor(node.id).live = false; }
 
-void TotalOrderChecker::on_note(const Step& step, NodeRef node, const Note& note) {
-  if (std::string_view(note.kind) != "state_transfer" || note.a < 0) return;
+void TotalOrderChecker::on_state_transfer(const Step& step, NodeRef node,
+                                          const StateTransfer& transfer) {
   ++checks_;
-  const auto x = static_cast<std::uint64_t>(note.a);
+  const std::uint64_t x = transfer.position;
   if (x > global_length()) {
     verdict_.violate(std::string(name()), step.index, {node.id},
                      describe(node) + " took a state transfer to position " + std::to_string(x) +

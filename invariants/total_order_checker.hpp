@@ -19,7 +19,7 @@
 // compared when the node's position re-enters the window. A difference found that way names the
 // range of positions, not the exact one.
 //
-// A state transfer (the `state_transfer` note, invariants/membership/state_transfer.hpp) replaces
+// A state transfer (StateTransfer, protocol/common/effects.hpp) replaces
 // a node's log by positions 1..X of a donor's: its cursor moves to X. Whether those positions
 // match the global sequence is rejoin_consistency's to check (by digest); here the node's next
 // delivery is compared at position X + 1.
@@ -50,7 +50,7 @@ class TotalOrderChecker final : public Checker {
   void on_deliver(const Step& step, NodeRef node, const Delivery& delivery) override;
   void on_crash(const Step& step, NodeRef node) override;
   void on_restart(const Step& step, NodeRef node) override;
-  void on_note(const Step& step, NodeRef node, const Note& note) override;
+  void on_state_transfer(const Step& step, NodeRef node, const StateTransfer& transfer) override;
 
   // The length of the global sequence: the longest log so far.
   [[nodiscard]] std::uint64_t global_length() const noexcept { return base_ + global_.size(); }

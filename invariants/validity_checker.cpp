@@ -32,8 +32,8 @@ void ValidityChecker::on_deliver(const Step&, NodeRef node, const Delivery& deli
 }
 
 // A transfer to X: the node's log now holds every tracked id at positions 1..X.
-void ValidityChecker::on_note(const Step&, NodeRef node, const Note& note) {
-  positions_.on_note(node.id, note, [&](std::uint64_t, MsgId id) {
+void ValidityChecker::on_state_transfer(const Step&, NodeRef node, const StateTransfer& transfer) {
+  positions_.on_transfer(node.id, transfer, [&](std::uint64_t, MsgId id) {
     ++checks_;
     const auto it = tracked_.find(id);
     if (it != tracked_.end() && !delivered_at(it->second, node.id)) deliver_at(it, node.id);

@@ -12,8 +12,8 @@
 //     acceptance, which is owed in turn: "of a live member" in section 7), or
 //   - some node replied ReplyStatus::delivered for it (delivered once means owed everywhere).
 // Deliveries count per node over all its incarnations: a restarted node recovers its log. A
-// state transfer to X (state_transfer.hpp) counts as delivering the messages at positions 1..X
-// of the global sequence (log_positions.hpp finds them): they are in the node's log.
+// state transfer to X (StateTransfer, effects.hpp) counts as delivering the messages at
+// positions 1..X of the global sequence (log_positions.hpp finds them): they are in the node's log.
 //
 // Memory follows in-flight work: an id is tracked (who accepted it, which nodes delivered it)
 // until it has been delivered at every one of `nodes` nodes; then it can never be owed again and
@@ -61,7 +61,7 @@ class ValidityChecker final : public Checker {
   void on_reply(const Step& step, NodeRef node, const ClientReply& reply) override;
   void on_deliver(const Step& step, NodeRef node, const Delivery& delivery) override;
   void on_crash(const Step& step, NodeRef node) override;
-  void on_note(const Step& step, NodeRef node, const Note& note) override;
+  void on_state_transfer(const Step& step, NodeRef node, const StateTransfer& transfer) override;
 
   // A one-line description of the first owed broadcast (in order of acceptance) that some node
   // of `live_nodes` has not delivered, or nullopt if every live node delivered every one.

@@ -4,7 +4,6 @@
 
 #include <array>
 
-#include "invariants/membership/state_transfer.hpp"
 #include "invariants/test_history.hpp"
 
 namespace ry {
@@ -200,9 +199,7 @@ TEST(ValidityChecker, MissingAfterManyRetiredIsStillReported) {
       << *result;
 }
 
-// --- state transfer (state_transfer.hpp): the transferred prefix is in the node's log ----------
-
-Note transfer_to(std::uint64_t x) { return membership::state_transfer_note(x, 0); }
+// --- state transfer (StateTransfer, protocol/common/effects.hpp): the prefix is in the log ---
 
 // Node 0 accepts (0,1)..(0,n), each delivered at nodes 0 and 1 (three steps a seq).
 void accepted_at_0_delivered_at_0_and_1(History& h, std::uint64_t n) {
@@ -219,7 +216,7 @@ TEST(ValidityChecker, TransferredIdsRetire) {
   History h{&checker};
   accepted_at_0_delivered_at_0_and_1(h, 100);
   EXPECT_EQ(checker.tracked(), 100U);
-  h.note(ref(2, 1), transfer_to(100));  // node 2 rejoined: its log is positions 1..100
+  h.transfer(ref(2, 1), 100);  // node 2 rejoined: its log is positions 1..100
   EXPECT_EQ(checker.tracked(), 0U);
   EXPECT_EQ(checker.check_converged(three), std::nullopt);
 }
@@ -229,7 +226,7 @@ TEST(ValidityChecker, IdAboveTheTransferIsStillOwed) {
   ValidityChecker checker(verdict, ValidityOptions{.nodes = 3});
   History h{&checker};
   accepted_at_0_delivered_at_0_and_1(h, 3);
-  h.note(ref(2, 1), transfer_to(2));
+  h.transfer(ref(2, 1), 2);
   EXPECT_EQ(checker.tracked(), 1U);
   const auto result = checker.check_converged(three);
   ASSERT_TRUE(result.has_value());

@@ -29,7 +29,8 @@ class Cluster : public FiberHost {
   virtual void pause(NodeId node, Nanos duration_ns) = 0;
 
   // Crash at a protocol moment: the next time `node`'s core emits a Note whose kind equals
-  // `moment` in a handler, that step's deliveries, replies, views and notes are reported as
+  // `moment` in a handler (or a state transfer for "state_transfer", a log truncation for
+  // "truncate"), that step's deliveries, replies, views, transfer and notes are reported as
   // usual (a node that delivered and then crashed did deliver), its sends are dropped (never
   // sent, never reported), its timers are not armed, and the node crashes (unsynced writes
   // lost), reported as fault {crash, node, detail "at <moment>"} before on_crash. One-shot;

@@ -1,7 +1,8 @@
 // The one observer interface through which checkers and the trace writer see a run: sends,
-// receipts, drops, deliveries, view installs, notes, crashes, restarts and injected faults.
-// Callbacks arrive in simulation order, after the step's effects are applied. Observers never
-// change the run; a checker that finds a violation records it in the run's Verdict.
+// receipts, drops, deliveries, view installs, state transfers, log truncations, notes, crashes,
+// restarts and injected faults. Callbacks arrive in simulation order, after the step's effects are
+// applied. Observers never change the run; a checker that finds a violation records it in the run's
+// Verdict.
 #pragma once
 
 #include <cstdint>
@@ -66,6 +67,11 @@ class Observer {
   virtual void on_reply(const Step&, NodeRef, const ClientReply&) {}
   virtual void on_deliver(const Step&, NodeRef, const Delivery&) {}
   virtual void on_view(const Step&, NodeRef, const ViewInstall&) {}
+  // The node replaced its delivered log by a state transfer (protocol/common/effects.hpp),
+  // reported after the step's deliveries.
+  virtual void on_state_transfer(const Step&, NodeRef, const StateTransfer&) {}
+  // The node removed the undelivered entries of its log from an index on.
+  virtual void on_truncate(const Step&, NodeRef, const LogTruncation&) {}
   virtual void on_note(const Step&, NodeRef, const Note&) {}
   virtual void on_crash(const Step&, NodeRef) {}
   virtual void on_restart(const Step&, NodeRef) {}

@@ -293,7 +293,7 @@ class World final : public Cluster {
     std::vector<std::pair<TimerId, EventHandle>> timers;  // armed timers; a handful per node
     std::vector<HeldSends> held;
     std::deque<Event> deferred;          // events that arrived during a pause, in order
-    std::string crash_at;                // crash at the next note of this kind; empty if none
+    std::string crash_at;                // crash at the next such moment (crash_moment); or empty
     Time disk_slow_until;                // a slow disk (DiskFault::slow) until then
     std::uint64_t unsynced_appends = 0;  // appends not yet covered by a requested sync
     Status status;                       // last reported (report_status)
@@ -443,9 +443,12 @@ class World final : public Cluster {
     queue_.push(route.arrival[0], Event{Arrival{from, send.to, std::move(send.message)}});
   }
 
-  // True if this step's notes fire the node's crash_at trigger.
+  // True if this step fires the node's crash_at trigger: a note of that kind, or a state
+  // transfer or log truncation (moments "state_transfer" and "truncate").
   bool crash_moment(const NodeState& n, const Effects<Message>& fx) const {
     if (n.crash_at.empty()) return false;
+    if (fx.transfer && n.crash_at == "state_transfer") return true;
+    if (fx.truncation && n.crash_at == "truncate") return true;
     for (const Note& note : fx.notes) {
       if (std::string_view(note.kind) == n.crash_at) return true;
     }
@@ -473,6 +476,8 @@ class World final : public Cluster {
       for (const Delivery& d : fx.deliveries) o->on_deliver(step_, ref, d);
       for (const ClientReply& r : fx.replies) o->on_reply(step_, ref, r);
       for (const ViewInstall& v : fx.views) o->on_view(step_, ref, v);
+      if (fx.transfer) o->on_state_transfer(step_, ref, *fx.transfer);
+      if (fx.truncation) o->on_truncate(step_, ref, *fx.truncation);
       for (const Note& note : fx.notes) o->on_note(step_, ref, note);
     }
   }

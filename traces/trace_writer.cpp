@@ -201,6 +201,22 @@ void TraceWriter::on_view(const Step& s, NodeRef n, const ViewInstall& v) {
   emit_event();
 }
 
+void TraceWriter::on_state_transfer(const Step& s, NodeRef n, const StateTransfer& t) {
+  Line j(buffer_);
+  node_fields(event_start(j, s, "state_transfer"), n)
+      .field("position", t.position)
+      .hex("log_digest", t.digest);
+  if (t.donor >= 0) j.field("donor", t.donor);
+  j.end();
+  emit_event();
+}
+
+void TraceWriter::on_truncate(const Step& s, NodeRef n, const LogTruncation& t) {
+  Line j(buffer_);
+  node_fields(event_start(j, s, "truncate"), n).field("from", t.from).end();
+  emit_event();
+}
+
 void TraceWriter::on_note(const Step& s, NodeRef n, const Note& note) {
   Line j(buffer_);
   node_fields(event_start(j, s, "note"), n)

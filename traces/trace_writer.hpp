@@ -42,6 +42,8 @@ class TraceWriter final : public Observer {
   void on_reply(const Step&, NodeRef, const ClientReply&) override;
   void on_deliver(const Step&, NodeRef, const Delivery&) override;
   void on_view(const Step&, NodeRef, const ViewInstall&) override;
+  void on_state_transfer(const Step&, NodeRef, const StateTransfer&) override;
+  void on_truncate(const Step&, NodeRef, const LogTruncation&) override;
   void on_note(const Step&, NodeRef, const Note&) override;
   void on_crash(const Step&, NodeRef) override;
   void on_restart(const Step&, NodeRef) override;

@@ -135,6 +135,27 @@ TEST(TraceWriter, EveryEventIsOneParsableLineWithCommonFields) {
                            "\n");
 }
 
+// A state transfer and a log truncation are events of their own, with named fields (a note's
+// a, b, c would say nothing to a reader); a transfer without a donor leaves the field out.
+TEST(TraceWriter, StateTransferAndTruncationAreTypedEvents) {
+  Lines out;
+  TraceWriter w(out.sink());
+  const Step s{3, Time{40}};
+  w.on_state_transfer(s, NodeRef{NodeId{2}, 1}, StateTransfer{7, 0xabcdef, 4});
+  w.on_state_transfer(s, NodeRef{NodeId{1}, 0}, StateTransfer{0, UINT64_MAX, -1});
+  w.on_truncate(s, NodeRef{NodeId{0}, 2}, LogTruncation{12});
+  w.write_footer("passed", 3, "");
+  ASSERT_EQ(out.lines.size(), 4U);
+  EXPECT_EQ(out.lines[0], R"({"step":3,"t":40,"ev":"state_transfer","node":2,"inc":1,"position":7,)"
+                          R"("log_digest":"0000000000abcdef","donor":4})"
+                          "\n");
+  EXPECT_EQ(out.lines[1], R"({"step":3,"t":40,"ev":"state_transfer","node":1,"inc":0,"position":0,)"
+                          R"("log_digest":"ffffffffffffffff"})"
+                          "\n");
+  EXPECT_EQ(out.lines[2], R"({"step":3,"t":40,"ev":"truncate","node":0,"inc":2,"from":12})"
+                          "\n");
+}
+
 // Every status is written by its name, the ones no protocol sends yet included.
 TEST(TraceWriter, EveryReplyStatusIsWrittenByName) {
   Lines out;

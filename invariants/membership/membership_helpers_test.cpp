@@ -7,9 +7,9 @@
 
 #include "invariants/membership/id_intervals.hpp"
 #include "invariants/membership/node_set.hpp"
-#include "invariants/membership/state_transfer.hpp"
 #include "invariants/membership/test_membership.hpp"
 #include "invariants/membership/views.hpp"
+#include "protocol/common/log_digest.hpp"
 
 namespace ry::membership {
 namespace {
@@ -95,21 +95,6 @@ TEST(MembershipViews, FloorIsTheLowestHighestViewOverAllNodes) {
   floor.record(NodeId{1}, ViewId{9});
   EXPECT_EQ(floor.floor(), ViewId{4});
   EXPECT_EQ(ViewFloor(0).floor(), std::nullopt);
-}
-
-TEST(MembershipStateTransfer, NoteRoundTripsEveryDigest) {
-  for (const std::uint64_t digest :
-       {std::uint64_t{0}, log_digest_empty, std::numeric_limits<std::uint64_t>::max()}) {
-    const Note note = state_transfer_note(42, digest, 3);
-    EXPECT_STREQ(note.kind, "state_transfer");
-    const auto t = as_state_transfer(note);
-    ASSERT_TRUE(t.has_value());
-    EXPECT_EQ(t->position, 42);
-    EXPECT_EQ(t->digest, digest);
-    EXPECT_EQ(t->donor, 3);
-  }
-  EXPECT_FALSE(as_state_transfer(Note{"stable", 1, 2, 3}).has_value());
-  EXPECT_FALSE(as_state_transfer(Note{nullptr, 1, 2, 3}).has_value());
 }
 
 TEST(MembershipStateTransfer, LogDigestIsOrderDependent) {

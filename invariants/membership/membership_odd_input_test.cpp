@@ -69,8 +69,9 @@ TEST(MembershipCheckersOddInput, MalformedAndExtremeStateTransfers) {
   for (const std::uint32_t nodes : {0U, 2U}) {
     AllCheckers c(nodes);
     c.run.note(ref(0), Note{nullptr, 1, 2, 3});
-    c.run.note(ref(0), Note{"state_transfer", i64_min, i64_min, i64_min});
-    c.run.note(ref(0), Note{"state_transfer", i64_max, i64_max, i64_max});
+    c.run.note(ref(0), Note{"state_transfer", i64_min, i64_min, i64_min});  // only a note
+    c.run.transfer(ref(0), std::numeric_limits<std::uint64_t>::max(),
+                   std::numeric_limits<std::uint64_t>::max(), i64_max);
     c.run.deliver(ref(0), msg(0, 1));
     c.run.deliver(ref(0), msg(0, 1));
     c.run.transfer(ref(1), 0, 0);

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "invariants/describe.hpp"
-#include "invariants/membership/state_transfer.hpp"
+#include "protocol/common/log_digest.hpp"
 
 namespace ry::membership {
 
@@ -171,11 +171,10 @@ bool NoRedeliveryChecker::check_elsewhere(const Step& step, NodeRef node, const 
   return true;
 }
 
-void NoRedeliveryChecker::on_note(const Step& step, NodeRef node, const Note& note) {
-  const std::optional<StateTransfer> t = as_state_transfer(note);
-  if (!t || t->position < 0) return;  // a malformed note is rejoin_consistency's to report
+void NoRedeliveryChecker::on_state_transfer(const Step& step, NodeRef node,
+                                            const StateTransfer& t) {
   ++checks_;
-  transfer(step, node, static_cast<std::uint64_t>(t->position), t->digest, t->donor);
+  transfer(step, node, t.position, t.digest, t.donor);
 }
 
 void NoRedeliveryChecker::transfer(const Step& step, NodeRef node, std::uint64_t position,

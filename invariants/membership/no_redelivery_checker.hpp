@@ -1,8 +1,8 @@
 // No re-delivery after a restart (protocol/trains/README.md section 6): "a node never delivers a
 // message twice, never delivers different content at a position it delivered before its crash". A
 // node's log is a sequence of positions that continues across its restarts (it recovers its log
-// from its disk) and that only a state transfer (state_transfer.hpp) can move: to X, the donor's
-// log length. The precise rule, per node, over all its incarnations:
+// from its disk) and that only a state transfer (StateTransfer, effects.hpp) can move: to X, the
+// donor's log length. The precise rule, per node, over all its incarnations:
 //
 //   1. A message is delivered at most once, except that after a state transfer to X a node may
 //      deliver again, in a later incarnation, the messages it had delivered at positions above X
@@ -69,7 +69,7 @@ class NoRedeliveryChecker final : public Checker {
   [[nodiscard]] std::string_view name() const override { return "no_redelivery_after_restart"; }
 
   void on_deliver(const Step& step, NodeRef node, const Delivery& delivery) override;
-  void on_note(const Step& step, NodeRef node, const Note& note) override;
+  void on_state_transfer(const Step& step, NodeRef node, const StateTransfer& transfer) override;
   void on_crash(const Step& step, NodeRef node) override;
   void on_restart(const Step& step, NodeRef node) override;
 

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "invariants/describe.hpp"
-#include "invariants/membership/state_transfer.hpp"
+#include "protocol/common/log_digest.hpp"
 
 namespace ry::membership {
 
@@ -65,19 +65,10 @@ void RejoinConsistencyChecker::on_deliver(const Step& step, NodeRef node,
   if (++since_trim_ >= trim_period) trim();
 }
 
-void RejoinConsistencyChecker::on_note(const Step& step, NodeRef node, const Note& note) {
-  const std::optional<StateTransfer> transfer = as_state_transfer(note);
-  if (!transfer) return;
+void RejoinConsistencyChecker::on_state_transfer(const Step& step, NodeRef node,
+                                                 const StateTransfer& transfer) {
   ++checks_;
-  if (transfer->position < 0) {
-    verdict_.violate(std::string(name()), step.index, {node.id},
-                     describe(node) + " announced a state transfer" + from(transfer->donor) +
-                         " to position " + std::to_string(transfer->position) +
-                         ": a log length cannot be negative (state_transfer.hpp)");
-    return;
-  }
-  check_transfer(step, node, static_cast<std::uint64_t>(transfer->position), transfer->digest,
-                 transfer->donor);
+  check_transfer(step, node, transfer.position, transfer.digest, transfer.donor);
 }
 
 void RejoinConsistencyChecker::check_transfer(const Step& step, NodeRef node,

@@ -1,8 +1,8 @@
 // Rejoin consistency (protocol/trains/README.md section 7): after a state transfer, the rejoiner's
 // log up to the transfer's position X equals the global sequence up to X. The transfer is announced
-// by the rejoiner's core with a "state_transfer" note (X and the log digest D of its
-// positions 1..X; the contract is in state_transfer.hpp). The checker compares D with the digest of
-// the global sequence up to X, and the rejoiner's first delivery after the transfer with global
+// by the rejoiner's core as a StateTransfer effect (X and the log digest D of its positions 1..X;
+// the contract is in protocol/common/effects.hpp). The checker compares D with the digest of the
+// global sequence up to X, and the rejoiner's first delivery after the transfer with global
 // position X + 1 (the snapshot and its tail must join up).
 //
 // The checker keeps its own bounded copy of the global sequence rather than trusting the uniform
@@ -46,7 +46,7 @@ class RejoinConsistencyChecker final : public Checker {
   [[nodiscard]] std::string_view name() const override { return "rejoin_consistency"; }
 
   void on_deliver(const Step& step, NodeRef node, const Delivery& delivery) override;
-  void on_note(const Step& step, NodeRef node, const Note& note) override;
+  void on_state_transfer(const Step& step, NodeRef node, const StateTransfer& transfer) override;
   void on_crash(const Step& step, NodeRef node) override;
   void on_restart(const Step& step, NodeRef node) override;
 

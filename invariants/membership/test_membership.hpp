@@ -7,8 +7,8 @@
 #include <initializer_list>
 #include <vector>
 
-#include "invariants/membership/state_transfer.hpp"
 #include "invariants/test_history.hpp"
+#include "protocol/common/log_digest.hpp"
 #include "sim/observer.hpp"
 
 namespace ry::membership::test {
@@ -68,7 +68,8 @@ class Script {
   }
   void transfer(NodeRef node, std::uint64_t position, std::uint64_t log_digest_value,
                 std::int64_t donor = -1) {
-    note(node, state_transfer_note(position, log_digest_value, donor));
+    const StateTransfer t{position, log_digest_value, donor};
+    each([&](Observer& o, const Step& s) { o.on_state_transfer(s, node, t); });
   }
   void note(NodeRef node, Note n) {
     each([&](Observer& o, const Step& s) { o.on_note(s, node, n); });

@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "invariants/describe.hpp"
-#include "invariants/membership/state_transfer.hpp"
 
 namespace ry::membership {
 
@@ -61,11 +60,10 @@ void UniformAgreementChecker::on_view(const Step&, NodeRef, const ViewInstall& i
   sweep([this](Table::iterator it) { recount(it); });
 }
 
-void UniformAgreementChecker::on_note(const Step&, NodeRef node, const Note& note) {
-  const std::optional<StateTransfer> transfer = as_state_transfer(note);
-  if (!transfer || transfer->position < 0) return;  // a malformed note is rejoin_consistency's
+void UniformAgreementChecker::on_state_transfer(const Step&, NodeRef node,
+                                                const StateTransfer& transfer) {
   ++checks_;
-  const auto end = static_cast<std::uint64_t>(transfer->position);
+  const std::uint64_t end = transfer.position;
   positions_.at(node.id) = end;
   // The node's log is now positions 1..end: it holds exactly the messages at those positions.
   sweep([&](Table::iterator it) {

@@ -7,10 +7,10 @@
 // During the run the checker only records: per message, the position at which it was first
 // delivered and the nodes that hold it (O(log N) per delivery). A node holds a message when it
 // delivered it (in any incarnation: a restarted node recovers its log) or when a state transfer
-// gave it a log that covers the message's position (state_transfer.hpp); a transfer to a shorter
-// log takes away the messages above its end. At the end of a healed, quiet phase the runner calls
-// check_converged, which reports the first message (in order of first delivery) that some member
-// of the last installed view does not hold, as a safety violation.
+// gave it a log that covers the message's position (StateTransfer, effects.hpp); a transfer to a
+// shorter log takes away the messages above its end. At the end of a healed, quiet phase the runner
+// calls check_converged, which reports the first message (in order of first delivery) that some
+// member of the last installed view does not hold, as a safety violation.
 //
 // Memory follows in-flight work: a message is tracked until every member of the current view (the
 // highest view installed anywhere) holds it; then it retires into per-sender seq intervals
@@ -50,7 +50,7 @@ class UniformAgreementChecker final : public Checker {
 
   void on_deliver(const Step& step, NodeRef node, const Delivery& delivery) override;
   void on_view(const Step& step, NodeRef node, const ViewInstall& install) override;
-  void on_note(const Step& step, NodeRef node, const Note& note) override;
+  void on_state_transfer(const Step& step, NodeRef node, const StateTransfer& transfer) override;
 
   // Called once, when a healed phase has gone quiet (after validity has converged, so that a
   // missing message is not just a slow one). Checks the members of the last installed view that

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "invariants/describe.hpp"
-#include "invariants/membership/state_transfer.hpp"
+#include "protocol/common/log_digest.hpp"
 
 namespace ry::membership {
 
@@ -59,8 +59,7 @@ void VirtualSynchronyChecker::on_view(const Step& step, NodeRef node, const View
   installed_ = true;
 }
 
-void VirtualSynchronyChecker::on_note(const Step&, NodeRef node, const Note& note) {
-  if (!as_state_transfer(note)) return;
+void VirtualSynchronyChecker::on_state_transfer(const Step&, NodeRef node, const StateTransfer&) {
   ++checks_;
   state(node).segment.reset();
   std::erase_if(pending_, [&](const Pending& p) { return p.node.id == node.id; });

@@ -7,7 +7,7 @@
 //
 // Checked incrementally: each node incarnation folds the messages it delivers while in its current
 // view into a digest and a count (delivery order is total, so the order-dependent log digest of
-// state_transfer.hpp serves, at one hash per delivery); when it installs w coming from v, it
+// the StateTransfer effect serves, at one hash per delivery); when it installs w coming from v, it
 // compares them with those of the first node that made the same transition v -> w. Only that
 // first report is kept per transition, and a transition is dropped once it is below the view floor
 // (views.hpp: no node will install v again), so memory follows view changes in progress.
@@ -22,7 +22,8 @@
 //   - a restarted node in a view it had already installed before the crash (the view it recovered
 //     from its disk and announces again): its deliveries in v before the crash are in an earlier
 //     incarnation;
-//   - a node that receives a state transfer while in v (state_transfer.hpp): part of its log in v
+//   - a node that receives a state transfer while in v (StateTransfer, effects.hpp): part of its
+//   log in v
 //     came from the donor;
 //   - a node that installs w with a state transfer, even coming from v (a member of v re-admitted
 //     as a joiner of w, e.g. after a restart): its log was replaced. The simulator reports the
@@ -54,7 +55,7 @@ class VirtualSynchronyChecker final : public Checker {
 
   void on_deliver(const Step& step, NodeRef node, const Delivery& delivery) override;
   void on_view(const Step& step, NodeRef node, const ViewInstall& install) override;
-  void on_note(const Step& step, NodeRef node, const Note& note) override;
+  void on_state_transfer(const Step& step, NodeRef node, const StateTransfer& transfer) override;
   void on_crash(const Step& step, NodeRef node) override;
   void after_step(const Step& step) override;
 

@@ -75,7 +75,7 @@ TEST(VirtualSynchronyChecker, MemberInstallingTheNextViewByStateTransferIsNotCom
     run.view(ref(0), 2, {0, 1});
     const Step s{run.next_step(), Time{}};
     checker.on_view(s, ref(1), ViewInstall{ViewId{2}, test::nodes({0, 1})});
-    if (transfer) checker.on_note(s, ref(1), state_transfer_note(2, 0, 0));
+    if (transfer) checker.on_state_transfer(s, ref(1), StateTransfer{2, 0, 0});
     EXPECT_FALSE(verdict.violated());  // compared only once the step is over
     checker.after_step(s);
     EXPECT_EQ(verdict.violated(), !transfer);

@@ -53,8 +53,9 @@ void TrainIntegrityChecker::on_deliver(const Step& /*step*/, NodeRef node,
 }
 
 // A transfer to X: the node holds every remembered id at positions 1..X.
-void TrainIntegrityChecker::on_note(const Step& /*step*/, NodeRef node, const Note& note) {
-  positions_.on_note(node.id, note, [&](std::uint64_t, MsgId id) {
+void TrainIntegrityChecker::on_state_transfer(const Step& /*step*/, NodeRef node,
+                                              const StateTransfer& transfer) {
+  positions_.on_transfer(node.id, transfer, [&](std::uint64_t, MsgId id) {
     ++checks_;
     const auto it = broadcasts_.find(id);
     if (it != broadcasts_.end()) deliver_at(it, node.id);

@@ -58,7 +58,7 @@ class TrainIntegrityChecker final : public Checker, public MessageObserver<Messa
   void on_receive_message(const Step& step, NodeRef to, NodeId from,
                           const Message& message) override;
   void on_deliver(const Step& step, NodeRef node, const Delivery& delivery) override;
-  void on_note(const Step& step, NodeRef node, const Note& note) override;
+  void on_state_transfer(const Step& step, NodeRef node, const StateTransfer& transfer) override;
 
   // Closed keys currently remembered, over all issuers (bounded memory, see above).
   [[nodiscard]] std::size_t remembered_keys() const noexcept;

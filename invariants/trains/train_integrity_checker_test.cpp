@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "invariants/membership/state_transfer.hpp"
 #include "invariants/trains/test_trains.hpp"
 
 namespace ry::trains {
@@ -187,10 +186,10 @@ TEST(TrainIntegrityChecker, SameListIsVerifiedOnceButAChangedOneAgain) {
   EXPECT_NE(verdict.first().detail.find("has data digest"), std::string::npos);
 }
 
-// --- state transfer (state_transfer.hpp): the transferred prefix counts as delivered ----------
+// --- state transfer (StateTransfer, protocol/common/effects.hpp): the prefix counts as delivered
 
 void transfer(TrainIntegrityChecker& c, std::uint64_t at, NodeRef node, std::uint64_t x) {
-  c.on_note(step(at), node, membership::state_transfer_note(x, 0));
+  c.on_state_transfer(step(at), node, StateTransfer{x, 0});
 }
 
 TEST(TrainIntegrityChecker, TransferredBroadcastsRetire) {

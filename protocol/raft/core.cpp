@@ -92,9 +92,8 @@ void Core::on_start(Time now, Fx& fx) noexcept {
     fx.note("recovered", i64(recovered_records_), i64(recovered_dropped_));
     // The state machine starts again from the snapshot (or empty) and re-applies the log: tell
     // the ordering checkers which prefix of the applied sequence the snapshot stands for, so the
-    // re-applied commands count at their positions (invariants/membership/state_transfer.hpp).
-    fx.note("state_transfer", i64(delivered_count_), static_cast<std::int64_t>(log_digest_),
-            self_.value);
+    // re-applied commands count at their positions (StateTransfer, protocol/common/effects.hpp).
+    fx.transfer_state(delivered_count_, log_digest_, self_.value);
   }
   reset_election_timer(fx);
   finish(fx);
@@ -402,7 +401,7 @@ void Core::truncate_from(Index index, Fx& fx) {
   RY_ASSERT(index > commit_);
   log_.truncate_from(index);
   fx.disk_appends.push_back(encode(Record{TruncateRecord{index}}));
-  fx.note("truncate", i64(index));
+  fx.truncate_log(index);
   synced_index_ = std::min(synced_index_, index - 1);
   for (Index& pending : pending_syncs_) pending = std::min(pending, index - 1);
   // Section 8.1: a configuration is undone by truncation.
@@ -739,7 +738,7 @@ void Core::install(const InstallSnapshot& m, const std::string& image, Fx& fx) {
   recompute_membership(fx);
   rewrite_ = true;
   fx.note("snapshot_installed", i64(m.last_index), i64(old_commit));
-  fx.note("state_transfer", i64(delivered_count_), static_cast<std::int64_t>(log_digest_), -1);
+  fx.transfer_state(delivered_count_, log_digest_);
 }
 
 // A snapshot's image: the store's, then how many commands the store has applied (delivered, in

@@ -11,6 +11,10 @@
 // Timers (ids): 1 election deadline (followers and candidates), 2 heartbeat (leader), 3 check-
 // quorum window (leader).
 //
+// Typed effects (protocol/common/effects.hpp): a LogTruncation when a conflict drops entries
+// from an index on; a StateTransfer when a restart or an installed snapshot replaces the applied
+// sequence (so the ordering checkers count re-applied commands at their positions).
+//
 // Trace notes (observation only; fields a, b):
 //   "pre_vote" (round_term)            a pre-vote round opened
 //   "campaign" (term, transfer 0|1)    an election started
@@ -18,7 +22,6 @@
 //   "step_down" (term)                 a leader became follower
 //   "term" (new term)                  a higher term was adopted
 //   "commit" (index)                   commit rose to index
-//   "truncate" (from)                  entries from `from` on were dropped (a conflict)
 //   "snapshot" (index)                 a snapshot was taken at index
 //   "snapshot_installed" (index, old commit)
 //   "config" (voters, learners)        the configuration in force changed

@@ -28,8 +28,9 @@
 //   set-log N term=T t1 t2 ...         replace N's disk: term T, entries with these terms; restart
 //   status   log N   kv N K
 //
-// Output lines: "A->B kind field=value..." a delivered message; "N note KIND a b"; "N apply C.S"
-// (an applied command); "N reply C.S status "value" hint=L"; "N sync pending".
+// Output lines: "A->B kind field=value..." a delivered message; "N note KIND a b"; "N transfer X"
+// (the applied sequence restarts at position X); "N truncate I" (entries from I on dropped);
+// "N apply C.S" (an applied command); "N reply C.S status "value" hint=L"; "N sync pending".
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -293,6 +293,8 @@ class Cluster {
       notes_.emplace_back(n, note);
       if (out_) *out_ << n << " note " << note.kind << ' ' << note.a << ' ' << note.b << '\n';
     }
+    if (fx.transfer && out_) *out_ << n << " transfer " << fx.transfer->position << '\n';
+    if (fx.truncation && out_) *out_ << n << " truncate " << fx.truncation->from << '\n';
     for (const Delivery& d : fx.deliveries) {
       deliveries_.emplace_back(n, d);
       if (out_) *out_ << n << " apply " << d.id.sender.value << '.' << d.id.seq << '\n';

@@ -145,11 +145,12 @@ TEST(TrainsPersist, AStateTransferNeverTakesTheLogBackwards) {
     r.core.on_message(NodeId{0}, Message{admission(3, position, digest_of(position))}, Time{1}, fx);
     if (position < 5) {
       EXPECT_EQ(notes(fx, "snapshot_refused"), 1U) << position;
-      EXPECT_EQ(notes(fx, "state_transfer"), 0U) << position;
+      EXPECT_FALSE(fx.transfer.has_value()) << position;
       EXPECT_TRUE(r.core.excluded()) << position;
       EXPECT_EQ(r.core.delivered_count(), 5U) << position;
     } else {
-      EXPECT_EQ(notes(fx, "state_transfer"), 1U) << position;
+      ASSERT_TRUE(fx.transfer.has_value()) << position;
+      EXPECT_EQ(fx.transfer->position, position) << position;
       EXPECT_FALSE(r.core.excluded()) << position;
       EXPECT_EQ(r.core.delivered_count(), position) << position;
       // The transfer replaces the disk's log too.

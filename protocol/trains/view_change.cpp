@@ -515,9 +515,9 @@ void Core::apply_install(const Proposal& proposal, Fx& fx) {
 
 // README.md section 5, "Rejoin": a joiner takes the state every member has right after the plan
 // (the snapshot, whose watermarks are the plan's boundary) instead of applying the plan: its log is
-// replaced by the donor's positions 1..X, announced by the `state_transfer` note
-// (invariants/membership/state_transfer.hpp). Trains of the new view that waited here are handled
-// in a later step: nothing may be delivered in the step of the note.
+// replaced by the donor's positions 1..X, announced as a state transfer (StateTransfer,
+// protocol/common/effects.hpp). Trains of the new view that waited here are handled in a later
+// step: nothing may be delivered in the step of the transfer.
 void Core::apply_snapshot(const Install& install, Fx& fx) {
   const Snapshot& snap = *install.snapshot;
   // At most once by position (README.md section 5): a transfer never takes the log backwards, nor
@@ -542,8 +542,7 @@ void Core::apply_snapshot(const Install& install, Fx& fx) {
   for (std::size_t n = 0; n < admitted_incarnation_.size() && n < snap.admitted.size(); ++n) {
     admitted_incarnation_[n] = std::max(admitted_incarnation_[n], snap.admitted[n]);
   }
-  fx.note("state_transfer", i64(snap.position), static_cast<std::int64_t>(snap.log_digest),
-          snap.donor.value);
+  fx.transfer_state(snap.position, snap.log_digest, snap.donor.value);
   excluded_ = false;
   behind_ = false;
   needs_transfer_ = false;

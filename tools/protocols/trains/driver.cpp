@@ -50,8 +50,8 @@ class TrainsDriver::Progress final : public Observer {
 
   // A node re-admitted by a state transfer to X holds the messages at positions 1..X without
   // delivering them (invariants/log_positions.hpp): they count as being there, with no latency.
-  void on_note(const Step&, NodeRef node, const Note& note) override {
-    positions_.on_note(node.id, note, [&](std::uint64_t, MsgId id) {
+  void on_state_transfer(const Step&, NodeRef node, const StateTransfer& transfer) override {
+    positions_.on_transfer(node.id, transfer, [&](std::uint64_t, MsgId id) {
       const auto it = pending_.find(id);
       if (it != pending_.end()) hold(it, node.id);
     });
