@@ -3,6 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <cstdio>
+#include <limits>
+#include <string>
+#include <type_traits>
 
 #include "sim/verdict.hpp"
 #include "tools/cli/check_history.hpp"
@@ -18,12 +21,33 @@ int usage_error(const std::string& what) {
 
 namespace {
 
+// An unsigned option must be written as an unsigned number that fits: CLI11 would wrap `-1` to
+// the largest value and saturate 2^64, running a seed nobody asked for.
+template <class T>
+CLI::Validator fits() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        T value{};
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error == std::errc::result_out_of_range) {
+          return "out of range: " + text + " (the largest is " +
+                 std::to_string(std::numeric_limits<T>::max()) + ")";
+        }
+        if (error != std::errc{} || end != text.data() + text.size()) {
+          return "not an unsigned integer: " + text;
+        }
+        return {};
+      },
+      "UINT");
+}
+
 // Binds one run option. Bounds are checked by validate(), after parsing, for every way options
 // come in (flags, trace headers), so none are repeated here.
 template <class T>
 void bind(CLI::App& app, const std::string& flag, const std::string& help, RunOptions& o,
           T RunOptions::*member) {
-  app.add_option(flag, o.*member, help)->capture_default_str();
+  CLI::Option* option = app.add_option(flag, o.*member, help)->capture_default_str();
+  if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) option->check(fits<T>());
 }
 void bind(CLI::App& app, const std::string& flag, const std::string& help, RunOptions& o,
           bool RunOptions::*member) {
@@ -36,8 +60,9 @@ void bind(CLI::App& app, const std::string& flag, const std::string& help, RunOp
 template <class T>
 void bind(CLI::App& app, const std::string& flag, const std::string& help, RunOptions& o,
           std::optional<T> RunOptions::*member) {
-  app.add_option_function<T>(
+  CLI::Option* option = app.add_option_function<T>(
       flag, [&o, member](const T& value) { o.*member = value; }, help);
+  if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) option->check(fits<T>());
 }
 
 }  // namespace
@@ -175,6 +200,9 @@ int run_cli(int argc, char** argv) {
     if (auto problem = apply_params(run_params, run_options)) return usage_error(*problem);
   }
   if (soak->parsed()) {
+    if (soak->count("--seed") > 0) {
+      return usage_error("--seed: a soak runs --seeds FIRST..LAST (or --seeds N for one seed)");
+    }
     if (auto problem = apply_params(soak_params, soak_run)) return usage_error(*problem);
   }
 

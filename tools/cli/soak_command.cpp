@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -32,12 +33,10 @@ struct SeedRange {
 };
 
 std::optional<SeedRange> parse_seeds(const std::string& text) {
+  // Digits only (no sign, no space), and the value must fit: from_chars refuses the rest.
   auto parse = [](const std::string& s, std::uint64_t& out) {
-    if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 19) {
-      return false;
-    }
-    out = std::stoull(s);
-    return true;
+    const auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return !s.empty() && error == std::errc{} && end == s.data() + s.size();
   };
   SeedRange r;
   const auto dots = text.find("..");

@@ -194,6 +194,20 @@ python3 -c "import json,sys; d=json.load(open('soak.json')); sys.exit(0 if d['se
   || { echo "FAIL soak summary"; cat soak.json; failures=$((failures + 1)); }
 check soak_bad_range 2 "$ry" soak --seeds 9..1
 expect_one_line_error soak_bad_range "seeds"
+check soak_seed_overflow 2 "$ry" soak --seeds 1..18446744073709551616
+expect_one_line_error soak_seed_overflow "seeds"
+check soak_max_seed 0 "$ry" soak --seeds 18446744073709551615 --time-ms 20 --jobs 1
+# A soak given --seed (of run) would silently ignore it: refused, naming --seeds.
+check soak_single_seed_flag 2 "$ry" soak --seed 5
+expect_one_line_error soak_single_seed_flag "a soak runs --seeds"
+# An unsigned option written negative or too large is refused, never wrapped or saturated.
+check seed_negative 2 "$ry" run --seed -1
+expect_one_line_error seed_negative "seed"
+check seed_too_large 2 "$ry" run --seed 18446744073709551616
+expect_one_line_error seed_too_large "out of range"
+check nodes_negative 2 "$ry" run --nodes -3
+expect_one_line_error nodes_negative "nodes"
+check seed_max 0 "$ry" run --seed 18446744073709551615 --time-ms 20 --quiet
 # A failing seed's trace lands in --trace-dir, made if missing (planted bug B9 fails seed 3).
 check soak_trace_dir 1 "$ry" soak --protocol trains --mode to --swarm --time-ms 500 --seeds 3 \
   --jobs 1 --bug B9 --trace-dir new/traces
