@@ -1,8 +1,9 @@
-// The membership checkers on real TRAINS cores in a World (lossy, duplicating, reordering links):
-// no violation in bug-free runs, and uniform agreement's end-of-run check passes once the run has
-// gone quiet. TRAINS installs no views and makes no state transfers yet (issue 5), so this shows
-// the checkers silent on real delivery streams; the hand-made histories of each checker's own
-// tests are what show them firing.
+// The membership checkers' memory on a real delivery stream (TRAINS cores in a World, lossy,
+// duplicating, reordering links, no membership faults): silent, uniform agreement's end-of-run
+// check passes once quiet, and what they keep stays bounded (rejoin consistency's window). A
+// test of the checkers, so it wires them itself; TRAINS's own World tests get every checker of a
+// run through TrainsDriver (tools/protocols/trains/*_world_test.cpp), and the hand-made
+// histories of each checker's own tests are what show them firing.
 #include <gtest/gtest.h>
 
 #include <string>

@@ -1,6 +1,6 @@
 // Unit tests of a TRAINS core's durable state (persist.cpp): what it writes, what a restart
 // takes back from its disk, and the state transfer it refuses. The World tests in
-// invariants/trains/view_change_world_test.cpp (TrainsDurable) run the same under crashes.
+// tools/protocols/trains/view_change_world_test.cpp (TrainsDurable) run the same under crashes.
 #include <gtest/gtest.h>
 
 #include <string>

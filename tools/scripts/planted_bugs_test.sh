@@ -5,7 +5,7 @@
 # bug, the seeds tried until detection and the wall time that took. (B4 and B5 are caught by the
 # differential test, B2 by the checker tests: see protocol/trains/differential_test.cpp and
 # invariants/. Every membership bug also has a World test in
-# invariants/trains/view_change_world_test.cpp; B7, a liveness bug, only there: in a run every
+# tools/protocols/trains/view_change_world_test.cpp; B7, a liveness bug, only there: in a run every
 # stall it causes ends at the heal, when the excluded issuer is re-admitted and the plan of that
 # view change delivers what was parked.)
 # Usage: tools/scripts/planted_bugs_test.sh PATH/TO/railyard

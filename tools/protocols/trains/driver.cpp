@@ -197,6 +197,11 @@ void TrainsDriver::check_converged() {
   }
 }
 
+std::optional<std::string> TrainsDriver::uniform_agreement(std::uint64_t step,
+                                                           const std::vector<NodeId>& live) const {
+  return uniform_->check_converged(step, live);
+}
+
 // Every up node that can rejoin is a member of the highest view, has installed it and is not
 // frozen, and the members' logs are equal.
 bool TrainsDriver::membership_converged() const {

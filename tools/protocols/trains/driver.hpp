@@ -48,6 +48,10 @@ class TrainsDriver {
   std::optional<std::string> expected_halt(World<Core>& world) const;
   std::string liveness_failure(World<Core>& world);
   void summarize(World<Core>& world, RunResult& result);
+  // Uniform agreement's end-of-run check over `live` (`to` only); World tests call it once their
+  // run is quiet. The reason it fails, or nothing.
+  std::optional<std::string> uniform_agreement(std::uint64_t step,
+                                               const std::vector<NodeId>& live) const;
 
  private:
   // Counts deliveries and measures latency (broadcast to delivery at each node).

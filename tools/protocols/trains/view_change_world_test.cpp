@@ -23,20 +23,11 @@
 #include <utility>
 #include <vector>
 
-#include "invariants/integrity_checker.hpp"
-#include "invariants/membership/no_redelivery_checker.hpp"
-#include "invariants/membership/primary_component_checker.hpp"
-#include "invariants/membership/rejoin_consistency_checker.hpp"
-#include "invariants/membership/uniform_agreement_checker.hpp"
-#include "invariants/membership/view_agreement_checker.hpp"
-#include "invariants/membership/virtual_synchrony_checker.hpp"
-#include "invariants/total_order_checker.hpp"
-#include "invariants/trains/clock_bound_checker.hpp"
-#include "invariants/trains/key_uniqueness_checker.hpp"
-#include "invariants/trains/train_integrity_checker.hpp"
 #include "protocol/trains/core.hpp"
 #include "sim/partition.hpp"
 #include "sim/world.hpp"
+#include "tools/engine/checker_suite.hpp"
+#include "tools/protocols/trains/driver.hpp"
 
 namespace ry::trains {
 namespace {
@@ -68,7 +59,8 @@ std::vector<NodeId> all_nodes(std::uint32_t nodes) {
 
 Time at_ms(std::int64_t ms) { return Time{ms * ms_ns}; }
 
-// One World of TRAINS cores with every checker and a steady workload, and what each node did:
+// One World of TRAINS cores with every checker a run has (TrainsDriver::attach, so the test sees
+// exactly the run's checker suite) and a steady workload, and what each node did:
 // its log (with a state transfer, the donor's prefix replaces it, as StateTransfer in
 // protocol/common/effects.hpp says), the views it installed and when, and every membership message
 // sent.
@@ -77,39 +69,14 @@ class Sim final : public Observer, public MessageObserver<Message> {
   explicit Sim(const SimSetup& s)
       : setup_(s),
         world_(world_options(s), config(s)),
-        total_order_(verdict_, false, s.nodes),
-        integrity_(verdict_, s.nodes),
-        views_agree_(verdict_, s.nodes),
-        primary_(verdict_, s.nodes),
-        synchrony_(verdict_, s.nodes),
-        agreement_(verdict_, s.nodes),
-        rejoin_(verdict_, s.nodes),
-        redelivery_(verdict_, s.nodes),
-        train_integrity_(verdict_, TrainIntegrityChecker::default_margin, s.nodes),
-        uniqueness_(verdict_,
-                    [this](std::uint32_t issuer) {
-                      std::uint64_t floor = 0;
-                      for (std::uint32_t n = 0; n < setup_.nodes; ++n) {
-                        if (const Core* c = world_.core(NodeId{n})) {
-                          floor = std::max(floor, c->floor(issuer));
-                        }
-                      }
-                      return floor;
-                    }),
-        clocks_(verdict_, s.nodes, s.trains, [this](NodeId n) { return world_.core(n); }),
+        driver_(run_options(s)),
+        suite_(world_, verdict_),
         logs_(s.nodes),
         digests_(s.nodes),
         views_(s.nodes),
         last_delivery_(s.nodes) {
-    for (Checker* c : std::initializer_list<Checker*>{
-             &total_order_, &integrity_, &views_agree_, &primary_, &synchrony_, &agreement_,
-             &rejoin_, &redelivery_, &train_integrity_, &uniqueness_, &clocks_}) {
-      world_.add_observer(c);
-    }
-    for (MessageObserver<Message>* o : std::initializer_list<MessageObserver<Message>*>{
-             &train_integrity_, &uniqueness_, &clocks_, this}) {
-      world_.add_message_observer(o);
-    }
+    driver_.attach(world_, suite_);
+    world_.add_message_observer(this);
     world_.add_observer(this);
     world_.start();
   }
@@ -186,7 +153,7 @@ class Sim final : public Observer, public MessageObserver<Message> {
   }
   // Uniform agreement's end-of-run check over `live` (call after quiet()).
   std::optional<std::string> converged(const std::vector<NodeId>& live) {
-    return agreement_.check_converged(world_.stats().steps, live);
+    return driver_.uniform_agreement(world_.stats().steps, live);
   }
 
   // Observer.
@@ -238,6 +205,16 @@ class Sim final : public Observer, public MessageObserver<Message> {
     w.link.latency_max_ns = s.latency_max;
     return w;
   }
+  // The checkers' view of the run: what TrainsDriver reads from the run options.
+  static RunOptions run_options(const SimSetup& s) {
+    RunOptions o;
+    o.protocol = "trains";
+    o.mode = s.mode == Config::Mode::to ? "to" : "uto";
+    o.nodes = s.nodes;
+    o.seed = s.seed;
+    o.params["trains"] = s.trains;
+    return o;
+  }
   static Config config(const SimSetup& s) {
     Config c;
     c.nodes = s.nodes;
@@ -253,17 +230,8 @@ class Sim final : public Observer, public MessageObserver<Message> {
   SimSetup setup_;
   World<Core> world_;
   Verdict verdict_;
-  TotalOrderChecker total_order_;
-  IntegrityChecker integrity_;
-  membership::ViewAgreementChecker views_agree_;
-  membership::PrimaryComponentChecker primary_;
-  membership::VirtualSynchronyChecker synchrony_;
-  membership::UniformAgreementChecker agreement_;
-  membership::RejoinConsistencyChecker rejoin_;
-  membership::NoRedeliveryChecker redelivery_;
-  TrainIntegrityChecker train_integrity_;
-  KeyUniquenessChecker uniqueness_;
-  ClockBoundChecker clocks_;
+  TrainsDriver driver_;
+  CheckerSuite<Core> suite_;
   std::vector<std::vector<MsgId>> logs_;
   std::vector<std::vector<std::uint64_t>> digests_;  // running log digest per position
   std::vector<std::vector<std::pair<Time, ViewInstall>>> views_;
