@@ -44,3 +44,11 @@ endforeach()
 add_test(NAME soak_shard
          COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/soak_shard_test.sh $<TARGET_FILE:railyard>)
 set_tests_properties(soak_shard PROPERTIES LABELS "cli" TIMEOUT 300)
+add_test(NAME soak_shard_parallel
+         COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/shard_parallel_test.sh $<TARGET_FILE:railyard>)
+set_tests_properties(soak_shard_parallel PROPERTIES LABELS "cluster" TIMEOUT 240
+                     SKIP_RETURN_CODE 77 RESOURCE_LOCK cluster)
+add_test(NAME soak_shard_slurm
+         COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/shard_slurm_test.sh $<TARGET_FILE:railyard>)
+set_tests_properties(soak_shard_slurm PROPERTIES LABELS "cluster" TIMEOUT 240
+                     SKIP_RETURN_CODE 77 RESOURCE_LOCK cluster)
