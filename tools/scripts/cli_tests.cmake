@@ -52,3 +52,7 @@ add_test(NAME soak_shard_slurm
          COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/shard_slurm_test.sh $<TARGET_FILE:railyard>)
 set_tests_properties(soak_shard_slurm PROPERTIES LABELS "cluster" TIMEOUT 240
                      SKIP_RETURN_CODE 77 RESOURCE_LOCK cluster)
+# The Debian package of this build (cpack -G DEB): label package.
+add_test(NAME deb_package
+         COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/deb_package_test.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(deb_package PROPERTIES LABELS "package" TIMEOUT 300)
