@@ -126,6 +126,13 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
   if (!range)
     return usage_error("--seeds: expected FIRST..LAST or one seed, got '" + soak.seeds + "'");
   if (!options.trace.empty()) return usage_error("--trace: use --trace-dir with soak");
+  Shard shard;
+  if (!soak.shard.empty()) {
+    std::string error;
+    const auto parsed = parse_shard(soak.shard, error);
+    if (!parsed) return usage_error(error);
+    shard = *parsed;
+  }
   if (!soak.trace_dir.empty()) {
     // Made now, not when the first seed fails: a failing seed's trace must not be lost to a
     // missing folder after minutes of soak.
@@ -141,13 +148,6 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
       return usage_error("--trace-dir: cannot write into '" + soak.trace_dir +
                          "': " + std::strerror(errno));
     }
-  }
-  Shard shard;
-  if (!soak.shard.empty()) {
-    std::string error;
-    const auto parsed = parse_shard(soak.shard, error);
-    if (!parsed) return usage_error(error);
-    shard = *parsed;
   }
   if (auto problem = check_output_path(soak.summary)) return usage_error("--summary: " + *problem);
   if (!soak.junit.empty()) {

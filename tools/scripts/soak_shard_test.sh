@@ -41,6 +41,10 @@ for spec in 0/4 5/4 1/0 4 abc 1/ /4 -1/4 +1/4 1/4x " 1/4" 99999999999999999999/1
   one_line_error "shard_spec '$spec'" "^railyard: error: --shard: "
 done
 [[ ! -e x.json ]] || bad "shard_spec: a summary was written"
+check shard_before_outputs 2 "$ry" "${soak[@]}" --shard 0/4 --trace-dir made-too-early
+[[ ! -e made-too-early ]] && ok || bad "shard_before_outputs: --trace-dir made before --shard was checked"
+"$ry" soak --help | grep -qF "seed s goes to shard ((s - FIRST) mod N) + 1" && ok ||
+  bad "soak --help does not say how seeds are dealt to shards"
 check junit_unwritable 2 timeout 10 "$ry" "${soak[@]}" --junit /nonexistent-dir/r.xml
 one_line_error junit_unwritable "^railyard: error: --junit: cannot write"
 
