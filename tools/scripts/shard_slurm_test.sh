@@ -36,7 +36,7 @@ cleanup() {
   # gone, a shard) carries this cluster's SLURM_CONF in its environment: only those are stopped.
   export -n SLURM_CONF  # the commands of this loop must not carry it
   for environ in /proc/[0-9]*/environ; do
-    if tr '\0' '\n' < "$environ" 2>/dev/null | grep -qxF "SLURM_CONF=$work/slurm.conf"; then
+    if tr '\0' '\n' 2>/dev/null < "$environ" | grep -qxF "SLURM_CONF=$work/slurm.conf"; then
       pid=${environ#/proc/}
       pid=${pid%/environ}
       [[ $pid != "$$" ]] && kill -KILL "$pid" 2>/dev/null || true
