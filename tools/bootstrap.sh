@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages railyard needs, only those missing. Idempotent; needs root or sudo.
-# Usage: tools/bootstrap.sh [--bench]   (--bench adds SimGrid for the side-by-side benchmark)
+# Usage: tools/bootstrap.sh [--bench] [--cluster]   (--bench adds SimGrid for the side-by-side
+# benchmark; --cluster adds GNU parallel, Slurm and MUNGE for the sharded-soak integration tests)
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config g++ clang clang-format clang-tidy
       libboost-context-dev libcli11-dev nlohmann-json3-dev libfmt-dev libgtest-dev
       libbenchmark-dev python3 python3-jsonschema)
-if [[ "${1:-}" == "--bench" ]]; then pkgs+=(libsimgrid-dev); fi
+for arg in "$@"; do
+  case "$arg" in
+    --bench) pkgs+=(libsimgrid-dev) ;;
+    --cluster) pkgs+=(parallel slurm-wlm munge) ;;
+  esac
+done
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -16,4 +22,4 @@ sudo=""
 if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq >&2
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+$sudo apt-get install -y -qq -o DPkg::Lock::Timeout=120 --no-install-recommends "${missing[@]}" >&2

@@ -154,6 +154,18 @@ int run_cli(int argc, char** argv) {
   soak->add_option("--summary", soak_options.summary, "write the JSON summary here");
   soak->add_option("--trace-dir", soak_options.trace_dir,
                    "re-run each failing seed with a trace written into this folder");
+  soak->add_option(
+      "--shard", soak_options.shard,
+      "run shard I/N: seed s goes to shard ((s - FIRST) mod N) + 1 (soak-merge joins them)");
+  soak->add_option("--junit", soak_options.junit, "write a JUnit XML report here too");
+  SoakMergeOptions merge_options;
+  CLI::App* merge = app.add_subcommand("soak-merge", "merge the summaries of soak --shard I/N");
+  merge->add_option("summaries", merge_options.summaries, "the shards' summaries")->required();
+  merge->add_option("-o,--output", merge_options.output, "write the merged summary here")
+      ->capture_default_str();
+  merge->add_option("--junit", merge_options.junit, "write a JUnit XML report here too");
+  merge->add_flag("--partial", merge_options.partial,
+                  "merge even if shards are missing or incomplete (marked partial)");
 
   BenchOptions bench_options;
   CLI::App* bench = app.add_subcommand("bench", "measure simulator and TRAINS speed and memory");
@@ -223,6 +235,7 @@ int run_cli(int argc, char** argv) {
   if (run->parsed()) return command_run(run_options);
   if (replay->parsed()) return command_replay(replay_path, replay_quiet);
   if (soak->parsed()) return command_soak(soak_run, soak_options);
+  if (merge->parsed()) return command_soak_merge(merge_options);
   if (bench->parsed()) return command_bench(bench_options);
   if (bugs->parsed()) return command_bugs(bugs_protocol);
   if (check->parsed()) return command_check_history(check_options);

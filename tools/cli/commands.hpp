@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tools/engine/run_options.hpp"
 
@@ -37,8 +38,18 @@ struct SoakOptions {
   bool stop_on_failure = false;
   std::string summary = "soak-summary.json";
   std::string trace_dir;  // traces of failing seeds, re-run with tracing
+  std::string shard;      // "I/N" (tools/cli/shard.hpp); empty: every seed
+  std::string junit;      // write a JUnit XML report here too
 };
 int command_soak(RunOptions options, const SoakOptions& soak);
+
+struct SoakMergeOptions {
+  std::vector<std::string> summaries;
+  std::string output = "soak-summary.json";
+  std::string junit;
+  bool partial = false;  // merge without missing shards, marked partial
+};
+int command_soak_merge(const SoakMergeOptions& merge);
 
 struct BenchOptions {
   std::string sizes = "3,5,16,64";

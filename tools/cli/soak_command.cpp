@@ -1,7 +1,7 @@
 // `railyard soak`: many seeds, each in its own forked process (an assertion failure kills one
 // seed, not the soak), `--jobs` at a time. A live progress line, the reproducing command of
 // every failing seed, a JSON summary, and exit 1 if any seed failed.
-#include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,9 +19,12 @@
 #include <vector>
 
 #include "tools/cli/commands.hpp"
+#include "tools/cli/junit.hpp"
+#include "tools/cli/output_file.hpp"
+#include "tools/cli/shard.hpp"
+#include "tools/cli/soak_summary.hpp"
 #include "tools/engine/interrupt.hpp"
 #include "tools/engine/simulation.hpp"
-#include "traces/json_line.hpp"
 
 namespace ry {
 
@@ -56,18 +59,13 @@ struct ChildReport {
   std::uint64_t steps = 0;
   std::uint64_t checks = 0;
   FaultCounts faults{};
+  char property[64] = {};
   char detail[400] = {};
 };
 
 struct Running {
   std::uint64_t seed;
   int fd;
-};
-
-struct Failure {
-  std::uint64_t seed;
-  std::string kind;
-  std::string detail;
 };
 
 void run_child(RunOptions options, int fd) {
@@ -80,12 +78,16 @@ void run_child(RunOptions options, int fd) {
   report.checks = r.checks;
   report.faults = r.fault_counts;
   std::string detail;
+  std::string property = to_string(r.outcome);
   if (r.outcome == Outcome::violation) {
+    property = r.violation.property;
     detail = r.violation.property + " at step " + std::to_string(r.violation.step) + ": " +
              r.violation.detail;
   } else if (r.outcome == Outcome::no_liveness || r.outcome == Outcome::halted) {
     detail = r.liveness_detail;
+    if (r.outcome == Outcome::no_liveness) property = "liveness";
   }
+  std::snprintf(report.property, sizeof report.property, "%s", property.c_str());
   std::snprintf(report.detail, sizeof report.detail, "%s", detail.c_str());
   const ssize_t written = write(fd, &report, sizeof report);
   _exit(written == static_cast<ssize_t>(sizeof report) ? exit_code(r.outcome)
@@ -114,51 +116,6 @@ void trace_failure(RunOptions options, const std::string& dir) {
   }
 }
 
-bool regular_or_absent(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode);
-}
-
-// The summary can be written where asked: checked before any seed runs, so that a soak of hours
-// does not end in "cannot write the summary".
-std::optional<std::string> check_summary_path(const std::string& path) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) return "'" + path + "' is a directory";
-  if (!regular_or_absent(path)) return std::nullopt;  // a device or FIFO: written in place
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) return "cannot write '" + tmp + "': " + std::strerror(errno);
-  std::fclose(f);
-  std::remove(tmp.c_str());
-  return std::nullopt;
-}
-
-// Writes the summary under PATH.tmp and renames it into place (or in place for a device).
-bool write_summary(const std::string& path, const std::string& text, std::string& error) {
-  const bool direct = !regular_or_absent(path);
-  const std::string target = direct ? path : path + ".tmp";
-  std::FILE* f = std::fopen(target.c_str(), "wb");
-  if (f == nullptr) {
-    error = target + ": cannot write the summary: " + std::strerror(errno);
-    return false;
-  }
-  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size() &&
-                       std::fflush(f) == 0 && std::ferror(f) == 0;
-  const int write_errno = errno;
-  const bool closed = std::fclose(f) == 0;
-  if (!written || !closed) {
-    error = target + ": cannot write the summary: " + std::strerror(written ? errno : write_errno);
-    if (!direct) std::remove(target.c_str());
-    return false;
-  }
-  if (!direct && std::rename(target.c_str(), path.c_str()) != 0) {
-    error = path + ": cannot write the summary: " + std::strerror(errno);
-    std::remove(target.c_str());
-    return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 int command_soak(RunOptions options, const SoakOptions& soak) {
@@ -168,6 +125,13 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
   if (!range)
     return usage_error("--seeds: expected FIRST..LAST or one seed, got '" + soak.seeds + "'");
   if (!options.trace.empty()) return usage_error("--trace: use --trace-dir with soak");
+  Shard shard;
+  if (!soak.shard.empty()) {
+    std::string error;
+    const auto parsed = parse_shard(soak.shard, error);
+    if (!parsed) return usage_error(error);
+    shard = *parsed;
+  }
   if (!soak.trace_dir.empty()) {
     // Made now, not when the first seed fails: a failing seed's trace must not be lost to a
     // missing folder after minutes of soak.
@@ -184,7 +148,10 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
                          "': " + std::strerror(errno));
     }
   }
-  if (auto problem = check_summary_path(soak.summary)) return usage_error("--summary: " + *problem);
+  if (auto problem = check_output_path(soak.summary)) return usage_error("--summary: " + *problem);
+  if (!soak.junit.empty()) {
+    if (auto problem = check_output_path(soak.junit)) return usage_error("--junit: " + *problem);
+  }
   // Ctrl-C or SIGTERM: stop the seeds, then write the summary, marked interrupted.
   defer_interrupts();
 
@@ -194,14 +161,15 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
   };
   const bool tty = isatty(STDERR_FILENO) != 0;
   std::map<pid_t, Running> running;
-  std::vector<Failure> failures;
+  std::vector<SoakFailure> failures;
   std::vector<std::uint64_t> seeds_done;  // kept only to name them in an interrupted summary
   bool children_stopped = false;
-  std::uint64_t next = range->first;
+  ShardSeeds next(range->first, range->last, shard);
   std::uint64_t done = 0;
   std::uint64_t steps = 0, checks = 0, halted = 0;
+  std::int64_t cpu_us = 0;
   FaultCounts faults{};
-  const std::uint64_t total = range->last - range->first + 1;
+  const std::uint64_t total = shard_seed_count(range->first, range->last, shard);
   bool stopping = false;
   double last_progress = 0;
 
@@ -215,7 +183,7 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
                  tty && !final_line ? "   " : "\n");
   };
 
-  while (!running.empty() || (!stopping && next <= range->last && next >= range->first)) {
+  while (!running.empty() || (!stopping && !next.done())) {
     if (interrupt_signal() != 0) {
       stopping = true;
       // Seeds still running are not finished: stop them (they count as not run).
@@ -224,15 +192,14 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
         children_stopped = true;
       }
     }
-    while (!stopping && running.size() < static_cast<std::size_t>(soak.jobs) &&
-           next <= range->last) {
+    while (!stopping && running.size() < static_cast<std::size_t>(soak.jobs) && !next.done()) {
       int fds[2];
       if (pipe(fds) != 0) {
         std::fprintf(stderr, "railyard: error: pipe: %s\n", std::strerror(errno));
         return static_cast<int>(Outcome::environment);
       }
       RunOptions seed_options = options;
-      seed_options.seed = next;
+      seed_options.seed = next.seed();
       std::fflush(stdout);
       std::fflush(stderr);
       const pid_t pid = fork();
@@ -245,16 +212,12 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
         run_child(seed_options, fds[1]);
       }
       close(fds[1]);
-      running[pid] = Running{next, fds[0]};
-      if (next == range->last) {
-        next = range->last + 1;
-        if (next == 0) stopping = true;  // the range ended at the largest seed
-      } else {
-        ++next;
-      }
+      running[pid] = Running{next.seed(), fds[0]};
+      next.advance();
     }
     int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
+    struct rusage usage {};
+    const pid_t pid = wait4(-1, &status, 0, &usage);
     if (pid < 0) {
       if (errno == EINTR) continue;
       break;
@@ -263,6 +226,8 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
     if (it == running.end()) continue;
     const Running child = it->second;
     running.erase(it);
+    cpu_us += (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1'000'000 + usage.ru_utime.tv_usec +
+              usage.ru_stime.tv_usec;
     ChildReport report;
     const ssize_t got = read(child.fd, &report, sizeof report);
     close(child.fd);
@@ -276,7 +241,7 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
       for (std::size_t i = 0; i < faults.size(); ++i) faults[i] += report.faults[i];
       if (static_cast<Outcome>(report.outcome) == Outcome::halted) ++halted;
     }
-    Failure failure{child.seed, "", ""};
+    SoakFailure failure{child.seed, "", "", "", ""};
     if (!reported) {
       failure.kind = WIFSIGNALED(status) ? "crashed" : "no_report";
       failure.detail = WIFSIGNALED(status)
@@ -284,11 +249,14 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
                            : "exit " + std::to_string(WEXITSTATUS(status));
     } else if (exit_code(static_cast<Outcome>(report.outcome)) != 0) {
       failure.kind = to_string(static_cast<Outcome>(report.outcome));
+      failure.property = report.property;
       failure.detail = report.detail;
     }
     if (!failure.kind.empty()) {
       RunOptions seed_options = options;
       seed_options.seed = child.seed;
+      if (failure.property.empty()) failure.property = failure.kind;
+      failure.reproduce = reproduce_command(seed_options);
       if (tty) std::fprintf(stderr, "\n");
       std::printf("FAIL seed %llu: %s: %s\n  reproduce: %s --trace seed-%llu.jsonl\n",
                   static_cast<unsigned long long>(child.seed), failure.kind.c_str(),
@@ -307,57 +275,40 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
 
   const double wall = elapsed();
   const int interrupted_by = interrupt_signal();
-  std::string out;
-  JsonLine j(out);
-  j.begin()
-      .field("interrupted", interrupted_by != 0)
-      .field("protocol", options.protocol)
-      .field("nodes", options.nodes)
-      .field("faults", options.faults)
-      .field("seeds_first", range->first)
-      .field("seeds_last", range->last)
-      .field("seeds_run", done)
-      .field("failures_count", static_cast<std::uint64_t>(failures.size()))
-      .field("halted", halted)
-      .field("swarm", options.swarm)
-      .field("wall_ms", static_cast<std::int64_t>(wall * 1000))
-      .field("seeds_per_s_x1000",
-             static_cast<std::int64_t>(wall > 0 ? static_cast<double>(done) / wall * 1000 : 0))
-      .field("steps", steps)
-      .field("checks", checks)
-      .object("fault_counts");
-  for (std::size_t i = 0; i < faults.size(); ++i) {
-    j.field(i < fault_kinds.size() ? fault_kinds[i] : "other", faults[i]);
-  }
-  j.end().array("failures");
-  for (const auto& f : failures) {
-    RunOptions seed_options = options;
-    seed_options.seed = f.seed;
-    j.begin_element()
-        .field("seed", f.seed)
-        .field("kind", f.kind)
-        .field("detail", f.detail)
-        .field("reproduce", reproduce_command(seed_options))
-        .end();
-  }
-  j.end_array();
+  SoakSummary summary;
+  summary.interrupted = interrupted_by != 0;
+  summary.build = RY_BUILD_ID_STRING;
+  summary.protocol = options.protocol;
+  summary.nodes = options.nodes;
+  summary.faults = options.faults;
+  summary.swarm = options.swarm;
+  summary.seeds_first = range->first;
+  summary.seeds_last = range->last;
+  if (!soak.shard.empty()) summary.shard = shard;
+  summary.stop_on_failure = soak.stop_on_failure;
+  summary.seeds_run = done;
+  summary.halted = halted;
+  summary.steps = steps;
+  summary.checks = checks;
+  summary.fault_counts = faults;
+  summary.failures = failures;
   if (interrupted_by != 0) {
     // Which seeds finished, as ranges: with --jobs > 1 they need not be one range.
     std::sort(seeds_done.begin(), seeds_done.end());
-    j.array("seeds_done");
     for (std::size_t i = 0; i < seeds_done.size();) {
       std::size_t k = i;
       while (k + 1 < seeds_done.size() && seeds_done[k + 1] == seeds_done[k] + 1) ++k;
-      j.raw_element("[" + std::to_string(seeds_done[i]) + "," + std::to_string(seeds_done[k]) +
-                    "]");
+      summary.seeds_done.emplace_back(seeds_done[i], seeds_done[k]);
       i = k + 1;
     }
-    j.end_array();
   }
-  j.raw("run_options", to_json(options)).end();
-  out.push_back('\n');
+  summary.run_options = to_json(options);
+  summary.wall_ms = static_cast<std::int64_t>(wall * 1000);
+  summary.cpu_ms = cpu_us / 1000;
   std::string write_error;
-  if (!write_summary(soak.summary, out, write_error)) {
+  if (!write_output_file(soak.summary, to_json(summary), "summary", write_error) ||
+      (!soak.junit.empty() &&
+       !write_output_file(soak.junit, junit_xml(summary), "JUnit report", write_error))) {
     std::fprintf(stderr, "railyard: error: %s\n", write_error.c_str());
     return static_cast<int>(Outcome::environment);
   }

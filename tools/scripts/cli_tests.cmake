@@ -37,3 +37,22 @@ foreach(scenario ${scenario_files})
            COMMAND $<TARGET_FILE:railyard> run --scenario ${scenario} --quiet)
   set_tests_properties(scenario_${scenario_name} PROPERTIES LABELS "scenarios" TIMEOUT 120)
 endforeach()
+
+# Sharded soaks: soak --shard, soak-merge and --junit on one machine (label cli); the same under
+# GNU parallel and a single-node Slurm cluster (label cluster: installs Debian packages and starts
+# daemons, so it can be run on its own with ctest -L cluster, or left out with -LE cluster).
+add_test(NAME soak_shard
+         COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/soak_shard_test.sh $<TARGET_FILE:railyard>)
+set_tests_properties(soak_shard PROPERTIES LABELS "cli" TIMEOUT 300)
+add_test(NAME soak_shard_parallel
+         COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/shard_parallel_test.sh $<TARGET_FILE:railyard>)
+set_tests_properties(soak_shard_parallel PROPERTIES LABELS "cluster" TIMEOUT 240
+                     SKIP_RETURN_CODE 77 RESOURCE_LOCK cluster)
+add_test(NAME soak_shard_slurm
+         COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/shard_slurm_test.sh $<TARGET_FILE:railyard>)
+set_tests_properties(soak_shard_slurm PROPERTIES LABELS "cluster" TIMEOUT 240
+                     SKIP_RETURN_CODE 77 RESOURCE_LOCK cluster)
+# The Debian package of this build (cpack -G DEB): label package.
+add_test(NAME deb_package
+         COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/deb_package_test.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(deb_package PROPERTIES LABELS "package" TIMEOUT 300)
