@@ -37,3 +37,8 @@ foreach(scenario ${scenario_files})
            COMMAND $<TARGET_FILE:railyard> run --scenario ${scenario} --quiet)
   set_tests_properties(scenario_${scenario_name} PROPERTIES LABELS "scenarios" TIMEOUT 120)
 endforeach()
+
+# `railyard export`: every format on TRAINS, Raft and ring traces (README.md, "Exporting a run").
+add_test(NAME export COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/export_test.sh
+                             $<TARGET_FILE:railyard> ${CMAKE_BINARY_DIR}/export-npm)
+set_tests_properties(export PROPERTIES LABELS "cli" TIMEOUT 1200)

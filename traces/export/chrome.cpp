@@ -49,6 +49,11 @@ class Chrome final : public Exporter {
     if (ev == "invoke") return invoke(e);
     if (ev == "ok" || ev == "fail" || ev == "info") return complete(e, out);
     if (ev == "fault") return fault(e, out);
+    if (!e.has("node")) {
+      // A kind this build does not know, of no node: shown, not refused.
+      instant(out, 1, "g", std::string(ev), "other", e.t_ns(), e.step());
+      return;
+    }
     const std::uint32_t n = node_of(e);
     if (ev == "drop") return drop(e, n, out);
     if (ev == "status") return status(e, n, out);

@@ -39,6 +39,7 @@ class ShiViz final : public Exporter {
       if (e.has("detail")) what += " " + e.string("detail");
       return local(node_of(e), what, e, out);
     }
+    if (!e.has("node")) return;  // a kind this build does not know, of no node
     const std::uint32_t n = node_of(e);
     if (ev == "send") {
       const std::int64_t copies = e.integer_or("copies", 1);
