@@ -256,6 +256,7 @@ class World final : public Cluster {
     NodeId from;
     NodeId to;
     Message message;
+    std::uint64_t id = 0;  // the send's number (MessageInfo::id)
   };
   struct TimerFire {
     NodeId node;
@@ -342,7 +343,8 @@ class World final : public Cluster {
     if (!n.core) {
       ++stats_.drops;
       if (!observers_.empty()) {
-        const MessageInfo info = describe(a.message);
+        MessageInfo info = describe(a.message);
+        info.id = a.id;
         for (Observer* o : observers_) o->on_drop(step_, a.from, a.to, info, DropReason::dead);
       }
       return;
@@ -351,7 +353,8 @@ class World final : public Cluster {
     ++stats_.arrivals;
     const NodeRef ref{a.to, n.incarnation};
     if (!observers_.empty()) {
-      const MessageInfo info = describe(a.message);
+      MessageInfo info = describe(a.message);
+      info.id = a.id;
       for (Observer* o : observers_) o->on_receive(step_, ref, a.from, info);
     }
     for (auto* o : message_observers_) o->on_receive_message(step_, ref, a.from, a.message);
@@ -420,16 +423,19 @@ class World final : public Cluster {
   }
 
   void transmit(NodeId from, NodeState& n, Send& send) {
-    ++stats_.sends;
+    const std::uint64_t id = ++stats_.sends;
     const NodeRef ref{from, n.incarnation};
     const bool observed = !observers_.empty();
+    // Routed before it is reported, so the send line can say how many copies will arrive.
+    const Route route = network_.route(from, send.to, now_);
     MessageInfo info;
     if (observed) {
       info = describe(send.message);
+      info.id = id;
+      info.copies = route.fate == Route::Fate::deliver ? route.copies : 0;
       for (Observer* o : observers_) o->on_send(step_, ref, send.to, info);
     }
     for (auto* o : message_observers_) o->on_send_message(step_, ref, send.to, send.message);
-    const Route route = network_.route(from, send.to, now_);
     if (route.fate != Route::Fate::deliver) {
       ++stats_.drops;
       const DropReason why = route.fate == Route::Fate::cut ? DropReason::cut : DropReason::loss;
@@ -438,9 +444,9 @@ class World final : public Cluster {
     }
     if (route.copies == 2) {
       ++stats_.duplicates;
-      queue_.push(route.arrival[1], Event{Arrival{from, send.to, send.message}});
+      queue_.push(route.arrival[1], Event{Arrival{from, send.to, send.message, id}});
     }
-    queue_.push(route.arrival[0], Event{Arrival{from, send.to, std::move(send.message)}});
+    queue_.push(route.arrival[0], Event{Arrival{from, send.to, std::move(send.message), id}});
   }
 
   // True if this step fires the node's crash_at trigger: a note of that kind, or a state

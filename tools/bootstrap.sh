@@ -5,7 +5,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config g++ clang clang-format clang-tidy
       libboost-context-dev libcli11-dev nlohmann-json3-dev libfmt-dev libgtest-dev
-      libbenchmark-dev python3 python3-jsonschema)
+      libbenchmark-dev python3 python3-jsonschema chromium)
 for arg in "$@"; do
   case "$arg" in
     --bench) pkgs+=(libsimgrid-dev) ;;
@@ -16,6 +16,10 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node and npm for the export checks (tools/scripts/export_test.sh), from Debian unless the
+# machine already has them from elsewhere (a nodesource nodejs carries its own npm).
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]} == 0)); then exit 0; fi
 echo "bootstrap: installing ${missing[*]}" >&2
 sudo=""

@@ -30,8 +30,10 @@ Line& node_fields(Line& j, NodeRef n) {
   return j.field("node", n.id.value).field("inc", n.incarnation);
 }
 
+// `id` pairs a send with its receipts and drops (traces/SCHEMA.md); `copies` is written only
+// when the network duplicates the message.
 void message_fields(Line& j, const MessageInfo& m) {
-  j.symbol("msg", m.kind);
+  j.field("id", m.id).symbol("msg", m.kind);
   for (int i = 0; i < m.count; ++i) {
     const Field& f = m.fields[static_cast<std::size_t>(i)];
     j.field(f.name, f.value);
@@ -94,6 +96,7 @@ void TraceWriter::write_footer(std::string_view outcome, std::uint64_t steps,
 void TraceWriter::on_send(const Step& s, NodeRef from, NodeId to, const MessageInfo& m) {
   Line j(buffer_);
   node_fields(event_start(j, s, "send"), from).field("to", to.value);
+  if (m.copies == 2) j.field("copies", m.copies);
   message_fields(j, m);
   j.end();
   emit_event();

@@ -197,6 +197,7 @@ int run_cli(int argc, char** argv) {
   check->add_option("--steps-max", check_options.steps_max,
                     "search-step budget (0: none): reproducible where wall time is not");
   check->add_flag("--quiet", check_options.quiet, "print only the verdict");
+  const auto run_export = add_export_command(app);
 
   try {
     app.parse(argc, argv);
@@ -239,6 +240,7 @@ int run_cli(int argc, char** argv) {
   if (bench->parsed()) return command_bench(bench_options);
   if (bugs->parsed()) return command_bugs(bugs_protocol);
   if (check->parsed()) return command_check_history(check_options);
+  if (const int code = run_export(); code >= 0) return code;
   return command_protocols();
 }
 

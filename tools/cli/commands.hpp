@@ -1,6 +1,7 @@
 // The subcommands of `railyard`. Each returns the process exit code (README.md table).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -62,6 +63,10 @@ int command_bench(const BenchOptions& bench);
 // `protocol` empty: every protocol's bugs.
 int command_bugs(const std::string& protocol);
 int command_protocols();
+
+// Adds `railyard export` to `app`; the returned function runs it if it was parsed (its exit
+// code), or returns -1.
+std::function<int()> add_export_command(CLI::App& app);
 
 // Prints "railyard: error: <what>" to stderr; returns 2.
 int usage_error(const std::string& what);

@@ -56,3 +56,7 @@ set_tests_properties(soak_shard_slurm PROPERTIES LABELS "cluster" TIMEOUT 240
 add_test(NAME deb_package
          COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/deb_package_test.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(deb_package PROPERTIES LABELS "package" TIMEOUT 300)
+# `railyard export`: every format on TRAINS, Raft and ring traces (README.md, "Exporting a run").
+add_test(NAME export COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/export_test.sh
+                             $<TARGET_FILE:railyard> ${CMAKE_BINARY_DIR}/export-npm)
+set_tests_properties(export PROPERTIES LABELS "cli" TIMEOUT 1200)

@@ -35,6 +35,33 @@ def kind(obj):
     return "event"
 
 
+def check_message_id(obj, where, sent, report):
+    """Sends number their messages 1, 2, 3, ...; a receipt or drop names an earlier send with
+    the same link, and no more of them come than the send's copies (SCHEMA.md)."""
+    if not isinstance(obj, dict) or obj.get("ev") not in ("send", "recv", "drop"):
+        return
+    mid = obj.get("id")
+    if not isinstance(mid, int):
+        report(f"{where}: field 'id': missing (a message line names its send)")
+        return
+    if obj["ev"] == "send":
+        if mid in sent:
+            report(f"{where}: field 'id': {mid} was already sent")
+        sent[mid] = [obj.get("node"), obj.get("to"), obj.get("copies", 1)]
+        return
+    entry = sent.get(mid)
+    if entry is None:
+        report(f"{where}: field 'id': no earlier send has id {mid}")
+        return
+    link = (obj.get("from"), obj.get("node")) if obj["ev"] == "recv" else (obj.get("node"), obj.get("to"))
+    if link != (entry[0], entry[1]):
+        report(f"{where}: field 'id': message {mid} was sent {entry[0]}->{entry[1]}, not "
+               f"{link[0]}->{link[1]}")
+    entry[2] -= 1
+    if entry[2] < 0:
+        report(f"{where}: field 'id': message {mid} arrives or drops more often than it was sent")
+
+
 def check_file(path, report):
     """Reports every problem of one file; returns the number of lines read."""
     try:
@@ -50,6 +77,7 @@ def check_file(path, report):
     if complete:
         lines.pop()  # after the final newline
     events = 0
+    sent = {}  # message id -> [sender, receiver, arrivals still due]
     first_kind = None
     last_kind = None
     last_obj = None
@@ -84,6 +112,7 @@ def check_file(path, report):
             report(f"{where}: a footer before the last line")
         if k == "event":
             events += 1
+            check_message_id(obj, where, sent, report)
         last_kind = k
         last_obj = obj
     if first_kind is not None and last_kind != "footer":
