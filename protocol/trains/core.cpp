@@ -567,7 +567,10 @@ std::uint64_t Core::state_digest() const noexcept {
   h = delivered_.digest(h);
   for (const Time t : last_heard_) h = hash_u64(h, static_cast<std::uint64_t>(t.ns));
   for (const std::uint8_t x : suspected_) h = hash_u64(h, x);
-  for (const Time t : distrusted_until_) h = hash_u64(h, static_cast<std::uint64_t>(t.ns));
+  for (const std::optional<Time>& t : distrusted_until_) {
+    h = hash_u64(h, t ? 1 : 0);
+    h = hash_u64(h, t ? static_cast<std::uint64_t>(t->ns) : 0);
+  }
   h = hash_u64(h, gather_repeats_);
   h = hash_u64(h, reservation_written_);
   for (const std::uint32_t inc : admitted_incarnation_) h = hash_u64(h, inc);

@@ -105,7 +105,9 @@ class Core {
     return node.value < suspected_.size() && suspected_[node.value] != 0;
   }
   [[nodiscard]] bool distrusts(NodeId node) const {
-    return node.value < distrusted_until_.size() && now_ < distrusted_until_[node.value];
+    if (node.value >= distrusted_until_.size()) return false;
+    const std::optional<Time>& until = distrusted_until_[node.value];
+    return until && now_ < *until;
   }
   [[nodiscard]] std::size_t own_in_flight() const noexcept { return own_inflight_.size(); }
   // Out of the view: excluded, behind a newer view, or restarted and not yet re-admitted.
@@ -273,7 +275,9 @@ class Core {
   // its ballots refused, so that the members that can talk decide without it. Refusing a ballot
   // is always safe in Paxos; the distrust lapses (view_change.cpp, distrust()), because links
   // heal and two members that distrust each other's rounds would otherwise wait for good.
-  std::vector<Time> distrusted_until_;
+  // Empty when not distrusted: a local clock may read below zero (backward jumps), so no time
+  // value can stand for "never" (README.md section 1, "Clocks").
+  std::vector<std::optional<Time>> distrusted_until_;
   std::uint32_t gather_repeats_ = 0;  // Gathers of the promised ballot received after reporting
   Time stuck_since_;  // frozen by the current view change, without reaching phase 2, since then
   std::optional<AcceptedProposal> accepted_;

@@ -582,7 +582,7 @@ void Core::install_view(const Proposal& proposal, Fx& fx) {
   trouble_ = false;
   std::fill(last_heard_.begin(), last_heard_.end(), now_);
   std::fill(suspected_.begin(), suspected_.end(), std::uint8_t{0});
-  std::fill(distrusted_until_.begin(), distrusted_until_.end(), Time{});
+  for (auto& until : distrusted_until_) until.reset();
   gather_repeats_ = 0;
   for (auto& heard : join_heard_) heard.reset();
   for (std::size_t i = 0; i < proposal.joiners.size() && i < proposal.joiner_incarnations.size();

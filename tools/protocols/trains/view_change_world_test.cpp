@@ -883,6 +883,34 @@ TEST(TrainsViewChange, MajorityMovesOnDuringAOneWayCutIntoTheMinority) {
   expect_delivered_everywhere(r, ids({2, 3, 4}), at_ms(600));
 }
 
+// A node's clock may read below zero: backward jumps took node 4 of swarm seed 46638 to about
+// -2 s. It took time zero for "distrusted until never" and so distrusted every member from then
+// on: it ranked first for every view change, refused the others' ballots and proposed as soon as
+// a bare majority had answered, which left a live member out each time. After the heal the view
+// changed every 40-80 ms, excluding one node and re-admitting another, and never settled. Here
+// node 4's clock jumps 3 s back and node 0 is cut off and healed: the five must settle in one
+// view.
+TEST(TrainsViewChange, AClockBelowZeroDoesNotMakeTheViewFlap) {
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    SimSetup s;
+    s.seed = seed;
+    Sim r(s);
+    r.run(at_ms(100));
+    r.world().clock_jump(NodeId{4}, -3000 * ms_ns);
+    const Partition cut = split(5, ids({0}));
+    r.cut_from_300(cut, at_ms(700));
+    r.heal_and_settle(cut, at_ms(1500));
+    ASSERT_FALSE(r.violated()) << r.violation();
+    expect_view(r, all_nodes(5));
+    expect_same_logs(r, all_nodes(5));
+    for (std::uint32_t n = 0; n < 5; ++n) {
+      EXPECT_LT(r.views(n).back().first, at_ms(1000))
+          << "node " << n << " installed view " << r.views(n).back().second.view.value;
+    }
+  }
+}
+
 // Two nodes rejoin from view 0 into view 2 together, the minority of a partition, each with its
 // own prefix of view 0's sequence. A joiner's state transfer replaces its log, so
 // virtual_synchrony must not compare what they delivered in view 0 (it did once, at the install,
