@@ -18,7 +18,11 @@ void TermChecker::on_status(const Step& step, NodeRef node, const ry::Status& st
   const std::int64_t commit = field(status, "commit");
   const bool leader = field(status, "role") == 2;
   checks_ += 3;
-  if (term < n.term) {
+  // A node whose disk lost its term record says so (protocol/raft/README.md section 9): its
+  // term restarts lower, and it votes in none of the terms it may have forgotten.
+  const std::int64_t suspect = field(status, "suspect");  // -1 when not named
+  const bool term_lost = !n.commit_known && suspect > 0 && (suspect & 1) == 1;
+  if (term < n.term && !term_lost) {
     verdict_.violate("term_monotonicity", step.index, {node.id},
                      "node " + std::to_string(node.id.value) + "'s term went from " +
                          std::to_string(n.term) + " down to " + std::to_string(term));

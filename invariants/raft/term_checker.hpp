@@ -1,6 +1,7 @@
 // Raft properties seen through each node's telemetry (protocol/raft/core.hpp, telemetry()):
 //  - election_safety: at most one leader per term, over the whole run (crashes included);
-//  - term_monotonicity: a node's term never goes down, across restarts too (it is durable);
+//  - term_monotonicity: a node's term never goes down, across restarts too (it is durable),
+//    except at a restart whose telemetry says the disk lost the term record ("suspect" bit 1);
 //  - commit_monotonic: within one incarnation, a node's commit index never goes down.
 // O(1) per status change; memory: one entry per term that elected a leader, kept until a later
 // term's leader is seen by everyone (terms only rise, so the map stays short).

@@ -45,6 +45,18 @@ TEST(RaftTermChecker, ATermGoingDownIsCaughtEvenAcrossARestart) {
   EXPECT_EQ(f.verdict.first().property, "term_monotonicity");
 }
 
+TEST(RaftTermChecker, ATermLostWithTheDiskIsAllowedOnlyAtTheRestartThatSaysSo) {
+  Fixture f;
+  f.report(0, status(5, 0, 0));
+  f.checker.on_crash(Step{9, Time{}}, NodeRef{NodeId{0}, 0});
+  f.report(0, status(0, 0, 0).add("suspect", 3), 1);
+  EXPECT_FALSE(f.verdict.violated());
+  f.report(0, status(2, 0, 0).add("suspect", 3), 1);
+  f.report(0, status(1, 0, 0).add("suspect", 3), 1);  // within one life: never
+  ASSERT_TRUE(f.verdict.violated());
+  EXPECT_EQ(f.verdict.first().property, "term_monotonicity");
+}
+
 TEST(RaftTermChecker, CommitGoingDownWithinALifeIsCaughtButNotAfterARestart) {
   Fixture f;
   f.report(1, status(1, 0, 7));
