@@ -785,6 +785,24 @@ TEST(RaftRecovery, ATornTailIsNotALoss) {
   EXPECT_EQ(c.core(1).voted_for(), NodeId{0});
 }
 
+TEST(RaftRecovery, ADiskNeverHoldsASingleRecord) {
+  // Seed 797 of the 5-node swarm soak: a node's disk was rewritten as its term record alone, a
+  // misdirected write swallowed it (on an empty disk it vanishes), and the node came back at
+  // term 0 unaware, after sending messages of term 1.
+  std::vector<std::string> disk =
+      encode_all({TermVoteRecord{1, NodeId{2}}, EntryRecord{1, 1, EntryKind::noop, ""}});
+  disk.back().resize(5);  // torn: the disk is cut and rewritten at the restart
+  Core core(make_config(3), NodeId{0}, 1, Recovery{disk, 1});
+  Core::Fx fx;
+  core.on_start(Time{}, fx);
+  ASSERT_TRUE(fx.disk_rewrite);
+  ASSERT_EQ(fx.disk_appends.size(), 2U);  // the term record, twice
+  EXPECT_FALSE(recover(fx.disk_appends).lost());
+  // The first record swallowed, the second kept at place 0: its position gives the loss away.
+  const std::vector<std::string> left = {fx.disk_appends[1]};
+  EXPECT_TRUE(recover(left).lost());
+}
+
 TEST(RaftRecovery, SuspicionSurvivesAnotherRestart) {
   Cluster c(make_config(3));
   c.start();
