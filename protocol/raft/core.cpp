@@ -133,6 +133,7 @@ void Core::on_timer(TimerId timer, Time now, Fx& fx) noexcept {
       if (!membership().is_voter(self_)) {
         reset_election_timer(fx);
       } else if (term_suspect_) {
+        reset_election_timer(fx);
         start_term_probe(fx);
       } else if (log_suspect_) {
         reset_election_timer(fx);
@@ -232,9 +233,12 @@ void Core::write(const Record& record, Fx& fx) {
 // terms. Once enough of them answered that they must include one of any quorum that could have
 // elected a leader with the forgotten vote, the highest term they name bounds every such term:
 // the node takes it as its term and counts its vote in it as given.
+// Called by the election timer and by every accepted AppendEntries (a follower of a healthy
+// leader never sees its timer fire), at most once per minimum election timeout.
 void Core::start_term_probe(Fx& fx) {
-  reset_election_timer(fx);
   if (now_ - restarted_at_ < 2 * config_.election_max_ns) return;
+  if (probes_sent_ > 0 && now_ - last_probe_at_ < config_.election_min_ns) return;
+  last_probe_at_ = now_;
   probe_ = (std::uint64_t{incarnation_} << 32) | ++probes_sent_;
   for (const NodeId v : membership().voters) {
     if (v != self_) {
@@ -596,6 +600,7 @@ void Core::handle(NodeId from, const AppendEntries& m, Fx& fx) {
     r.match = config_.has(Bug::R1) ? log_.last_index() : vouched;
     const Index bound = std::min(m.leader_commit, r.match);
     if (bound > commit_) set_commit(bound, fx);
+    if (term_suspect_ && membership().is_voter(self_)) start_term_probe(fx);
     // Section 9: a log-suspect node has its log back once it holds the leader's log up to a
     // committed entry of the leader's term: every entry committed anywhere lies below it.
     if (log_suspect_ && m.leader_commit > 0 && r.match >= m.leader_commit &&

@@ -304,6 +304,7 @@ class Core {
 
   // Term probe of a term-suspect node (section 9).
   Time restarted_at_;
+  Time last_probe_at_;
   std::uint32_t probes_sent_ = 0;
   std::uint64_t probe_ = 0;
   std::set<NodeId> probe_answers_;
