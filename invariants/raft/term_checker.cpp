@@ -1,5 +1,6 @@
 #include "invariants/raft/term_checker.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace ry::raft {
@@ -18,7 +19,22 @@ void TermChecker::on_status(const Step& step, NodeRef node, const ry::Status& st
   const std::int64_t commit = field(status, "commit");
   const bool leader = field(status, "role") == 2;
   checks_ += 3;
-  if (term < n.term) {
+  if (!n.commit_known) {
+    // The first status of a life. The term is durable once a message carried it (rule 2.1), so
+    // it may not restart below a term the node sent; a term adopted but never synced may be
+    // lost with the crash. A node whose disk lost its term record says so (README.md section 9):
+    // it restarts lower, votes in none of the terms it may have forgotten, and promises anew.
+    const std::int64_t suspect = field(status, "suspect");  // -1 when not named
+    if (suspect > 0 && (suspect & 1) == 1) {
+      n.sent = 0;
+    } else if (term < n.sent) {
+      verdict_.violate("term_monotonicity", step.index, {node.id},
+                       "node " + std::to_string(node.id.value) + " restarted at term " +
+                           std::to_string(term) + " after sending messages of term " +
+                           std::to_string(n.sent));
+      return;
+    }
+  } else if (term < n.term) {
     verdict_.violate("term_monotonicity", step.index, {node.id},
                      "node " + std::to_string(node.id.value) + "'s term went from " +
                          std::to_string(n.term) + " down to " + std::to_string(term));
@@ -45,6 +61,18 @@ void TermChecker::on_status(const Step& step, NodeRef node, const ry::Status& st
   std::int64_t lowest = n.term;
   for (const Node& other : nodes_) lowest = std::min(lowest, other.term);
   leaders_.erase(leaders_.begin(), leaders_.lower_bound(lowest));
+}
+
+void TermChecker::on_send(const Step&, NodeRef from, NodeId, const MessageInfo& info) {
+  if (from.id.value >= nodes_.size()) return;
+  for (int i = 0; i < info.count; ++i) {
+    const Field& f = info.fields[static_cast<std::size_t>(i)];
+    if (std::string_view(f.name) == "term") {
+      Node& n = nodes_[from.id.value];
+      n.sent = std::max(n.sent, f.value);
+      return;
+    }
+  }
 }
 
 // A restarted node's commit starts again from its snapshot (it is not durable); its term is.

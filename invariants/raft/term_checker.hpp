@@ -1,6 +1,8 @@
 // Raft properties seen through each node's telemetry (protocol/raft/core.hpp, telemetry()):
 //  - election_safety: at most one leader per term, over the whole run (crashes included);
-//  - term_monotonicity: a node's term never goes down, across restarts too (it is durable);
+//  - term_monotonicity: within one life a node's term never goes down; across a restart it
+//    never falls below a term the node sent in a message (what it sends it has synced), except
+//    at a restart whose telemetry says the disk lost the term record ("suspect" bit 1);
 //  - commit_monotonic: within one incarnation, a node's commit index never goes down.
 // O(1) per status change; memory: one entry per term that elected a leader, kept until a later
 // term's leader is seen by everyone (terms only rise, so the map stays short).
@@ -22,10 +24,12 @@ class TermChecker final : public Checker {
 
   void on_status(const Step& step, NodeRef node, const ry::Status& status) override;
   void on_crash(const Step& step, NodeRef node) override;
+  void on_send(const Step& step, NodeRef from, NodeId to, const MessageInfo& info) override;
 
  private:
   struct Node {
     std::int64_t term = 0;
+    std::int64_t sent = 0;  // the highest term of a message it sent (since its term was lost)
     std::int64_t commit = 0;
     bool commit_known = false;
   };

@@ -36,11 +36,42 @@ TEST(RaftTermChecker, LeadersOfDifferentTermsAreFine) {
   EXPECT_FALSE(f.verdict.violated());
 }
 
+void sent(Fixture& f, std::uint32_t node, std::int64_t term) {
+  MessageInfo info;
+  info.kind = "append_entries_response";
+  info.add("term", term);
+  f.checker.on_send(Step{++f.step, Time{}}, NodeRef{NodeId{node}, 0}, NodeId{1}, info);
+}
+
+TEST(RaftTermChecker, ATermNeverSentMayBeLostWithACrash) {
+  Fixture f;
+  f.report(0, status(4, 0, 0));
+  sent(f, 0, 4);
+  f.report(0, status(5, 0, 0));  // adopted, not yet synced: nothing carried it
+  f.checker.on_crash(Step{9, Time{}}, NodeRef{NodeId{0}, 0});
+  f.report(0, status(4, 0, 0), 1);
+  EXPECT_FALSE(f.verdict.violated());
+}
+
 TEST(RaftTermChecker, ATermGoingDownIsCaughtEvenAcrossARestart) {
   Fixture f;
   f.report(0, status(5, 0, 0));
+  sent(f, 0, 5);
   f.checker.on_crash(Step{9, Time{}}, NodeRef{NodeId{0}, 0});
   f.report(0, status(4, 0, 0), 1);
+  ASSERT_TRUE(f.verdict.violated());
+  EXPECT_EQ(f.verdict.first().property, "term_monotonicity");
+}
+
+TEST(RaftTermChecker, ATermLostWithTheDiskIsAllowedOnlyAtTheRestartThatSaysSo) {
+  Fixture f;
+  f.report(0, status(5, 0, 0));
+  sent(f, 0, 5);
+  f.checker.on_crash(Step{9, Time{}}, NodeRef{NodeId{0}, 0});
+  f.report(0, status(0, 0, 0).add("suspect", 3), 1);
+  EXPECT_FALSE(f.verdict.violated());
+  f.report(0, status(2, 0, 0).add("suspect", 3), 1);
+  f.report(0, status(1, 0, 0).add("suspect", 3), 1);  // within one life: never
   ASSERT_TRUE(f.verdict.violated());
   EXPECT_EQ(f.verdict.first().property, "term_monotonicity");
 }

@@ -55,9 +55,23 @@ Core::Core(const Config& config, NodeId self, std::uint64_t node_seed, const Rec
   RecoveredState recovered = recover(recovery.records);
   recovered_records_ = recovered.records;
   recovered_dropped_ = recovered.dropped;
+  recovered_lost_ = recovered.lost();
   rewrite_ = recovered.cut();
+  disk_position_ = recovered.records;
   term_ = recovered.term;
   voted_for_ = recovered.voted_for;
+  epoch_ = recovered.epoch;
+  term_suspect_ = (recovered.suspect & suspect_term) != 0;
+  log_suspect_ = (recovered.suspect & suspect_log) != 0;
+  if (recovered_lost_) {
+    // Section 9: synced state may be gone. Distrust the term and vote (they may be older than
+    // a vote this node gave) and the log (it may lack entries this node acknowledged), and start
+    // a new recovery epoch so that leaders forget what they knew of this node's log.
+    epoch_ = std::max(epoch_ + 1, incarnation_);
+    term_suspect_ = true;
+    log_suspect_ = true;
+    rewrite_ = true;
+  }
   log_ = std::move(recovered.log);
   snapshot_ = std::move(recovered.snapshot);
   if (snapshot_) {
@@ -85,6 +99,7 @@ Core::Core(const Config& config, NodeId self, std::uint64_t node_seed, const Rec
 
 void Core::on_start(Time now, Fx& fx) noexcept {
   now_ = now;
+  restarted_at_ = now;
   if (incarnation_ > 0) {
     // Rule 2.6: a restarted node may have promised a leader not to vote; it keeps that promise
     // by treating its restart as leader contact.
@@ -111,11 +126,18 @@ void Core::on_timer(TimerId timer, Time now, Fx& fx) noexcept {
   now_ = now;
   if (timer == election_timer) {
     // Section 5.1: only a voter of its own latest configuration campaigns.
+    // Section 9: a node that lost synced state neither campaigns nor votes until it relearned
+    // its term (by a probe) and its log (from a leader).
     if (role_ != Role::leader) {
-      if (membership().is_voter(self_)) {
-        start_pre_vote(fx);
-      } else {
+      if (!membership().is_voter(self_)) {
         reset_election_timer(fx);
+      } else if (term_suspect_) {
+        reset_election_timer(fx);
+        start_term_probe(fx);
+      } else if (log_suspect_) {
+        reset_election_timer(fx);
+      } else {
+        start_pre_vote(fx);
       }
     }
   } else if (timer == heartbeat_timer) {
@@ -190,7 +212,59 @@ void Core::on_client(const ClientRequest& request, Time now, Fx& fx) noexcept {
 // ---- Elections (section 5).
 
 void Core::persist_term_vote(Fx& fx) {
-  fx.disk_appends.push_back(encode(Record{TermVoteRecord{term_, voted_for_}}));
+  const auto suspect = static_cast<std::uint8_t>((term_suspect_ ? suspect_term : 0) |
+                                                 (log_suspect_ ? suspect_log : 0));
+  write(Record{TermVoteRecord{term_, voted_for_, epoch_, suspect}}, fx);
+}
+
+// A disk never holds a single record: the first record on an empty disk is written twice (a
+// repeated record is skipped at recovery). A misdirected write that swallows the first record
+// then leaves the second out of its position, so the loss shows (README.md section 9); a disk's
+// only record could vanish without a trace, leaving a disk that looks never written.
+void Core::write(const Record& record, Fx& fx) {
+  if (disk_position_ == 0) fx.disk_appends.push_back(encode(record, disk_position_++));
+  fx.disk_appends.push_back(encode(record, disk_position_++));
+}
+
+// Section 9, the term probe. A vote this node gave before losing its term record counts only
+// while its candidate still campaigns in that term, which ends within the maximum election
+// timeout; the probe waits twice that since the restart, then asks the other voters their
+// terms. Once enough of them answered that they must include one of any quorum that could have
+// elected a leader with the forgotten vote, the highest term they name bounds every such term:
+// the node takes it as its term and counts its vote in it as given.
+// Called by the election timer and by every accepted AppendEntries (a follower of a healthy
+// leader never sees its timer fire), at most once per minimum election timeout.
+void Core::start_term_probe(Fx& fx) {
+  if (now_ - restarted_at_ < 2 * config_.election_max_ns) return;
+  if (probes_sent_ > 0 && now_ - last_probe_at_ < config_.election_min_ns) return;
+  last_probe_at_ = now_;
+  probe_ = (std::uint64_t{incarnation_} << 32) | ++probes_sent_;
+  for (const NodeId v : membership().voters) {
+    if (v != self_) {
+      fx.send(v, PreVote{term_, term_ + 1, log_.last_index(), log_.last_term(), probe_});
+    }
+  }
+}
+
+void Core::take_probe_answer(NodeId from, const PreVoteResponse& m, Fx& fx) {
+  // Only answers to this incarnation's probes, all sent after the wait, count.
+  if (!term_suspect_ || (m.probe >> 32) != incarnation_ || m.probe > probe_ || from == self_ ||
+      !membership().is_voter(from)) {
+    return;
+  }
+  probe_answers_.insert(from);
+  probe_max_ = std::max(probe_max_, m.term);
+  // Any quorum holding the forgotten vote has quorum - 1 other voters; answers from more than
+  // voters - quorum others include one of them.
+  const std::size_t needed = membership().voters.size() - membership().quorum() + 1;
+  if (probe_answers_.size() < needed) return;
+  term_suspect_ = false;
+  probe_answers_.clear();
+  if (probe_max_ >= term_) {
+    if (probe_max_ > term_) adopt_term(probe_max_, fx);
+    voted_for_ = self_;  // a vote in this term may have been given: give no other
+  }
+  persist_term_vote(fx);
 }
 
 // Rule 2.1: an adopted term is written (with no vote) before anything carrying it is sent;
@@ -276,10 +350,14 @@ void Core::handle(NodeId from, const PreVote& m, Fx& fx) {
   // Rule 5.2: a pre-vote changes no state, whatever its terms.
   const bool granted = m.round_term > term_ && log_.other_up_to_date(m.last_term, m.last_index) &&
                        !heard_leader_recently();
-  fx.send(from, PreVoteResponse{term_, m.round_term, granted});
+  fx.send(from, PreVoteResponse{term_, m.round_term, granted, m.probe});
 }
 
 void Core::handle(NodeId from, const PreVoteResponse& m, Fx& fx) {
+  if (m.probe != 0) {
+    take_probe_answer(from, m, fx);
+    return;
+  }
   if (!m.granted && m.term > term_) {
     adopt_term(m.term, fx);
     return;
@@ -295,6 +373,7 @@ void Core::handle(NodeId from, const PreVoteResponse& m, Fx& fx) {
 // Rule 5.4 and rule 2.2: term + 1 and the vote for self are synced before the first RequestVote
 // leaves (finish() asks for the sync; the simulator holds the sends until it completes).
 void Core::campaign(bool transfer, Fx& fx) {
+  if (suspect()) return;  // section 9
   pre_vote_open_ = false;
   pre_votes_.clear();
   term_ += 1;
@@ -317,7 +396,8 @@ void Core::handle(NodeId from, const RequestVote& m, Fx& fx) {
   // Rule 5.5: stickiness. Neither adopt the term nor answer while a current leader is heard.
   if (!m.transfer && heard_leader_recently()) return;
   if (m.term > term_) adopt_term(m.term, fx);
-  const bool granted = m.term == term_ && (!voted_for_ || *voted_for_ == from) &&
+  // Section 9: a node that lost synced state gives no vote.
+  const bool granted = !suspect() && m.term == term_ && (!voted_for_ || *voted_for_ == from) &&
                        log_.other_up_to_date(m.last_term, m.last_index);
   if (granted) {
     voted_for_ = from;
@@ -367,14 +447,14 @@ void Core::handle(NodeId /*from*/, const TimeoutNow& m, Fx& fx) {
   if (m.term < term_) return;
   if (m.term > term_) adopt_term(m.term, fx);
   close_pre_vote();
-  if (role_ != Role::leader && membership().is_voter(self_)) campaign(true, fx);
+  if (role_ != Role::leader && membership().is_voter(self_) && !suspect()) campaign(true, fx);
 }
 
 // ---- Replication (section 6).
 
 Index Core::append_local(EntryKind kind, std::string payload, Fx& fx) {
   const Entry& e = log_.append(term_, kind, std::move(payload));
-  fx.disk_appends.push_back(encode(Record{EntryRecord{e.index, e.term, e.kind, e.payload}}));
+  write(Record{EntryRecord{e.index, e.term, e.kind, e.payload}}, fx);
   if (kind == EntryKind::config) {
     const auto entry = decode_config_entry(e.payload);
     RY_ASSERT(entry.has_value());
@@ -386,7 +466,7 @@ Index Core::append_local(EntryKind kind, std::string payload, Fx& fx) {
 
 void Core::append_from_leader(const Entry& entry, Fx& fx) {
   const Entry& e = log_.append(entry);
-  fx.disk_appends.push_back(encode(Record{EntryRecord{e.index, e.term, e.kind, e.payload}}));
+  write(Record{EntryRecord{e.index, e.term, e.kind, e.payload}}, fx);
   if (e.kind == EntryKind::config) {
     const auto config = decode_config_entry(e.payload);
     if (config) {
@@ -400,7 +480,7 @@ void Core::append_from_leader(const Entry& entry, Fx& fx) {
 void Core::truncate_from(Index index, Fx& fx) {
   RY_ASSERT(index > commit_);
   log_.truncate_from(index);
-  fx.disk_appends.push_back(encode(Record{TruncateRecord{index}}));
+  write(Record{TruncateRecord{index}}, fx);
   fx.truncate_log(index);
   synced_index_ = std::min(synced_index_, index - 1);
   for (Index& pending : pending_syncs_) pending = std::min(pending, index - 1);
@@ -493,12 +573,12 @@ void Core::heartbeat_round(Fx& fx) {
 
 void Core::handle(NodeId from, const AppendEntries& m, Fx& fx) {
   if (m.term < term_) {
-    fx.send(from, AppendEntriesResponse{term_, false, 0, 0, m.round});
+    fx.send(from, AppendEntriesResponse{term_, false, 0, 0, m.round, epoch_});
     return;
   }
   if (m.term > term_) adopt_term(m.term, fx);
   accept_leader(from, fx);
-  AppendEntriesResponse r{term_, false, 0, 0, m.round};
+  AppendEntriesResponse r{term_, false, 0, 0, m.round, epoch_};
   if (m.prev_index > log_.last_index()) {
     r.hint = log_.last_index() + 1;
   } else if (m.prev_index >= log_.base() && log_.term_at(m.prev_index) != m.prev_term) {
@@ -519,6 +599,14 @@ void Core::handle(NodeId from, const AppendEntries& m, Fx& fx) {
     r.match = config_.has(Bug::R1) ? log_.last_index() : vouched;
     const Index bound = std::min(m.leader_commit, r.match);
     if (bound > commit_) set_commit(bound, fx);
+    if (term_suspect_ && membership().is_voter(self_)) start_term_probe(fx);
+    // Section 9: a log-suspect node has its log back once it holds the leader's log up to a
+    // committed entry of the leader's term: every entry committed anywhere lies below it.
+    if (log_suspect_ && m.leader_commit > 0 && r.match >= m.leader_commit &&
+        log_.term_at(m.leader_commit) == m.term) {
+      log_suspect_ = false;
+      persist_term_vote(fx);
+    }
   }
   fx.send(from, r);
 }
@@ -539,6 +627,13 @@ void Core::handle(NodeId from, const AppendEntriesResponse& m, Fx& fx) {
   Peer* responder = responding_peer(from, m.term, fx);
   if (responder == nullptr) return;
   Peer& peer = *responder;
+  // Section 9: an answer from before the peer's disk lost state vouches for nothing; the first
+  // from after it replaces what the leader knew.
+  if (m.epoch < peer.epoch) return;
+  if (m.epoch > peer.epoch) {
+    take_epoch(peer, m.epoch,
+               m.success ? m.match : (m.hint > 0 ? std::min(peer.match, m.hint - 1) : 0));
+  }
   // Section 5.8: any answer counts for check-quorum. Bug R8 counts only successes.
   if (m.success || !config_.has(Bug::R8)) peer.heard = now_;
   peer.acked_round = std::max(peer.acked_round, m.round);
@@ -684,7 +779,7 @@ void Core::maybe_snapshot(Fx& fx) {
 
 void Core::handle(NodeId from, const InstallSnapshot& m, Fx& fx) {
   if (m.term < term_) {
-    fx.send(from, InstallSnapshotResponse{term_, m.last_index, 0, 0});
+    fx.send(from, InstallSnapshotResponse{term_, m.last_index, 0, 0, epoch_});
     return;
   }
   if (m.term > term_) adopt_term(m.term, fx);
@@ -693,24 +788,24 @@ void Core::handle(NodeId from, const InstallSnapshot& m, Fx& fx) {
   // installs it anyway.
   if (m.last_index <= commit_ && !config_.has(Bug::R9)) {
     receiver_.clear();
-    fx.send(from, InstallSnapshotResponse{term_, m.last_index, 0, m.last_index});
+    fx.send(from, InstallSnapshotResponse{term_, m.last_index, 0, m.last_index, epoch_});
     return;
   }
   const std::uint64_t received = receiver_.take(m.last_index, m.last_term, m.offset, m.chunk);
   const bool took =
       received == m.offset + m.chunk.size() && receiver_.matches(m.last_index, m.last_term);
   if (!m.done || !took) {
-    fx.send(from, InstallSnapshotResponse{term_, m.last_index, received, 0});
+    fx.send(from, InstallSnapshotResponse{term_, m.last_index, received, 0, epoch_});
     return;
   }
   const std::string image = receiver_.bytes();
   receiver_.clear();
   if (image_checksum(image) != m.checksum || !valid_app_image(image)) {
-    fx.send(from, InstallSnapshotResponse{term_, m.last_index, 0, 0});  // start over
+    fx.send(from, InstallSnapshotResponse{term_, m.last_index, 0, 0, epoch_});  // start over
     return;
   }
   install(m, image, fx);
-  fx.send(from, InstallSnapshotResponse{term_, m.last_index, image.size(), m.last_index});
+  fx.send(from, InstallSnapshotResponse{term_, m.last_index, image.size(), m.last_index, epoch_});
 }
 
 void Core::install(const InstallSnapshot& m, const std::string& image, Fx& fx) {
@@ -767,6 +862,8 @@ void Core::handle(NodeId from, const InstallSnapshotResponse& m, Fx& fx) {
   Peer* responder = responding_peer(from, m.term, fx);
   if (responder == nullptr) return;
   Peer& peer = *responder;
+  if (m.epoch < peer.epoch) return;  // section 9, as for AppendEntriesResponse
+  if (m.epoch > peer.epoch) take_epoch(peer, m.epoch, m.match);
   peer.heard = now_;
   peer.inflight = false;
   if (m.match > 0) {
@@ -1008,6 +1105,21 @@ bool Core::lease_valid() const noexcept {
   return role_ == Role::leader && !transfer_target_ && now_ < lease_until_;
 }
 
+void Core::take_epoch(Peer& peer, std::uint32_t epoch, Index vouched) {
+  peer.epoch = epoch;
+  peer.match = std::min(vouched, log_.last_index());
+  peer.next = peer.match + 1;
+  peer.inflight = false;
+  peer.failures = 0;
+}
+
+std::optional<std::uint32_t> Core::epoch_of(NodeId peer) const noexcept {
+  if (role_ != Role::leader || peer == self_) return std::nullopt;
+  const auto it = peers_.find(peer);
+  if (it == peers_.end()) return std::nullopt;
+  return it->second.epoch;
+}
+
 std::optional<Index> Core::match_of(NodeId peer) const noexcept {
   if (role_ != Role::leader) return std::nullopt;
   if (peer == self_) return std::min(synced_index_, log_.last_index());
@@ -1018,16 +1130,17 @@ std::optional<Index> Core::match_of(NodeId peer) const noexcept {
 
 // ---- Durability and the end of a step (section 2).
 
-std::vector<std::string> Core::full_records() const {
-  std::vector<std::string> out;
-  out.push_back(encode(Record{TermVoteRecord{term_, voted_for_}}));
+std::vector<Record> Core::full_records() const {
+  std::vector<Record> out;
+  const auto suspect = static_cast<std::uint8_t>((term_suspect_ ? suspect_term : 0) |
+                                                 (log_suspect_ ? suspect_log : 0));
+  out.emplace_back(TermVoteRecord{term_, voted_for_, epoch_, suspect});
   if (snapshot_) {
-    out.push_back(encode(
-        Record{SnapshotRecord{*snapshot_, log_.base(), log_.base_term(), log_.base_hash()}}));
+    out.emplace_back(SnapshotRecord{*snapshot_, log_.base(), log_.base_term(), log_.base_hash()});
   }
   for (Index i = log_.base() + 1; i <= log_.last_index(); ++i) {
     const Entry& e = log_.at(i);
-    out.push_back(encode(Record{EntryRecord{e.index, e.term, e.kind, e.payload}}));
+    out.emplace_back(EntryRecord{e.index, e.term, e.kind, e.payload});
   }
   return out;
 }
@@ -1035,8 +1148,11 @@ std::vector<std::string> Core::full_records() const {
 void Core::finish(Fx& fx) {
   if (rewrite_) {
     rewrite_ = false;
-    fx.disk_appends = full_records();
+    std::vector<Record> records = full_records();
+    records.insert(records.begin(), records.front());  // never a single record (write())
+    fx.disk_appends = encode_all(records);
     fx.disk_rewrite = true;
+    disk_position_ = fx.disk_appends.size();
   }
   // Every write is synced before the sends of its step; a send while an older sync is still
   // outstanding waits for a new one (syncs complete in order), so no message overtakes a write.

@@ -30,6 +30,7 @@
 //   "recovered" (records, dropped)     a restart found its disk (dropped > 0: the disk was cut)
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -45,6 +46,7 @@
 #include "protocol/common/protocol_core.hpp"
 #include "protocol/common/status.hpp"
 #include "protocol/raft/config.hpp"
+#include "protocol/raft/durable.hpp"
 #include "protocol/raft/log.hpp"
 #include "protocol/raft/membership.hpp"
 #include "protocol/raft/messages.hpp"
@@ -102,6 +104,10 @@ class Core {
   [[nodiscard]] Index commit_index() const noexcept { return commit_; }
   [[nodiscard]] Index applied_index() const noexcept { return applied_; }
   [[nodiscard]] Index last_index() const noexcept { return log_.last_index(); }
+  // The last index this node knows durable (its own syncs completed).
+  [[nodiscard]] Index synced_index() const noexcept {
+    return std::min(synced_index_, log_.last_index());
+  }
   [[nodiscard]] std::optional<Term> term_at(Index index) const noexcept {
     return log_.term_at(index);
   }
@@ -119,16 +125,28 @@ class Core {
   // Leader only: the match index it holds for `peer` (nothing for a non-peer or a non-leader).
   // Telemetry for traces and summaries (protocol/common/status.hpp): role 0 follower,
   // 1 candidate, 2 leader; leader -1 when none is known.
+  // "suspect" (1: term and vote distrusted, 2: log distrusted, section 9) is named only while
+  // set.
   [[nodiscard]] ry::Status telemetry() const noexcept {
-    return ry::Status{}
-        .add("term", static_cast<std::int64_t>(term_))
-        .add("role", static_cast<std::int64_t>(role_))
-        .add("leader", leader_ ? static_cast<std::int64_t>(leader_->value) : -1)
-        .add("commit", static_cast<std::int64_t>(commit_))
-        .add("applied", static_cast<std::int64_t>(applied_));
+    ry::Status s = ry::Status{}
+                       .add("term", static_cast<std::int64_t>(term_))
+                       .add("role", static_cast<std::int64_t>(role_))
+                       .add("leader", leader_ ? static_cast<std::int64_t>(leader_->value) : -1)
+                       .add("commit", static_cast<std::int64_t>(commit_))
+                       .add("applied", static_cast<std::int64_t>(applied_));
+    if (term_suspect_ || log_suspect_)
+      s.add("suspect", (term_suspect_ ? 1 : 0) | (log_suspect_ ? 2 : 0));
+    return s;
   }
   [[nodiscard]] std::optional<Index> match_of(NodeId peer) const noexcept;
+  // Leader only: the recovery epoch of `peer` its match index belongs to (section 9).
+  [[nodiscard]] std::optional<std::uint32_t> epoch_of(NodeId peer) const noexcept;
   [[nodiscard]] bool lease_valid() const noexcept;
+  // Section 9: this node's disk lost synced state and it has not yet relearned its term (it
+  // neither votes nor campaigns), or its log (it neither votes nor campaigns).
+  [[nodiscard]] bool term_suspect() const noexcept { return term_suspect_; }
+  [[nodiscard]] bool log_suspect() const noexcept { return log_suspect_; }
+  [[nodiscard]] std::uint32_t epoch() const noexcept { return epoch_; }
 
  private:
   // Leader-side replication state of one follower or learner (README.md section 6).
@@ -143,7 +161,8 @@ class Core {
     std::uint64_t acked_round = 0;
     Index snapshot_index = 0;  // the snapshot being sent, and how much of it the peer holds
     std::uint64_t snapshot_offset = 0;
-    Time snapshot_started;  // when this transfer (last) started at offset 0
+    Time snapshot_started;    // when this transfer (last) started at offset 0
+    std::uint32_t epoch = 0;  // the peer's recovery epoch that `match` belongs to (section 9)
   };
   // Rule 8.3: a learner's catch-up before its promotion. A round ends when the learner's match
   // reaches `target` (the commit index when the round began); one that ended within the minimum
@@ -220,10 +239,16 @@ class Core {
   void serve_reads(Fx& fx);
   void start_read_rounds(Fx& fx);
 
-  // Durability.
+  // Durability and protocol-aware recovery (section 9).
   void persist_term_vote(Fx& fx);
+  void write(const Record& record, Fx& fx);
+  [[nodiscard]] bool suspect() const noexcept { return term_suspect_ || log_suspect_; }
+  void start_term_probe(Fx& fx);
+  void take_probe_answer(NodeId from, const PreVoteResponse& m, Fx& fx);
+  // Section 6.4 with section 9: a response from a newer recovery epoch resets match and next.
+  void take_epoch(Peer& peer, std::uint32_t epoch, Index vouched);
   void finish(Fx& fx);
-  [[nodiscard]] std::vector<std::string> full_records() const;
+  [[nodiscard]] std::vector<Record> full_records() const;
 
   // `position`: the log index that applied it (a witness order for history checkers), 0 if none.
   Peer* responding_peer(NodeId from, Term term, Fx& fx);
@@ -246,12 +271,17 @@ class Core {
   bool rewrite_ = false;
   std::size_t recovered_records_ = 0;
   std::size_t recovered_dropped_ = 0;
+  bool recovered_lost_ = false;
+  std::uint64_t disk_position_ = 0;  // where the next record goes (durable.hpp)
 
   // Durable (README.md section 2).
   Term term_ = 0;
   std::optional<NodeId> voted_for_;
   Log log_;
   std::optional<Snapshot> snapshot_;
+  std::uint32_t epoch_ = 0;  // the incarnation of the last recovery that lost synced state
+  bool term_suspect_ = false;
+  bool log_suspect_ = false;
 
   // Volatile.
   Role role_ = Role::follower;
@@ -274,6 +304,14 @@ class Core {
   Term round_term_ = 0;
   std::set<NodeId> pre_votes_;
   std::set<NodeId> votes_;
+
+  // Term probe of a term-suspect node (section 9).
+  Time restarted_at_;
+  Time last_probe_at_;
+  std::uint32_t probes_sent_ = 0;
+  std::uint64_t probe_ = 0;
+  std::set<NodeId> probe_answers_;
+  Term probe_max_ = 0;
 
   // Leader only.
   std::map<NodeId, Peer> peers_;

@@ -55,15 +55,15 @@ std::vector<Index> commit_notes(const Cluster& c, std::uint32_t node) {
 
 // A disk holding `terms` as command entries in term `term`, for scripted starting logs.
 std::vector<std::string> disk_with(Term term, std::initializer_list<Term> terms) {
-  std::vector<std::string> records = {encode(Record{TermVoteRecord{term, std::nullopt}})};
+  std::vector<Record> records = {TermVoteRecord{term, std::nullopt}};
   Index i = 0;
   for (const Term t : terms) {
     ++i;
     const std::string op = encode(put("x", std::to_string(t) + "." + std::to_string(i)));
-    records.push_back(encode(Record{
-        EntryRecord{i, t, EntryKind::command, encode_command(RequestId{ClientId{9}, i}, op)}}));
+    records.emplace_back(
+        EntryRecord{i, t, EntryKind::command, encode_command(RequestId{ClientId{9}, i}, op)});
   }
-  return records;
+  return encode_all(records);
 }
 
 // ---- Elections (README.md section 5).
@@ -693,6 +693,127 @@ TEST(RaftDurable, ACutDiskIsRewrittenAtRestart) {
   EXPECT_TRUE(fx.disk_sync);
   EXPECT_EQ(core.last_index(), 1U);
   EXPECT_EQ(recover(fx.disk_appends).dropped, 0U);
+}
+
+// ---- Protocol-aware recovery (README.md section 9).
+
+// Flips one bit in record `i` of node `n`'s disk and restarts it.
+void corrupt_and_restart(Cluster& c, std::uint32_t n, std::size_t i) {
+  std::vector<std::string> disk = c.disk(n);
+  ASSERT_LT(i, disk.size());
+  disk[i][disk[i].size() / 2] = static_cast<char>(disk[i][disk[i].size() / 2] ^ 0x04);
+  c.set_disk(n, std::move(disk));
+}
+
+TEST(RaftRecovery, ANodeThatLostItsVoteVotesAgainOnlyAfterATermProbe) {
+  Cluster c(make_config(3));
+  c.start();
+  elect(c);  // nodes 1 and 2 voted for 0 in term 1
+  ASSERT_EQ(c.core(1).voted_for(), NodeId{0});
+  corrupt_and_restart(c, 1, 0);  // the first record: the whole disk is cut
+  EXPECT_EQ(c.core(1).term(), 0U);
+  EXPECT_TRUE(c.core(1).term_suspect());
+  EXPECT_TRUE(c.core(1).log_suspect());
+  // Node 2 asks for node 1's vote in term 1, which node 1 gave node 0 before it forgot: refused.
+  c.advance(400 * ms_ns);
+  c.inject(1, 2, RequestVote{1, 9, 1, true});
+  ASSERT_FALSE(c.queue().empty());
+  EXPECT_FALSE(std::get<RequestVoteResponse>(c.queue().back().message).granted);
+  c.drop();
+  // Before the wait is over the election timer sends no probe; after it, the probe learns term 1
+  // from the others and counts the vote in it as given.
+  c.tick(1);
+  EXPECT_TRUE(c.queue().empty());
+  c.advance(400 * ms_ns);
+  c.tick(1);
+  EXPECT_EQ(c.queue().size(), 2U);
+  c.deliver();
+  c.deliver(1);
+  EXPECT_FALSE(c.core(1).term_suspect());
+  EXPECT_EQ(c.core(1).term(), 1U);
+  EXPECT_EQ(c.core(1).voted_for(), NodeId{1});
+  c.drop();
+  c.inject(1, 2, RequestVote{1, 9, 1, true});
+  EXPECT_FALSE(std::get<RequestVoteResponse>(c.queue().back().message).granted);
+  c.drop();
+  // Its log comes back from the leader, and with it its right to vote (in a later term).
+  c.tick(0, Core::heartbeat_timer);
+  c.stabilize();
+  EXPECT_FALSE(c.core(1).log_suspect());
+  EXPECT_EQ(c.core(1).last_index(), c.core(0).last_index());
+  c.advance(400 * ms_ns);
+  c.inject(1, 2, RequestVote{2, 9, 1, true});
+  EXPECT_TRUE(std::get<RequestVoteResponse>(c.queue().back().message).granted);
+}
+
+TEST(RaftRecovery, TheLeaderResendsWhatARestartedFollowerLost) {
+  Cluster c(make_config(3));
+  c.start();
+  elect(c);
+  for (int i = 0; i < 4; ++i) c.propose(0, put("k", std::to_string(i)));
+  c.stabilize();
+  c.tick(0, Core::heartbeat_timer);
+  c.stabilize();
+  ASSERT_EQ(c.core(2).commit_index(), 5U);
+  ASSERT_EQ(c.core(0).match_of(NodeId{2}), 5U);
+  // A record in the middle of node 2's log fails its checksum: the log is cut before it.
+  const std::size_t records = c.disk(2).size();
+  corrupt_and_restart(c, 2, records - 3);
+  ASSERT_LT(c.core(2).last_index(), 5U);
+  EXPECT_TRUE(c.core(2).log_suspect());
+  EXPECT_GT(c.core(2).epoch(), 0U);
+  // The follower's answers carry its new epoch: the leader forgets match 5 and resends.
+  c.tick(0, Core::heartbeat_timer);
+  c.stabilize();
+  EXPECT_EQ(c.core(0).epoch_of(NodeId{2}), c.core(2).epoch());
+  EXPECT_EQ(c.core(2).last_index(), 5U);
+  EXPECT_EQ(c.core(2).applied_index(), 5U);
+  EXPECT_FALSE(c.core(2).log_suspect());
+}
+
+TEST(RaftRecovery, ATornTailIsNotALoss) {
+  Cluster c(make_config(3));
+  c.start();
+  elect(c);
+  std::vector<std::string> disk = c.disk(1);
+  disk.push_back(encode(Record{TermVoteRecord{7, NodeId{2}}}, disk.size()));
+  disk.back().resize(disk.back().size() - 3);
+  c.set_disk(1, std::move(disk));
+  EXPECT_FALSE(c.core(1).term_suspect());
+  EXPECT_FALSE(c.core(1).log_suspect());
+  EXPECT_EQ(c.core(1).term(), 1U);
+  EXPECT_EQ(c.core(1).voted_for(), NodeId{0});
+}
+
+TEST(RaftRecovery, ADiskNeverHoldsASingleRecord) {
+  // Seed 797 of the 5-node swarm soak: a node's disk was rewritten as its term record alone, a
+  // misdirected write swallowed it (on an empty disk it vanishes), and the node came back at
+  // term 0 unaware, after sending messages of term 1.
+  std::vector<std::string> disk =
+      encode_all({TermVoteRecord{1, NodeId{2}}, EntryRecord{1, 1, EntryKind::noop, ""}});
+  disk.back().resize(5);  // torn: the disk is cut and rewritten at the restart
+  Core core(make_config(3), NodeId{0}, 1, Recovery{disk, 1});
+  Core::Fx fx;
+  core.on_start(Time{}, fx);
+  ASSERT_TRUE(fx.disk_rewrite);
+  ASSERT_EQ(fx.disk_appends.size(), 2U);  // the term record, twice
+  EXPECT_FALSE(recover(fx.disk_appends).lost());
+  // The first record swallowed, the second kept at place 0: its position gives the loss away.
+  const std::vector<std::string> left = {fx.disk_appends[1]};
+  EXPECT_TRUE(recover(left).lost());
+}
+
+TEST(RaftRecovery, SuspicionSurvivesAnotherRestart) {
+  Cluster c(make_config(3));
+  c.start();
+  elect(c);
+  corrupt_and_restart(c, 1, 0);
+  ASSERT_TRUE(c.core(1).term_suspect());
+  const std::uint32_t epoch = c.core(1).epoch();
+  c.restart(1);  // the rewritten disk verifies, but the node has still not relearned anything
+  EXPECT_TRUE(c.core(1).term_suspect());
+  EXPECT_TRUE(c.core(1).log_suspect());
+  EXPECT_EQ(c.core(1).epoch(), epoch);
 }
 
 // ---- Random schedules: message loss, reordering, crashes with unsynced writes lost.

@@ -253,16 +253,16 @@ class Runner {
     const std::uint32_t n = number(w.at(1));
     const std::string& t = w.at(2);
     if (!t.starts_with("term=")) throw std::runtime_error("set-log N term=T ...");
-    std::vector<std::string> records;
-    records.push_back(encode(Record{TermVoteRecord{number(t.substr(5)), std::nullopt}}));
+    std::vector<Record> records;
+    records.emplace_back(TermVoteRecord{number(t.substr(5)), std::nullopt});
     for (std::size_t i = 3; i < w.size(); ++i) {
       const Index index = i - 2;
       const Term term = number(w[i]);
       Operation op{OpKind::put, "x", std::to_string(term) + "." + std::to_string(index), ""};
       const std::string payload = encode_command(RequestId{ClientId{9}, index}, encode(op));
-      records.push_back(encode(Record{EntryRecord{index, term, EntryKind::command, payload}}));
+      records.emplace_back(EntryRecord{index, term, EntryKind::command, payload});
     }
-    c().set_disk(n, std::move(records));
+    c().set_disk(n, encode_all(records));
   }
 
   void status() {

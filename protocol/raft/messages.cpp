@@ -27,6 +27,11 @@ struct Describer {
     info.add("term", i64(m.term)).add("round_term", i64(m.round_term));
     info.add("last_index", i64(m.last_index)).add("last_term", i64(m.last_term));
     info.digest = Digest{1}.u(m.term).u(m.round_term).u(m.last_index).u(m.last_term).h;
+    // Fields that are zero in a run without disk faults are named only when set.
+    if (m.probe != 0) {
+      info.add("probe", i64(m.probe));
+      info.digest = hash_u64(info.digest, m.probe);
+    }
     return info;
   }
   MessageInfo operator()(const PreVoteResponse& m) const noexcept {
@@ -35,6 +40,10 @@ struct Describer {
     info.add("term", i64(m.term)).add("round_term", i64(m.round_term));
     info.add("granted", m.granted ? 1 : 0);
     info.digest = Digest{2}.u(m.term).u(m.round_term).u(m.granted).h;
+    if (m.probe != 0) {
+      info.add("probe", i64(m.probe));
+      info.digest = hash_u64(info.digest, m.probe);
+    }
     return info;
   }
   MessageInfo operator()(const RequestVote& m) const noexcept {
@@ -71,6 +80,10 @@ struct Describer {
     info.add("term", i64(m.term)).add("success", m.success ? 1 : 0);
     info.add("match", i64(m.match)).add("hint", i64(m.hint)).add("round", i64(m.round));
     info.digest = Digest{6}.u(m.term).u(m.success).u(m.match).u(m.hint).u(m.round).h;
+    if (m.epoch != 0) {
+      info.add("epoch", m.epoch);
+      info.digest = hash_u64(info.digest, m.epoch);
+    }
     return info;
   }
   MessageInfo operator()(const InstallSnapshot& m) const noexcept {
@@ -94,6 +107,10 @@ struct Describer {
     info.add("term", i64(m.term)).add("last_index", i64(m.last_index));
     info.add("received", i64(m.received)).add("match", i64(m.match));
     info.digest = Digest{8}.u(m.term).u(m.last_index).u(m.received).u(m.match).h;
+    if (m.epoch != 0) {
+      info.add("epoch", m.epoch);
+      info.digest = hash_u64(info.digest, m.epoch);
+    }
     return info;
   }
   MessageInfo operator()(const TimeoutNow& m) const noexcept {

@@ -20,6 +20,9 @@ struct PreVote {
   Term round_term = 0;
   Index last_index = 0;
   Term last_term = 0;
+  // Non-zero: a term probe of a node that lost its term record (section 9); answered like any
+  // pre-vote, the answer echoing it, so that only answers sent after the probe count.
+  std::uint64_t probe = 0;
   friend bool operator==(const PreVote&, const PreVote&) = default;
 };
 
@@ -27,6 +30,7 @@ struct PreVoteResponse {
   Term term = 0;  // the voter's current term
   Term round_term = 0;
   bool granted = false;
+  std::uint64_t probe = 0;  // the probe answered, if any
   friend bool operator==(const PreVoteResponse&, const PreVoteResponse&) = default;
 };
 
@@ -62,6 +66,9 @@ struct AppendEntriesResponse {
   Index match = 0;  // on success: prev_index + entries.size()
   Index hint = 0;   // on failure: where the leader might try next (0: no hint)
   std::uint64_t round = 0;
+  // The responder's recovery epoch (section 9): it rises when the responder's disk lost synced
+  // state, and tells the leader to forget what it knew of the responder's log.
+  std::uint32_t epoch = 0;
   friend bool operator==(const AppendEntriesResponse&, const AppendEntriesResponse&) = default;
 };
 
@@ -85,6 +92,7 @@ struct InstallSnapshotResponse {
   Index last_index = 0;        // of the snapshot being sent
   std::uint64_t received = 0;  // bytes of it the follower holds
   Index match = 0;             // last_index once installed (or found behind commit), else 0
+  std::uint32_t epoch = 0;     // as in AppendEntriesResponse
   friend bool operator==(const InstallSnapshotResponse&, const InstallSnapshotResponse&) = default;
 };
 

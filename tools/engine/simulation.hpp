@@ -183,13 +183,15 @@ class Harness {
   const TraceTarget* trace_;
   Verdict verdict_;
   Driver driver_;
+  // Before the world: destroyed after it, so that a client fiber still waiting when a violation
+  // ends the run, resumed by ~World to return, does not touch freed client state.
+  std::unique_ptr<Clients> clients_;
   World<Core> world_;
   CheckerSuite<Core> suite_;
   Nemesis nemesis_;
   FaultLog fault_log_;
   std::optional<TraceWriter> writer_;
   std::optional<HistoryWriter> history_;
-  std::unique_ptr<Clients> clients_;
   LinearizabilityChecker* linearizability_ = nullptr;
   RunResult result_;
 };

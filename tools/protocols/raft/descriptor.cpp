@@ -42,8 +42,10 @@ constexpr std::string_view crash_moments[] = {
 };
 
 constexpr std::string_view properties[] = {
-    "uniform_total_order", "election_safety",     "term_monotonicity",
-    "commit_monotonic",    "acknowledged_writes", "replica_state",
+    "uniform_total_order",  "election_safety", "term_monotonicity",   "commit_monotonic",
+    "state_machine_safety", "log_matching",    "leader_completeness", "commit_current_term",
+    "commit_has_quorum",    "match_monotonic", "vote_integrity",      "pre_vote_freshness",
+    "acknowledged_writes",  "replica_state",
 };
 
 }  // namespace

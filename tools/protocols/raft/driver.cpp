@@ -1,6 +1,8 @@
 #include "tools/protocols/raft/driver.hpp"
 
+#include "invariants/raft/log_checker.hpp"
 #include "invariants/raft/term_checker.hpp"
+#include "invariants/raft/vote_checker.hpp"
 #include "invariants/total_order_checker.hpp"
 
 namespace ry {
@@ -16,16 +18,20 @@ raft::Config RaftDriver::config() const {
   return c;
 }
 
-void RaftDriver::attach(World<Core>&, CheckerSuite<Core>& checkers) {
+void RaftDriver::attach(World<Core>& world, CheckerSuite<Core>& checkers) {
   verdict_ = &checkers.verdict();
   const std::uint32_t n = options_.nodes;
   // Every node applies the committed commands in log order: one global sequence. A restarted
-  // node rebuilds its store by applying the log again from its snapshot (its `state_transfer`
-  // note says where), so "never delivered twice across restarts" (the integrity checker's rule
+  // node rebuilds its store by applying the log again from its snapshot (its StateTransfer
+  // effect says where), so "never delivered twice across restarts" (the integrity checker's rule
   // for TRAINS, whose delivered log is durable) does not hold by design; the total order checker
   // still catches a command applied twice within a life, or out of place.
   checkers.add<TotalOrderChecker>(false, n);
   checkers.add<raft::TermChecker>(n);
+  // The log and vote checkers read the cores (protocol/raft/core.hpp's inspection methods).
+  const raft::CoreOf core_of = [&world](NodeId node) { return world.core(node); };
+  checkers.add<raft::LogChecker>(n, core_of);
+  checkers.add<raft::VoteChecker>(n, core_of);
   replicas_ = &checkers.add<ReplicaStateChecker>();
 }
 

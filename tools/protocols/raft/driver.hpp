@@ -1,7 +1,8 @@
 // Raft in a run (its descriptor is descriptor.cpp beside this file; the protocol is
 // protocol/raft/README.md): the kv workload, the ordering checkers over the applied commands
 // (uniform total order), the telemetry checker (election safety, term and commit
-// monotonicity), and, once converged, acknowledged writes and equal replica states.
+// monotonicity), the log and vote checkers of invariants/raft/ (README.md "Simulation
+// checkers"), and, once converged, acknowledged writes and equal replica states.
 // Liveness after the heal: a leader, every up voter has applied everything the leader has, and
 // every client operation that was acknowledged or left unknown has settled.
 #pragma once
