@@ -13,7 +13,7 @@ build=$root/build/fuzz
 jobs=${JOBS:-2}
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 flags="-O1 -g $sanitize"
-targets=(scenario trace json_source)
+targets=(scenario trace json_source history)
 
 # The libraries, instrumented for coverage (fuzzer-no-link), in their own CMake configuration.
 cmake -S "$root" -B "$build/lib" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=None \
@@ -30,20 +30,27 @@ done
 # scripted schedule in its header).
 seeds=$build/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds/scenario" "$seeds/trace" "$seeds/json_source" "$build/artifacts"
-cp "$root"/scenarios/*.json "$seeds/scenario/"
-cp "$root"/scenarios/*.json "$seeds/json_source/"
+mkdir -p "$seeds/scenario" "$seeds/trace" "$seeds/json_source" "$seeds/history" "$build/artifacts"
+cp "$root"/scenarios/*/*.json "$seeds/scenario/"
+cp "$root"/scenarios/*/*.json "$seeds/json_source/"
 ry=$build/lib/railyard
 "$ry" run --protocol ring --nodes 3 --time-ms 2 --liveness-ms 2 --trace "$seeds/trace/ring.jsonl" >/dev/null || true
 "$ry" run --nodes 3 --time-ms 3 --liveness-ms 3 --trace "$seeds/trace/trains.jsonl" >/dev/null || true
-"$ry" run --scenario "$root/scenarios/trains-uto-crash-issuer-delivered.json" --trace "$seeds/trace/halted.jsonl" >/dev/null || true
+"$ry" run --scenario "$root/scenarios/trains/trains-uto-crash-issuer-delivered.json" --trace "$seeds/trace/halted.jsonl" >/dev/null || true
 head -3 "$seeds/trace/trains.jsonl" > "$seeds/trace/truncated.jsonl"
+# Histories: a short kv run's own (JSON Lines), and a hand-written Jepsen EDN one.
+"$ry" run --workload kv --clients 3 --nodes 3 --time-ms 20 --liveness-ms 20 --history "$seeds/history/kv.jsonl" >/dev/null || true
+printf '%s\n' '{:process 0, :type :invoke, :f :write, :value 1}' '{:process 0, :type :ok, :f :write, :value 1}' \
+  '{:process 1, :type :invoke, :f :read, :value nil}' '{:process 1, :type :info, :f :read, :value nil}' \
+  '{:process 2, :type :invoke, :f :cas, :value [1 2]}' '{:process 2, :type :fail, :f :cas, :value [1 2]}' \
+  > "$seeds/history/register.edn"
 
 failed=0
 for t in "${targets[@]}"; do
   bin=$build/${t}_fuzz
-  regressions=("$root/tools/fuzz/regressions/$t"/*)
-  if [[ -e ${regressions[0]} ]]; then
+  regressions=()
+  [[ -d $root/tools/fuzz/regressions/$t ]] && regressions=("$root/tools/fuzz/regressions/$t"/*)
+  if ((${#regressions[@]} > 0)) && [[ -e ${regressions[0]} ]]; then
     if ! "$bin" "${regressions[@]}" >"$build/$t-regressions.log" 2>&1; then
       echo "fuzz $t: a regression input fails again (see $build/$t-regressions.log)"
       failed=1
