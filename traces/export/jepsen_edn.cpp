@@ -15,27 +15,9 @@ namespace ry::exp {
 
 namespace {
 
-void put_edn_string(TextBuffer& out, std::string_view s) {
-  out.push_back('"');
-  for (char c : s) {
-    switch (c) {
-      case '"': put(out, "\\\""); break;
-      case '\\': put(out, "\\\\"); break;
-      case '\n': put(out, "\\n"); break;
-      case '\t': put(out, "\\t"); break;
-      case '\r': put(out, "\\r"); break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          put(out, "\\u00");
-          out.push_back("0123456789abcdef"[(c >> 4) & 0xf]);
-          out.push_back("0123456789abcdef"[c & 0xf]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
+// EDN strings take JSON's escapes (\", \\, \n, \t, \r and \uXXXX, which Clojure's reader
+// accepts), so a JSON string is a valid EDN string.
+void put_edn_string(TextBuffer& out, std::string_view s) { put_json_string(out, s); }
 
 // A keyword from one of our own identifiers (fault and operation kinds: letters, digits, '_').
 void put_keyword(TextBuffer& out, std::string_view name) {
