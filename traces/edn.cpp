@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "traces/utf8.hpp"
+
 namespace ry::edn {
 
 std::string_view to_string(Kind kind) noexcept {
@@ -167,19 +169,6 @@ class Parser {
         }
         default: return fail(std::string("unknown escape \\") + e + " in a string");
       }
-    }
-  }
-
-  static void append_utf8(std::string& out, unsigned code) {
-    if (code < 0x80) {
-      out.push_back(static_cast<char>(code));
-    } else if (code < 0x800) {
-      out.push_back(static_cast<char>(0xc0 | (code >> 6)));
-      out.push_back(static_cast<char>(0x80 | (code & 0x3f)));
-    } else {
-      out.push_back(static_cast<char>(0xe0 | (code >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3f)));
-      out.push_back(static_cast<char>(0x80 | (code & 0x3f)));
     }
   }
 

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "traces/utf8.hpp"
+
 namespace ry::exp {
 
 namespace {
@@ -209,16 +211,7 @@ std::string unescape_json(std::string_view raw) {
         if (ec != std::errc{} || end != raw.data() + i + 5) throw InputError("bad \\u escape");
         i += 4;
         // Our writer escapes only control bytes this way; others are kept as UTF-8.
-        if (code < 0x80) {
-          out.push_back(static_cast<char>(code));
-        } else if (code < 0x800) {
-          out.push_back(static_cast<char>(0xc0 | (code >> 6)));
-          out.push_back(static_cast<char>(0x80 | (code & 0x3f)));
-        } else {
-          out.push_back(static_cast<char>(0xe0 | (code >> 12)));
-          out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3f)));
-          out.push_back(static_cast<char>(0x80 | (code & 0x3f)));
-        }
+        append_utf8(out, code);
         break;
       }
       default: out.push_back(c);
