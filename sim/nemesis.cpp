@@ -6,11 +6,20 @@
 namespace ry {
 
 Nemesis::Nemesis(Cluster& cluster, NemesisOptions options)
-    : cluster_(cluster), options_(options), prng_(cluster.seed(), Stream::faults) {
+    : cluster_(cluster),
+      options_(options),
+      prng_(cluster.seed(), Stream::faults),
+      player_(cluster) {
   RY_ASSERT(options.interval_min_ns >= 0 && options.interval_min_ns <= options.interval_max_ns);
   RY_ASSERT(options.hold_min_ns >= 0 && options.hold_min_ns <= options.hold_max_ns);
   RY_ASSERT(options.clock_jump_max_ns >= 0);
   RY_ASSERT(options.drift_ppm_max >= 0 && options.drift_ppm_max < NodeClock::drift_ppm_max);
+}
+
+NemesisStats Nemesis::stats() const noexcept {
+  NemesisStats s = stats_;
+  s.restarts += player_.restarts();
+  return s;
 }
 
 void Nemesis::start() {
@@ -74,36 +83,61 @@ std::vector<NodeId> Nemesis::pick_distinct(std::vector<NodeId> pool, std::uint64
   return pool;
 }
 
-Partition Nemesis::pick_partition() {
+// A partition shape drawn from the faults stream, as a step (sim/fault.hpp).
+FaultStep Nemesis::pick_partition() {
   const std::uint32_t n = cluster_.node_count();
   RY_ASSERT(n > 1);
   std::vector<NodeId> all;
   for (std::uint32_t i = 0; i < n; ++i) all.push_back(NodeId{i});
+  auto values = [](const std::vector<NodeId>& nodes) {
+    std::vector<std::uint32_t> out;
+    for (NodeId id : nodes) out.push_back(id.value);
+    return out;
+  };
+  FaultStep step;
+  step.action = FaultStep::Action::partition;
   enum Shape : std::uint64_t { isolate_one, minority, ring, bridged, one_direction, shapes };
   auto shape = static_cast<Shape>(prng_.below(shapes));
   if (shape == bridged && n < 3) shape = isolate_one;
   switch (shape) {
-    case isolate_one: return isolate(n, pick_node());
+    case isolate_one:
+      step.shape = "isolate";
+      step.node = pick_node().value;
+      return step;
     case minority: {
       const auto most = static_cast<std::int64_t>(std::max<std::uint32_t>(1, (n - 1) / 2));
-      return split(n, pick_distinct(all, static_cast<std::uint64_t>(prng_.between(1, most))));
+      step.shape = "split";
+      step.side = values(pick_distinct(all, static_cast<std::uint64_t>(prng_.between(1, most))));
+      return step;
     }
-    case ring: return ring_cut(n, pick_node());
+    case ring:
+      step.shape = "ring_cut";
+      step.node = pick_node().value;
+      return step;
     case bridged: {
       const NodeId middle = pick_node();
       std::erase(all, middle);
       const auto size = static_cast<std::uint64_t>(prng_.between(1, n - 2));
-      return bridge(n, pick_distinct(all, size), middle);
+      step.shape = "bridge";
+      step.side = values(pick_distinct(all, size));
+      step.peer = middle.value;
+      return step;
     }
     case one_direction:
     case shapes: break;
   }
   const auto size = static_cast<std::uint64_t>(prng_.between(1, n - 1));
-  return one_way(n, pick_distinct(all, size));
+  step.shape = "one_way";
+  step.side = values(pick_distinct(all, size));
+  return step;
 }
 
+// Draws one fault of `kind` (the draws and their order are part of every seed's identity) and
+// applies it; a kind whose preconditions do not hold now (a slot, a node up) is skipped.
 void Nemesis::inject(Kind kind) {
-  const bool slot_free = active_.size() < options_.max_active;
+  using Action = FaultStep::Action;
+  const bool slot_free = player_.held() < options_.max_active;
+  FaultStep step;
   switch (kind) {
     case Kind::crash: {
       if (down_count() >= options_.max_down || (options_.restart && !slot_free)) return;
@@ -112,25 +146,22 @@ void Nemesis::inject(Kind kind) {
         if (cluster_.is_up(NodeId{i})) up.push_back(NodeId{i});
       }
       if (up.empty()) return;
-      const NodeId node = up[static_cast<std::size_t>(prng_.below(up.size()))];
+      step.action = Action::crash;
+      step.node = up[static_cast<std::size_t>(prng_.below(up.size()))].value;
       const Nanos hold = prng_.between(options_.hold_min_ns, options_.hold_max_ns);
+      // Without restart the node stays down for good: no hold, no slot.
+      step.duration_ns = options_.restart ? hold : 0;
       ++stats_.crashes;
-      cluster_.report_fault({"crash", node.value, -1, options_.restart ? hold : 0, {}});
-      cluster_.crash(node);
-      // Without restart the node stays down for good: it holds no slot.
-      if (options_.restart) hold_then_heal(Active{next_id_++, kind, node, {}, {}}, hold);
-      return;
+      break;
     }
     case Kind::pause: {
       if (!slot_free) return;
-      const NodeId node = pick_node();
-      if (!cluster_.is_up(node)) return;
-      const Nanos hold = prng_.between(options_.hold_min_ns, options_.hold_max_ns);
+      step.action = Action::pause;
+      step.node = pick_node().value;
+      if (!cluster_.is_up(NodeId{step.node})) return;
+      step.duration_ns = prng_.between(options_.hold_min_ns, options_.hold_max_ns);
       ++stats_.pauses;
-      cluster_.report_fault({"pause", node.value, -1, hold, {}});
-      cluster_.pause(node, hold);
-      hold_then_heal(Active{next_id_++, kind, node, {}, {}}, hold);
-      return;
+      break;
     }
     case Kind::cut:
     case Kind::clog: {
@@ -138,121 +169,53 @@ void Nemesis::inject(Kind kind) {
       const NodeId node = pick_node();
       NodeId peer = pick_node();
       if (peer == node) peer = NodeId{(node.value + 1) % cluster_.node_count()};
-      const Nanos hold = prng_.between(options_.hold_min_ns, options_.hold_max_ns);
-      if (kind == Kind::clog) {
-        ++stats_.clogs;
-        cluster_.clog(node, peer, hold);  // reports itself; ends by itself
-        hold_then_heal(Active{next_id_++, kind, node, {}, {}}, hold);
-        return;
-      }
-      ++stats_.cuts;
-      cluster_.report_fault({"cut", node.value, peer.value, hold, {}});
-      cluster_.network().cut(node, peer);
-      hold_then_heal(Active{next_id_++, kind, node, {{node, peer}}, {}}, hold);
-      return;
+      step.action = kind == Kind::clog ? Action::clog : Action::cut;
+      step.node = node.value;
+      step.peer = peer.value;
+      step.duration_ns = prng_.between(options_.hold_min_ns, options_.hold_max_ns);
+      ++(kind == Kind::clog ? stats_.clogs : stats_.cuts);
+      break;
     }
     case Kind::partition: {
       if (!slot_free) return;
-      Partition p = pick_partition();
-      const Nanos hold = prng_.between(options_.hold_min_ns, options_.hold_max_ns);
+      step = pick_partition();
+      step.duration_ns = prng_.between(options_.hold_min_ns, options_.hold_max_ns);
       ++stats_.partitions;
-      cluster_.partition(p);
-      std::string name = p.describe();
-      hold_then_heal(Active{next_id_++, kind, NodeId{}, std::move(p.cut), std::move(name)}, hold);
-      return;
+      break;
     }
-    case Kind::clock_jump: {
-      const NodeId node = pick_node();
-      const Nanos delta = prng_.between(-options_.clock_jump_max_ns, options_.clock_jump_max_ns);
-      ++stats_.clock_jumps;
-      cluster_.clock_jump(node, delta);
-      return;
-    }
-    case Kind::clock_drift: {
-      const NodeId node = pick_node();
-      const std::int64_t ppm = prng_.between(-options_.drift_ppm_max, options_.drift_ppm_max);
-      ++stats_.clock_drifts;
-      cluster_.set_drift(node, ppm);
-      return;
-    }
-    case Kind::disk: {
-      const NodeId node = pick_node();
-      const auto fault = static_cast<DiskFault>(prng_.below(4));
-      if (fault != DiskFault::slow) {
-        ++stats_.disk_faults;
-        cluster_.disk_fault(node, fault, 0);
-        return;
-      }
-      if (!slot_free) return;
-      const Nanos hold = prng_.between(options_.hold_min_ns, options_.hold_max_ns);
-      ++stats_.disk_faults;
-      cluster_.disk_fault(node, fault, hold);  // ends by itself
-      hold_then_heal(Active{next_id_++, kind, node, {}, {}}, hold);
-      return;
-    }
-    case Kind::none: return;
-  }
-}
-
-void Nemesis::hold_then_heal(Active fault, Nanos hold) {
-  const std::uint64_t id = fault.id;
-  active_.push_back(std::move(fault));
-  cluster_.spawn([this, id, hold](Fiber& fiber) {
-    // After stop_and_heal, everything is healed already.
-    if (!fiber.sleep(hold) || stopped_) return;
-    heal(id);
-  });
-}
-
-void Nemesis::heal(std::uint64_t id) {
-  auto it =
-      std::find_if(active_.begin(), active_.end(), [id](const Active& a) { return a.id == id; });
-  if (it == active_.end()) return;
-  Active fault = std::move(*it);
-  active_.erase(it);
-  switch (fault.kind) {
-    case Kind::crash:
-      if (cluster_.is_up(fault.node)) return;  // restarted by someone else already
-      ++stats_.restarts;
-      cluster_.report_fault({"restart", fault.node.value, -1, 0, {}});
-      cluster_.restart(fault.node);
-      return;
-    case Kind::cut:
-      cluster_.report_fault(
-          {"heal", fault.links[0].first.value, fault.links[0].second.value, 0, {}});
-      heal_links(fault.links);
-      return;
-    case Kind::partition:
-      cluster_.report_fault({"heal", -1, -1, 0, std::move(fault.detail)});
-      heal_links(fault.links);
-      return;
-    // Pauses, clogs and slow disks end by themselves: healing only frees the slot.
-    case Kind::pause:
-    case Kind::clog:
-    case Kind::disk:
     case Kind::clock_jump:
+      step.action = Action::clock_jump;
+      step.node = pick_node().value;
+      step.delta_ns = prng_.between(-options_.clock_jump_max_ns, options_.clock_jump_max_ns);
+      ++stats_.clock_jumps;
+      break;
     case Kind::clock_drift:
+      step.action = Action::clock_drift;
+      step.node = pick_node().value;
+      step.ppm = prng_.between(-options_.drift_ppm_max, options_.drift_ppm_max);
+      ++stats_.clock_drifts;
+      break;
+    case Kind::disk: {
+      static constexpr std::array<const char*, 4> names = {"torn", "corrupt", "misdirect", "slow"};
+      step.action = Action::disk;
+      step.node = pick_node().value;
+      const auto fault = static_cast<DiskFault>(prng_.below(4));
+      step.disk = names[static_cast<std::size_t>(fault)];
+      if (fault == DiskFault::slow) {
+        if (!slot_free) return;
+        step.duration_ns = prng_.between(options_.hold_min_ns, options_.hold_max_ns);
+      }
+      ++stats_.disk_faults;
+      break;
+    }
     case Kind::none: return;
   }
-}
-
-// Heals the links that no other active fault still cuts.
-void Nemesis::heal_links(const std::vector<Link>& links) {
-  for (const Link& link : links) {
-    if (!holds_cut(link.first, link.second)) cluster_.network().heal(link.first, link.second);
-  }
-}
-
-bool Nemesis::holds_cut(NodeId from, NodeId to) const {
-  const Link link{from, to};
-  return std::any_of(active_.begin(), active_.end(), [&](const Active& a) {
-    return std::find(a.links.begin(), a.links.end(), link) != a.links.end();
-  });
+  player_.apply(step);
 }
 
 void Nemesis::stop_and_heal() {
   stopped_ = true;
-  active_.clear();
+  player_.stop();
   cluster_.report_fault({"heal_all", -1, -1, 0, {}});
   cluster_.network().heal_all();
   cluster_.network().unclog_all();

@@ -1,7 +1,8 @@
 // The seeded nemesis: many faults, overlapping. Every interval (drawn from the faults stream) it
-// picks a fault kind by weight and applies it; a fault with a hold (crash, pause, cut, partition,
-// clog, slow disk) gets its own fiber that heals that one fault after the hold, so faults
-// overlap, at most `max_active` of them at once. Instant faults (clock jump, drift change, torn,
+// picks a fault kind by weight, draws a FaultStep (sim/fault.hpp, the vocabulary scenario files
+// and recorded schedules share) and applies it through its FaultPlayer; a fault with a hold
+// (crash, pause, cut, partition, clog, slow disk) ends after the hold, so faults overlap, at
+// most `max_active` of them at once. Instant faults (clock jump, drift change, torn,
 // corrupt and misdirected writes) take no slot. Every fault and heal is reported.
 //
 // stop_and_heal() ends the safety phase (README.md, "Phases"): it stops injecting, heals
@@ -19,6 +20,7 @@
 
 #include "protocol/common/prng.hpp"
 #include "sim/cluster.hpp"
+#include "sim/fault.hpp"
 
 namespace ry {
 
@@ -58,11 +60,14 @@ class Nemesis {
   // Stops injecting and heals (see above). Clocks, disks and pauses are left as they are.
   void stop_and_heal();
 
-  [[nodiscard]] const NemesisStats& stats() const noexcept { return stats_; }
+  [[nodiscard]] NemesisStats stats() const noexcept;
   // Faults with a hold that are in force now.
-  [[nodiscard]] std::size_t active() const noexcept { return active_.size(); }
+  [[nodiscard]] std::size_t active() const noexcept { return player_.held(); }
   // Whether an active cut or partition of the nemesis cuts this link (for tests).
-  [[nodiscard]] bool holds_cut(NodeId from, NodeId to) const;
+  [[nodiscard]] bool holds_cut(NodeId from, NodeId to) const { return player_.holds_cut(from, to); }
+  // What applies the nemesis's faults; a scripted schedule plays through it too, so that holds
+  // and heals of both know of each other, and a recording sees every fault.
+  [[nodiscard]] FaultPlayer& player() noexcept { return player_; }
 
  private:
   enum class Kind : std::uint8_t {
@@ -76,22 +81,10 @@ class Nemesis {
     disk,
     none
   };
-  using Link = std::pair<NodeId, NodeId>;
-  struct Active {
-    std::uint64_t id;
-    Kind kind;
-    NodeId node;
-    std::vector<Link> links;  // cut or partition: the links it cuts
-    std::string detail;       // partition: its description
-  };
-
   void run(Fiber& fiber);
   [[nodiscard]] Kind pick_kind();
   void inject(Kind kind);
-  void hold_then_heal(Active fault, Nanos hold);
-  void heal(std::uint64_t id);
-  void heal_links(const std::vector<Link>& links);
-  [[nodiscard]] Partition pick_partition();
+  [[nodiscard]] FaultStep pick_partition();
   [[nodiscard]] std::vector<NodeId> pick_distinct(std::vector<NodeId> pool, std::uint64_t count);
   NodeId pick_node();
   std::uint32_t down_count() const;
@@ -100,8 +93,7 @@ class Nemesis {
   NemesisOptions options_;
   Prng prng_;
   NemesisStats stats_;
-  std::vector<Active> active_;  // in injection order
-  std::uint64_t next_id_ = 1;
+  FaultPlayer player_;
   bool stopped_ = false;
 };
 

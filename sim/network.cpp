@@ -44,22 +44,27 @@ Time Network::draw_arrival(const LinkModel& m, std::uint64_t link, Time now, Tim
   return at;
 }
 
-Route Network::route(NodeId from, NodeId to, Time now) {
+Route Network::route(NodeId from, NodeId to, Time now, std::string_view kind) {
   RY_ASSERT(from.value < nodes_ && to.value < nodes_);
+  if (script_ != nullptr) script_->begin_send(from, to, kind, now.ns);
   Route r;
   if (!cuts_.empty() && cuts_.contains(key(from, to))) {
     r.fate = Route::Fate::cut;
     return r;
   }
   const LinkModel& m = link_model(from, to);
-  if (m.loss_ppm != 0 && prng_.chance_ppm(m.loss_ppm)) {
+  bool lost = m.loss_ppm != 0 && prng_.chance_ppm(m.loss_ppm);
+  if (script_ != nullptr) lost = script_->lost(lost);
+  if (lost) {
     r.fate = Route::Fate::lost;
     return r;
   }
   const Time not_before = clogged_until(key(from, to), now);
   r.copies = 1;
   r.arrival[0] = draw_arrival(m, key(from, to), now, not_before);
-  if (m.duplicate_ppm != 0 && prng_.chance_ppm(m.duplicate_ppm)) {
+  bool duplicated = m.duplicate_ppm != 0 && prng_.chance_ppm(m.duplicate_ppm);
+  if (script_ != nullptr) duplicated = script_->duplicated(duplicated);
+  if (duplicated) {
     r.copies = 2;
     r.arrival[1] = draw_arrival(m, key(from, to), now, not_before);
   }

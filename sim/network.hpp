@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "protocol/common/ids.hpp"
 #include "protocol/common/prng.hpp"
+#include "sim/network_script.hpp"
 
 namespace ry {
 
@@ -37,7 +39,12 @@ class Network {
  public:
   Network(std::uint32_t nodes, LinkModel model, std::uint64_t run_seed);
 
-  Route route(NodeId from, NodeId to, Time now);
+  // `kind` (the message's kind) is looked at only with a script (sim/network_script.hpp).
+  Route route(NodeId from, NodeId to, Time now, std::string_view kind = {});
+
+  // Losses and duplications are recorded by, or taken from, `script` (nullptr: seeded only).
+  void set_script(NetworkScript* script) noexcept { script_ = script; }
+  [[nodiscard]] bool scripted() const noexcept { return script_ != nullptr; }
 
   // Directed link cuts; a cut link loses everything sent on it until healed.
   void cut(NodeId from, NodeId to);
@@ -79,6 +86,7 @@ class Network {
   std::map<std::uint64_t, LinkModel> overrides_;
   std::map<std::uint64_t, Time> last_arrival_;  // FIFO links only
   std::map<std::uint64_t, Time> clogs_;         // link -> end of its clog
+  NetworkScript* script_ = nullptr;
 };
 
 }  // namespace ry

@@ -427,7 +427,8 @@ class World final : public Cluster {
     const NodeRef ref{from, n.incarnation};
     const bool observed = !observers_.empty();
     // Routed before it is reported, so the send line can say how many copies will arrive.
-    const Route route = network_.route(from, send.to, now_);
+    const Route route =
+        network_.route(from, send.to, now_, network_.scripted() ? describe(send.message).kind : "");
     MessageInfo info;
     if (observed) {
       info = describe(send.message);

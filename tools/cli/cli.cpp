@@ -135,7 +135,15 @@ int run_cli(int argc, char** argv) {
   std::string scenario;
   run->add_option("--scenario", scenario,
                   "run a scenario file (options, fault schedule, expected outcome); only --seed, "
-                  "--trace and --quiet may be given with it");
+                  "--trace, --history, --save-schedule and --quiet may be given with it");
+  std::string schedule;
+  run->add_option("--schedule", schedule,
+                  "replay a recorded schedule (from --save-schedule or shrink) and say whether "
+                  "it has the recorded outcome; only --trace, --history, --save-schedule and "
+                  "--quiet may be given with it");
+  run->add_option("--save-schedule", run_options.save_schedule,
+                  "write the run's faults and network decisions to this file (a scenario that "
+                  "replays the run: run --schedule FILE)");
 
   std::string replay_path;
   bool replay_quiet = false;
@@ -198,6 +206,7 @@ int run_cli(int argc, char** argv) {
                     "search-step budget (0: none): reproducible where wall time is not");
   check->add_flag("--quiet", check_options.quiet, "print only the verdict");
   const auto run_export = add_export_command(app);
+  const auto run_shrink = add_shrink_command(app);
 
   try {
     app.parse(argc, argv);
@@ -209,6 +218,14 @@ int run_cli(int argc, char** argv) {
     if (where.empty()) where = " (see railyard --help)";
     return usage_error(e.what() + where);
   }
+  if (!scenario.empty() && !schedule.empty()) {
+    return usage_error("--schedule: give --scenario or --schedule, not both");
+  }
+  if (!schedule.empty() && run->count("--seed") > 0) {
+    return usage_error("--seed: a schedule replays its own run (its seed is in the file)");
+  }
+  const bool as_schedule = !schedule.empty();
+  if (as_schedule) scenario = schedule;
   if (run->parsed() && scenario.empty()) {
     if (auto problem = apply_params(run_params, run_options)) return usage_error(*problem);
   }
@@ -222,8 +239,9 @@ int run_cli(int argc, char** argv) {
   if (run->parsed() && !scenario.empty()) {
     for (const OptionSpec& spec : option_table()) {
       if (spec.key != "seed" && run->count(std::string(spec.flag)) > 0) {
-        return usage_error(std::string(spec.flag) + ": set it in the scenario's \"options\" (" +
-                           scenario + "), not on the command line");
+        return usage_error(std::string(spec.flag) + ": set it in the " +
+                           (as_schedule ? "schedule" : "scenario") + "'s \"options\" (" + scenario +
+                           "), not on the command line");
       }
     }
     if (!run_params.given.empty()) {
@@ -231,7 +249,7 @@ int run_cli(int argc, char** argv) {
                          "\"options\" (" + scenario + "), not on the command line");
     }
     return command_run_scenario(scenario, run->count("--seed") > 0 ? &run_options : nullptr,
-                                run_options.trace, run_options.quiet);
+                                run_options, as_schedule);
   }
   if (run->parsed()) return command_run(run_options);
   if (replay->parsed()) return command_replay(replay_path, replay_quiet);
@@ -241,6 +259,7 @@ int run_cli(int argc, char** argv) {
   if (bugs->parsed()) return command_bugs(bugs_protocol);
   if (check->parsed()) return command_check_history(check_options);
   if (const int code = run_export(); code >= 0) return code;
+  if (const int code = run_shrink(); code >= 0) return code;
   return command_protocols();
 }
 

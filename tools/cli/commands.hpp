@@ -29,8 +29,13 @@ std::optional<std::string> apply_params(const ParamFlags& params, RunOptions& op
 
 int command_run(RunOptions options);
 // Runs a scenario file; `seed_from`, if set, overrides the scenario's seed with its seed.
+// `outputs` gives the trace, history, save_schedule and quiet of the run. With `as_schedule`
+// the file must be a recorded schedule (tools/engine/schedule_file.hpp): the run replays it and
+// says whether it had the recorded outcome; its exit code is the run's own.
 int command_run_scenario(const std::string& path, const RunOptions* seed_from,
-                         const std::string& trace, bool quiet);
+                         const RunOptions& outputs, bool as_schedule = false);
+// Adds `railyard shrink` to `app`; the returned function runs it if it was parsed.
+std::function<int()> add_shrink_command(CLI::App& app);
 int command_replay(const std::string& path, bool quiet);
 
 struct SoakOptions {

@@ -4,7 +4,9 @@
 #include <string>
 
 #include "tools/cli/commands.hpp"
+#include "tools/cli/output_file.hpp"
 #include "tools/engine/scenario.hpp"
+#include "tools/engine/schedule_file.hpp"
 #include "tools/engine/simulation.hpp"
 #include "tools/engine/swarm.hpp"
 
@@ -113,9 +115,21 @@ void print_outcome(const RunOptions& o, const RunResult& r) {
 
 namespace {
 
-// Runs `options`, prints the summary and the outcome, commits the trace. Returns the result, or
-// nothing after an I/O error (already reported).
-std::optional<RunResult> run_and_report(const RunOptions& options) {
+// "trains-to-seed-7": a name for a recorded schedule.
+std::string run_name(const RunOptions& o) {
+  return o.protocol + (o.mode.empty() ? "" : "-" + o.mode) + "-seed-" + std::to_string(o.seed);
+}
+
+// Runs `options`, prints the summary and the outcome, commits the trace (and the schedule).
+// Returns the result, or nothing after an I/O error (already reported).
+std::optional<RunResult> run_and_report(RunOptions options, const std::string& name = {}) {
+  if (!options.save_schedule.empty()) {
+    options.record = true;
+    if (auto problem = check_output_path(options.save_schedule)) {
+      std::fprintf(stderr, "railyard: error: %s\n", problem->c_str());
+      return std::nullopt;
+    }
+  }
   std::optional<TraceFile> file;
   std::optional<TraceFile> history;
   std::optional<TraceTarget> target;
@@ -172,6 +186,22 @@ std::optional<RunResult> run_and_report(const RunOptions& options) {
                 hex64(result.trace_hash).c_str());
   }
   if (history) std::printf("  history          %s\n", options.history.c_str());
+  if (!options.save_schedule.empty()) {
+    const RunOptions scripted = scripted_options(options, result);
+    const std::string text =
+        schedule_file_text(scripted, result, name.empty() ? run_name(options) : name,
+                           "recorded from: " + reproduce_command(options));
+    std::string error;
+    if (!write_output_file(options.save_schedule, text, "schedule", error)) {
+      std::fprintf(stderr, "railyard: error: %s\n", error.c_str());
+      return std::nullopt;
+    }
+    std::printf(
+        "  schedule         %s (%zu faults, %zu network decisions; replay it with "
+        "railyard run --schedule %s)\n",
+        options.save_schedule.c_str(), scripted.schedule.size(), scripted.network.size(),
+        options.save_schedule.c_str());
+  }
   return result;
 }
 
@@ -186,7 +216,8 @@ int command_run(RunOptions options) {
 }
 
 int command_run_scenario(const std::string& path, const RunOptions* seed_from,
-                         const std::string& trace, bool quiet) {
+                         const RunOptions& outputs, bool as_schedule) {
+  const bool quiet = outputs.quiet;
   std::string error;
   bool io_error = false;
   auto scenario = load_scenario(path, error, io_error);
@@ -195,14 +226,31 @@ int command_run_scenario(const std::string& path, const RunOptions* seed_from,
     return static_cast<int>(io_error ? Outcome::environment : Outcome::usage);
   }
   RunOptions& options = scenario->options;
+  if (as_schedule && !options.scripted) {
+    return usage_error(path +
+                       ": not a recorded schedule (its options lack \"scripted\": true); "
+                       "run it with --scenario");
+  }
   if (seed_from != nullptr) options.seed = seed_from->seed;
-  options.trace = trace;
+  options.trace = outputs.trace;
+  options.history = outputs.history;
+  options.save_schedule = outputs.save_schedule;
   options.quiet = quiet;
   if (!quiet) {
-    std::printf("scenario %s: %s\n", scenario->name.c_str(), scenario->description.c_str());
+    std::printf("%s %s: %s\n", as_schedule ? "schedule" : "scenario", scenario->name.c_str(),
+                scenario->description.c_str());
   }
-  const auto result = run_and_report(options);
+  const auto result = run_and_report(options, scenario->name);
   if (!result) return static_cast<int>(Outcome::environment);
+  if (as_schedule) {
+    const auto differs = mismatch(scenario->expect, *result);
+    std::printf(
+        "  replay           %s\n",
+        differs
+            ? ("not the recorded outcome (" + describe(scenario->expect) + "): " + *differs).c_str()
+            : ("the recorded outcome: " + describe(scenario->expect)).c_str());
+    return exit_code(result->outcome);
+  }
   if (auto differs = mismatch(scenario->expect, *result)) {
     std::printf("  scenario         FAILED: %s\n", differs->c_str());
     // A run that went wrong keeps its own exit code; one that passed where a violation (or a

@@ -15,6 +15,12 @@ namespace {
 using Json = nlohmann::json;
 using Problem = std::optional<std::string>;
 
+// Members that are not run options: read after the options they depend on, or skipped
+// ("swarm_mix" is derived from the seed and only written for people).
+bool special(const std::string& key) {
+  return key == "schedule" || key == "swarm_mix" || key == "scripted" || key == "network";
+}
+
 Problem read(const Json& v, std::string& out) {
   if (!v.is_string()) return "expected a string";
   out = v.get<std::string>();
@@ -88,7 +94,7 @@ std::optional<RunOptions> read_options(const Json& config, const JsonSource& sou
   for (const auto& item : config.items()) {
     const std::string& key = item.key();
     const Json& value = item.value();
-    if (key == "schedule" || key == "swarm_mix") continue;
+    if (special(key)) continue;
     const OptionSpec* spec = find_option(key);
     const std::string at = pointer + "/" + key;
     if (spec == nullptr) continue;  // the protocol's own options: below, once it is known
@@ -103,7 +109,7 @@ std::optional<RunOptions> read_options(const Json& config, const JsonSource& sou
   }
   for (const auto& item : config.items()) {
     const std::string& key = item.key();
-    if (key == "schedule" || key == "swarm_mix" || find_option(key) != nullptr) continue;
+    if (special(key) || find_option(key) != nullptr) continue;
     const std::string at = pointer + "/" + key;
     const ParamSpec* param = protocol->param(key);
     if (param == nullptr) return fail(at, "unknown option of protocol " + o.protocol);
@@ -138,6 +144,20 @@ std::optional<RunOptions> read_options(const Json& config, const JsonSource& sou
                                        pointer + "/schedule", error);
     if (!schedule) return std::nullopt;
     o.schedule = std::move(*schedule);
+  }
+  if (config.contains("scripted")) {
+    if (!config["scripted"].is_boolean())
+      return fail(pointer + "/scripted", "expected true or false");
+    o.scripted = config["scripted"].get<bool>();
+  }
+  if (config.contains("network")) {
+    if (!o.scripted) {
+      return fail(pointer + "/network", "network decisions need \"scripted\": true");
+    }
+    auto network =
+        network_from_json(config["network"], o.nodes, source, pointer + "/network", error);
+    if (!network) return std::nullopt;
+    o.network = std::move(*network);
   }
   return o;
 }

@@ -14,8 +14,9 @@ namespace ry {
 class JsonSource;
 
 // `config` sits at `pointer` in `source`. On error returns nullopt and sets `error` to
-// "file:line: field 'x': what". A "schedule" member is read too (after the options it depends
-// on); "swarm_mix" is skipped: it is derived from the seed and only written for people.
+// "file:line: field 'x': what". "schedule", "scripted" and "network" members are read too (after
+// the options they depend on); "swarm_mix" is skipped: it is derived from the seed and only
+// written for people.
 std::optional<RunOptions> options_from_json(const nlohmann::json& config, const JsonSource& source,
                                             const std::string& pointer, std::string& error);
 

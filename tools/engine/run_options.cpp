@@ -248,6 +248,8 @@ std::string to_json(const RunOptions& o) {
     }
   }
   if (!o.schedule.empty()) j.raw("schedule", schedule_to_json(o.schedule));
+  if (o.scripted) j.field("scripted", true);
+  if (!o.network.empty()) j.raw("network", network_to_json(o.network));
   // Derived from the seed, written so that a failing seed shows its world; readers skip it.
   if (o.swarm) j.raw("swarm_mix", to_json(draw_swarm(o)));
   j.end();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "protocol/common/ids.hpp"
+#include "sim/network_script.hpp"
 #include "tools/engine/schedule.hpp"
 
 namespace ry {
@@ -53,11 +54,18 @@ struct RunOptions {
   // A scripted fault schedule (from a scenario file or a trace header). Part of the run's
   // identity but not a flag: it is written into the trace header when not empty.
   Schedule schedule;
+  // A recorded run (tools/engine/schedule_file.hpp): the seeded nemesis is off (every fault is in
+  // `schedule`) and the network loses and duplicates exactly the sends in `network`, until the
+  // run leaves them (sim/network_script.hpp). Written into the trace header when set.
+  bool scripted = false;
+  std::vector<LinkDecision> network;
 
   // Not part of the run's identity.
   std::string scenario;  // the file the options came from, for the reproduce command
   std::string trace;
   std::string history;  // write the client history here (traces/HISTORY.md)
+  bool record = false;  // write down the run's faults and network decisions (RunResult::recorded)
+  std::string save_schedule;  // and write them here as a schedule file (schedule_file.hpp)
   bool quiet = false;
 
   // A protocol option's value (asserted to be one of the chosen protocol's, resolved).

@@ -23,14 +23,14 @@ constexpr OutcomeName outcomes[] = {{"pass", Outcome::passed},
                                     {"no_liveness", Outcome::no_liveness},
                                     {"violation", Outcome::violation}};
 
+}  // namespace
+
 const char* outcome_name(Outcome o) {
   for (const auto& n : outcomes) {
     if (n.outcome == o) return n.name;
   }
   return to_string(o);
 }
-
-}  // namespace
 
 std::optional<Scenario> load_scenario(const std::string& path, std::string& error, bool& io_error) {
   io_error = false;
@@ -122,8 +122,9 @@ std::optional<Scenario> read_scenario(const std::string& path, std::string_view 
   for (const auto& item : doc.items()) {
     const std::string& key = item.key();
     if (key != "name" && key != "description" && key != "options" && key != "schedule" &&
-        key != "expect") {
-      return fail("/" + key, "unknown key (expected name, description, options, schedule, expect)");
+        key != "network" && key != "expect") {
+      return fail("/" + key,
+                  "unknown key (expected name, description, options, schedule, network, expect)");
     }
   }
   Scenario s;
@@ -145,6 +146,14 @@ std::optional<Scenario> read_scenario(const std::string& path, std::string_view 
                                        s.options.protocol, source, "/schedule", error);
     if (!schedule) return std::nullopt;
     s.options.schedule = std::move(*schedule);
+  }
+  if (doc.contains("network")) {
+    // A recorded run's losses and duplications (tools/engine/schedule_file.hpp).
+    if (!s.options.scripted)
+      return fail("/network", "network decisions need options.scripted: true");
+    auto network = network_from_json(doc["network"], s.options.nodes, source, "/network", error);
+    if (!network) return std::nullopt;
+    s.options.network = std::move(*network);
   }
   s.options.scenario = path;
 

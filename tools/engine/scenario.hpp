@@ -35,6 +35,9 @@ std::optional<Scenario> parse_scenario(const std::string& path, std::string_view
 // Nothing if `result` is what `expect` asks for, else one line saying what differs.
 std::optional<std::string> mismatch(const Expectation& expect, const RunResult& result);
 
+// An outcome as `expect.outcome` spells it: "pass", "halt", "no_liveness", "violation".
+const char* outcome_name(Outcome outcome);
+
 // "pass", "halt", "no_liveness", "violation of total_order".
 std::string describe(const Expectation& expect);
 

@@ -60,7 +60,7 @@ TEST_F(ScenarioFile, BadInputGetsOneLineWithFileLineAndField) {
   EXPECT_FALSE(load("{\"name\": \"x\", \"expect\": {\"outcome\": \"pass\"},\n \"sheduel\": []}"));
   EXPECT_EQ(error_, path_ +
                         ":2: field 'sheduel': unknown key (expected name, description, options, "
-                        "schedule, expect)");
+                        "schedule, network, expect)");
   EXPECT_FALSE(load("{\"name\": \"x\", \"expect\": {\"outcome\": \"win\"}}"));
   EXPECT_EQ(error_, path_ +
                         ":1: field 'expect.outcome': unknown outcome 'win' (expected pass, halt, "

@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
+#include <set>
 #include <string_view>
+#include <tuple>
 
-#include "sim/cluster.hpp"
-#include "sim/partition.hpp"
 #include "tools/engine/json_source.hpp"
 #include "tools/engine/moments.hpp"
 #include "traces/json_line.hpp"
@@ -17,23 +18,31 @@ namespace {
 using Json = nlohmann::json;
 using Action = FaultStep::Action;
 
+// The keys each action takes besides "at_ms" (or "at_ns") and "do"; "for_ms" stands for
+// "for_ns" too and "by_us" for "by_ns" (a recorded schedule keeps the nemesis's nanoseconds).
 struct ActionSpec {
-  std::string_view name;
   Action action;
-  std::initializer_list<std::string_view> keys;  // allowed besides "at_ms" and "do"
+  std::initializer_list<std::string_view> keys;
 };
 
-const std::array<ActionSpec, 9> actions = {{
-    {"partition", Action::partition, {"shape", "node", "side", "bridge", "links"}},
-    {"heal", Action::heal, {}},
-    {"clog", Action::clog, {"from", "to", "for_ms"}},
-    {"crash", Action::crash, {"node", "moment"}},
-    {"restart", Action::restart, {"node"}},
-    {"pause", Action::pause, {"node", "for_ms"}},
-    {"clock_jump", Action::clock_jump, {"node", "by_us"}},
-    {"clock_drift", Action::clock_drift, {"node", "ppm"}},
-    {"disk", Action::disk, {"node", "fault", "for_ms"}},
+const std::array<ActionSpec, 10> actions = {{
+    {Action::partition, {"shape", "node", "side", "bridge", "links", "for_ms"}},
+    {Action::heal, {}},
+    {Action::clog, {"from", "to", "for_ms"}},
+    {Action::crash, {"node", "moment", "for_ms"}},
+    {Action::restart, {"node"}},
+    {Action::pause, {"node", "for_ms"}},
+    {Action::clock_jump, {"node", "by_us"}},
+    {Action::clock_drift, {"node", "ppm"}},
+    {Action::disk, {"node", "fault", "for_ms"}},
+    {Action::cut, {"from", "to", "for_ms"}},
 }};
+
+bool allowed(const ActionSpec& spec, std::string_view key) {
+  if (key == "for_ns") key = "for_ms";
+  if (key == "by_ns") key = "by_us";
+  return std::find(spec.keys.begin(), spec.keys.end(), key) != spec.keys.end();
+}
 
 // Which keys each partition shape needs.
 struct ShapeSpec {
@@ -142,6 +151,38 @@ class StepReader {
 
 constexpr std::int64_t hour_ms = 3'600'000;
 
+// A time in whole units of `unit_ns` (key `coarse`, for people) or in nanoseconds (key `fine`,
+// for recorded faults); one of the two, between lo and hi nanoseconds.
+bool read_time(StepReader& r, const char* coarse, const char* fine, Nanos unit_ns, Nanos lo,
+               Nanos hi, bool required, Nanos& out) {
+  if (r.has(coarse) && r.has(fine)) {
+    return r.fail(fine, std::string("give ") + coarse + " or " + fine + ", not both");
+  }
+  std::int64_t v = 0;
+  if (r.has(fine)) {
+    if (!r.integer(fine, lo, hi, v)) return false;
+    out = v;
+    return true;
+  }
+  if (!r.has(coarse) && !required) return true;
+  if (!r.integer(coarse, lo / unit_ns, hi / unit_ns, v)) return false;
+  out = v * unit_ns;
+  return true;
+}
+
+// Writes a time in whole `unit_ns` when it is one (as people write it), else in nanoseconds.
+void time_field(JsonLine& j, const char* coarse, const char* fine, Nanos unit_ns, Nanos value) {
+  if (value % unit_ns == 0) {
+    j.field(coarse, value / unit_ns);
+  } else {
+    j.field(fine, value);
+  }
+}
+
+bool read_duration(StepReader& r, bool required, Nanos& out) {
+  return read_time(r, "for_ms", "for_ns", ms_ns, 1, hour_ms * ms_ns, required, out);
+}
+
 bool read_partition(StepReader& r, FaultStep& s) {
   if (!r.string("shape", s.shape)) return false;
   const auto spec = std::find_if(shapes.begin(), shapes.end(),
@@ -181,30 +222,27 @@ bool read_moment(StepReader& r, std::string_view protocol, FaultStep& s) {
 }
 
 bool read_action(StepReader& r, std::string_view protocol, FaultStep& s) {
-  std::int64_t v = 0;
   switch (s.action) {
-    case Action::partition: return read_partition(r, s);
+    case Action::partition: return read_partition(r, s) && read_duration(r, false, s.duration_ns);
     case Action::heal: return true;
     case Action::clog:
+    case Action::cut:
       if (!r.node("from", s.node) || !r.node("to", s.peer)) return false;
       if (s.node == s.peer) return r.fail("to", "a node has no link to itself");
-      if (!r.integer("for_ms", 1, hour_ms, v)) return false;
-      s.duration_ns = v * ms_ns;
-      return true;
+      return read_duration(r, s.action == Action::clog, s.duration_ns);
     case Action::crash:
       if (!r.node("node", s.node)) return false;
-      return !r.has("moment") || read_moment(r, protocol, s);
+      if (r.has("moment") && !read_moment(r, protocol, s)) return false;
+      return read_duration(r, false, s.duration_ns);
     case Action::restart: return r.node("node", s.node);
-    case Action::pause:
-      if (!r.node("node", s.node) || !r.integer("for_ms", 1, hour_ms, v)) return false;
-      s.duration_ns = v * ms_ns;
-      return true;
+    case Action::pause: return r.node("node", s.node) && read_duration(r, true, s.duration_ns);
     case Action::clock_jump:
-      if (!r.node("node", s.node) || !r.integer("by_us", -hour_ms * 1000, hour_ms * 1000, v)) {
+      if (!r.node("node", s.node) || !read_time(r, "by_us", "by_ns", us_ns, -hour_ms * ms_ns,
+                                                hour_ms * ms_ns, true, s.delta_ns)) {
         return false;
       }
-      if (v == 0) return r.fail("by_us", "a jump of 0 does nothing");
-      s.delta_ns = v * us_ns;
+      if (s.delta_ns == 0)
+        return r.fail(r.has("by_ns") ? "by_ns" : "by_us", "a jump of 0 does nothing");
       return true;
     case Action::clock_drift:
       return r.node("node", s.node) && r.integer("ppm", -99'999, 99'999, s.ppm);
@@ -214,11 +252,9 @@ bool read_action(StepReader& r, std::string_view protocol, FaultStep& s) {
         return r.fail("fault", "unknown disk fault '" + s.disk +
                                    "' (expected torn, corrupt, misdirect or slow)");
       }
-      if (s.disk == "slow") {
-        if (!r.integer("for_ms", 1, hour_ms, v)) return false;
-        s.duration_ns = v * ms_ns;
-      } else if (r.has("for_ms")) {
-        return r.fail("for_ms", "only a slow disk lasts for a time");
+      if (s.disk == "slow") return read_duration(r, true, s.duration_ns);
+      if (r.has("for_ms") || r.has("for_ns")) {
+        return r.fail(r.has("for_ms") ? "for_ms" : "for_ns", "only a slow disk lasts for a time");
       }
       return true;
     }
@@ -248,34 +284,38 @@ std::optional<Schedule> schedule_from_json(const Json& array, std::uint32_t node
     FaultStep s;
     std::string name;
     if (!r.string("do", name)) return std::nullopt;
-    const auto spec = std::find_if(actions.begin(), actions.end(),
-                                   [&](const ActionSpec& a) { return a.name == name; });
+    const auto spec = std::find_if(actions.begin(), actions.end(), [&](const ActionSpec& a) {
+      return action_name(a.action) == name;
+    });
     if (spec == actions.end()) {
       r.fail("do", "unknown action '" + name +
-                       "' (expected partition, heal, clog, crash, restart, pause, clock_jump, "
-                       "clock_drift or disk)");
+                       "' (expected partition, heal, clog, cut, crash, restart, pause, "
+                       "clock_jump, clock_drift or disk)");
       return std::nullopt;
     }
     s.action = spec->action;
     for (const auto& member : item.items()) {
       const std::string& key = member.key();
-      if (key == "at_ms" || key == "do") continue;
-      if (std::find(spec->keys.begin(), spec->keys.end(), key) == spec->keys.end()) {
+      if (key == "at_ms" || key == "at_ns" || key == "do") continue;
+      if (!allowed(*spec, key)) {
         r.fail(key, "unknown key for action " + name);
         return std::nullopt;
       }
     }
-    std::int64_t at_ms = 0;
-    if (!r.integer("at_ms", 0, time_ms, at_ms)) {
-      if (error.ends_with("must be between 0 and " + std::to_string(time_ms))) {
+    if (!r.has("at_ms") && !r.has("at_ns")) {
+      r.fail("at_ms", "missing");
+      return std::nullopt;
+    }
+    if (!read_time(r, "at_ms", "at_ns", ms_ns, 0, time_ms * ms_ns, true, s.at_ns)) {
+      if (error.find("must be between 0 and ") != std::string::npos) {
         error += " (the safety phase, time_ms)";
       }
       return std::nullopt;
     }
-    s.at_ns = at_ms * ms_ns;
     if (!schedule.empty() && s.at_ns < schedule.back().at_ns) {
-      r.fail("at_ms", "steps must be in time order (the step before is at " +
-                          std::to_string(schedule.back().at_ns / ms_ns) + " ms)");
+      r.fail(r.has("at_ns") ? "at_ns" : "at_ms",
+             "steps must be in time order (the step before is at " +
+                 std::to_string(schedule.back().at_ns / ms_ns) + " ms)");
       return std::nullopt;
     }
     if (!read_action(r, protocol, s)) return std::nullopt;
@@ -289,9 +329,9 @@ std::string schedule_to_json(const Schedule& schedule) {
   JsonLine j(out);
   out += '[';
   for (const FaultStep& s : schedule) {
-    j.begin_element()
-        .field("at_ms", s.at_ns / ms_ns)
-        .field("do", actions[static_cast<std::size_t>(s.action)].name);
+    j.begin_element();
+    time_field(j, "at_ms", "at_ns", ms_ns, s.at_ns);
+    j.field("do", action_name(s.action));
     switch (s.action) {
       case Action::partition:
         j.field("shape", std::string_view{s.shape});
@@ -312,140 +352,100 @@ std::string schedule_to_json(const Schedule& schedule) {
         break;
       case Action::heal: break;
       case Action::clog:
-        j.field("from", s.node).field("to", s.peer).field("for_ms", s.duration_ns / ms_ns);
-        break;
+      case Action::cut: j.field("from", s.node).field("to", s.peer); break;
       case Action::crash:
         j.field("node", s.node);
         if (!s.moment.empty()) j.field("moment", std::string_view{s.moment});
         break;
-      case Action::restart: j.field("node", s.node); break;
-      case Action::pause: j.field("node", s.node).field("for_ms", s.duration_ns / ms_ns); break;
-      case Action::clock_jump: j.field("node", s.node).field("by_us", s.delta_ns / us_ns); break;
-      case Action::clock_drift: j.field("node", s.node).field("ppm", s.ppm); break;
-      case Action::disk:
-        j.field("node", s.node).field("fault", std::string_view{s.disk});
-        if (s.disk == "slow") j.field("for_ms", s.duration_ns / ms_ns);
+      case Action::restart:
+      case Action::pause: j.field("node", s.node); break;
+      case Action::clock_jump:
+        j.field("node", s.node);
+        time_field(j, "by_us", "by_ns", us_ns, s.delta_ns);
         break;
+      case Action::clock_drift: j.field("node", s.node).field("ppm", s.ppm); break;
+      case Action::disk: j.field("node", s.node).field("fault", std::string_view{s.disk}); break;
     }
+    if (s.duration_ns > 0) time_field(j, "for_ms", "for_ns", ms_ns, s.duration_ns);
     j.end();
   }
   out += ']';
   return out;
 }
 
-namespace {
-
-std::string set_text(const std::vector<std::uint32_t>& nodes) {
-  std::string out = "{";
-  for (auto n : nodes) out += (out.size() > 1 ? "," : "") + std::to_string(n);
-  return out + "}";
-}
-
-Partition make_partition(const FaultStep& s, std::uint32_t nodes) {
-  auto ids = [](const std::vector<std::uint32_t>& v) {
-    std::vector<NodeId> out;
-    for (auto n : v) out.push_back(NodeId{n});
-    return out;
-  };
-  if (s.shape == "isolate") return isolate(nodes, NodeId{s.node});
-  if (s.shape == "split") return split(nodes, ids(s.side));
-  if (s.shape == "ring_cut") return ring_cut(nodes, NodeId{s.node});
-  if (s.shape == "bridge") return bridge(nodes, ids(s.side), NodeId{s.peer});
-  if (s.shape == "one_way") return one_way(nodes, ids(s.side));
-  std::vector<std::pair<NodeId, NodeId>> directed;
-  for (const auto& [from, to] : s.links) directed.emplace_back(NodeId{from}, NodeId{to});
-  return links(nodes, std::move(directed));
-}
-
-DiskFault disk_fault(const std::string& name) {
-  if (name == "torn") return DiskFault::torn;
-  if (name == "corrupt") return DiskFault::corrupt;
-  if (name == "misdirect") return DiskFault::misdirect;
-  return DiskFault::slow;
-}
-
-FaultInfo fault(const char* kind, std::uint32_t node, std::int64_t value) {
-  FaultInfo f;
-  f.kind = kind;
-  f.node = node;
-  f.value = value;
-  return f;
-}
-
-}  // namespace
-
-std::string describe(const FaultStep& s) {
-  std::string what = std::string(actions[static_cast<std::size_t>(s.action)].name);
-  switch (s.action) {
-    case Action::partition:
-      what += " " + s.shape;
-      if (s.shape == "isolate" || s.shape == "ring_cut") what += " " + std::to_string(s.node);
-      if (!s.side.empty()) what += " " + set_text(s.side);
-      if (s.shape == "bridge") what += " via " + std::to_string(s.peer);
-      if (!s.links.empty()) what += " (" + std::to_string(s.links.size()) + " links)";
-      break;
-    case Action::heal: break;
-    case Action::clog:
-      what += " " + std::to_string(s.node) + "->" + std::to_string(s.peer) + " for " +
-              std::to_string(s.duration_ns / ms_ns) + " ms";
-      break;
-    case Action::crash:
-      what += " " + std::to_string(s.node);
-      if (!s.moment.empty()) what += " at " + s.moment;
-      break;
-    case Action::restart: what += " " + std::to_string(s.node); break;
-    case Action::pause:
-      what +=
-          " " + std::to_string(s.node) + " for " + std::to_string(s.duration_ns / ms_ns) + " ms";
-      break;
-    case Action::clock_jump:
-      what += " " + std::to_string(s.node) + " by " + std::to_string(s.delta_ns / us_ns) + " us";
-      break;
-    case Action::clock_drift:
-      what += " " + std::to_string(s.node) + " to " + std::to_string(s.ppm) + " ppm";
-      break;
-    case Action::disk: what += " " + s.disk + " on " + std::to_string(s.node); break;
+std::optional<std::vector<LinkDecision>> network_from_json(const Json& array, std::uint32_t nodes,
+                                                           const JsonSource& source,
+                                                           const std::string& pointer,
+                                                           std::string& error) {
+  if (!array.is_array()) {
+    error = source.where(pointer) + ": field '" + field_name(pointer) + "': expected an array";
+    return std::nullopt;
   }
-  return std::to_string(s.at_ns / ms_ns) + " ms: " + what;
-}
-
-void play_schedule(const Schedule& schedule, Cluster& cluster, Fiber& fiber) {
-  for (const FaultStep& s : schedule) {
-    const Nanos wait = s.at_ns - cluster.now().ns;
-    if (wait > 0 && !fiber.sleep(wait)) return;
-    const NodeId node{s.node};
-    switch (s.action) {
-      case Action::partition: cluster.partition(make_partition(s, cluster.node_count())); break;
-      case Action::heal:
-        cluster.heal_partitions();
-        cluster.network().unclog_all();  // new messages flow; held ones arrive when due
-        break;
-      case Action::clog: cluster.clog(node, NodeId{s.peer}, s.duration_ns); break;
-      case Action::crash:
-        if (!s.moment.empty()) {
-          cluster.crash_at(node, s.moment);  // reported when the moment comes
-        } else if (cluster.is_up(node)) {
-          cluster.report_fault(fault("crash", s.node, 0));
-          cluster.crash(node);
-        }
-        break;
-      case Action::restart:
-        if (!cluster.is_up(node)) {
-          cluster.report_fault(fault("restart", s.node, 0));
-          cluster.restart(node);
-        }
-        break;
-      case Action::pause:
-        if (cluster.is_up(node)) {
-          cluster.report_fault(fault("pause", s.node, s.duration_ns));
-          cluster.pause(node, s.duration_ns);
-        }
-        break;
-      case Action::clock_jump: cluster.clock_jump(node, s.delta_ns); break;
-      case Action::clock_drift: cluster.set_drift(node, s.ppm); break;
-      case Action::disk: cluster.disk_fault(node, disk_fault(s.disk), s.duration_ns); break;
+  std::vector<LinkDecision> out;
+  std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint64_t>> seen;
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const Json& item = array[i];
+    StepReader r(item, nodes, source, pointer + "/" + std::to_string(i), error);
+    if (!item.is_object()) {
+      r.fail("", "expected an object such as {\"from\": 0, \"to\": 1, \"send\": 3, ...}");
+      return std::nullopt;
     }
+    for (const auto& member : item.items()) {
+      const std::string& key = member.key();
+      if (key != "at_ns" && key != "from" && key != "to" && key != "send" && key != "kind" &&
+          key != "fate") {
+        r.fail(key, "unknown key (expected at_ns, from, to, send, kind, fate)");
+        return std::nullopt;
+      }
+    }
+    LinkDecision d;
+    std::int64_t send = 0;
+    std::string fate;
+    if (!r.integer("at_ns", 0, std::numeric_limits<std::int64_t>::max(), d.at_ns) ||
+        !r.node("from", d.from) || !r.node("to", d.to)) {
+      return std::nullopt;
+    }
+    if (d.from == d.to) {
+      r.fail("to", "a node has no link to itself");
+      return std::nullopt;
+    }
+    if (!r.integer("send", 1, std::numeric_limits<std::int64_t>::max(), send) ||
+        !r.string("kind", d.kind) || !r.string("fate", fate)) {
+      return std::nullopt;
+    }
+    d.send = static_cast<std::uint64_t>(send);
+    if (fate == "lost" || fate == "duplicated") {
+      d.fate = fate == "lost" ? LinkDecision::Fate::lost : LinkDecision::Fate::duplicated;
+    } else {
+      r.fail("fate", "unknown fate '" + fate + "' (expected lost or duplicated)");
+      return std::nullopt;
+    }
+    if (!seen.insert({d.from, d.to, d.send}).second) {
+      r.fail("send", "send " + std::to_string(d.send) + " on " + std::to_string(d.from) + "->" +
+                         std::to_string(d.to) + " is listed twice");
+      return std::nullopt;
+    }
+    out.push_back(std::move(d));
   }
+  return out;
+}
+
+std::string network_to_json(const std::vector<LinkDecision>& decisions) {
+  std::string out;
+  JsonLine j(out);
+  out += '[';
+  for (const LinkDecision& d : decisions) {
+    j.begin_element()
+        .field("at_ns", d.at_ns)
+        .field("from", d.from)
+        .field("to", d.to)
+        .field("send", d.send)
+        .field("kind", std::string_view{d.kind})
+        .field("fate", fate_name(d.fate));
+    j.end();
+  }
+  out += ']';
+  return out;
 }
 
 }  // namespace ry

@@ -62,6 +62,50 @@ TEST(Schedule, ReadsEveryActionAndWritesItBackUnchanged) {
   EXPECT_EQ(schedule_to_json(*again), written);
 }
 
+// A recorded schedule (tools/engine/schedule_file.hpp) keeps the nemesis's nanoseconds and each
+// fault's hold; whole milliseconds are still written the way people write them.
+TEST(Schedule, RecordedStepsKeepNanosecondsAndHolds) {
+  const std::string text = R"([
+    {"at_ns": 1234567, "do": "crash", "node": 1, "for_ns": 20000001},
+    {"at_ms": 2, "do": "partition", "shape": "split", "side": [0, 1], "for_ms": 30},
+    {"at_ns": 2000001, "do": "cut", "from": 3, "to": 4, "for_ns": 1500},
+    {"at_ns": 2000002, "do": "cut", "from": 4, "to": 3},
+    {"at_ns": 2500000, "do": "clock_jump", "node": 2, "by_ns": -1234}
+  ])";
+  std::string error;
+  const auto schedule = parse(text, error);
+  ASSERT_TRUE(schedule) << error;
+  EXPECT_EQ((*schedule)[0].at_ns, 1234567);
+  EXPECT_EQ((*schedule)[0].duration_ns, 20000001);
+  EXPECT_EQ((*schedule)[1].duration_ns, 30 * ms_ns);
+  EXPECT_EQ((*schedule)[2].action, FaultStep::Action::cut);
+  EXPECT_EQ((*schedule)[3].duration_ns, 0);  // cut for good (until the heal of the phase)
+  EXPECT_EQ((*schedule)[4].delta_ns, -1234);
+  const std::string written = schedule_to_json(*schedule);
+  EXPECT_NE(written.find(R"({"at_ns":1234567,"do":"crash","node":1,"for_ns":20000001})"),
+            std::string::npos)
+      << written;
+  EXPECT_NE(
+      written.find(R"({"at_ms":2,"do":"partition","shape":"split","side":[0,1],"for_ms":30})"),
+      std::string::npos)
+      << written;
+  const auto again = parse(written, error);
+  ASSERT_TRUE(again) << error;
+  EXPECT_EQ(*again, *schedule);
+  EXPECT_EQ(describe((*schedule)[0]), "1.234567 ms: crash 1 for 20.000001 ms");
+
+  EXPECT_EQ(error_of(R"([{"at_ms": 1, "at_ns": 5, "do": "heal"}])"),
+            "s.json:1: field 'schedule[0].at_ns': give at_ms or at_ns, not both");
+  EXPECT_EQ(error_of(R"([{"do": "heal"}])"), "s.json:1: field 'schedule[0].at_ms': missing");
+  EXPECT_EQ(error_of(R"([{"at_ns": 1000000001, "do": "heal"}])"),
+            "s.json:1: field 'schedule[0].at_ns': must be between 0 and 1000000000 (the safety "
+            "phase, time_ms)");
+  EXPECT_EQ(error_of(R"([{"at_ms": 1, "do": "cut", "from": 1, "to": 2, "for_ns": 0}])"),
+            "s.json:1: field 'schedule[0].for_ns': must be between 1 and 3600000000000");
+  EXPECT_EQ(error_of(R"([{"at_ms": 1, "do": "restart", "node": 1, "for_ms": 3}])"),
+            "s.json:1: field 'schedule[0].for_ms': unknown key for action restart");
+}
+
 TEST(Schedule, DescribesStepsForPeople) {
   std::string error;
   const auto s = parse(R"([{"at_ms": 150, "do": "partition", "shape": "split", "side": [0, 1]},
@@ -78,7 +122,7 @@ TEST(Schedule, ErrorsNameTheLineAndTheField) {
   EXPECT_EQ(
       error_of("[{\"at_ms\": 5,\n \"do\": \"explode\"}]"),
       "s.json:2: field 'schedule[0].do': unknown action 'explode' (expected partition, heal, clog, "
-      "crash, restart, pause, clock_jump, clock_drift or disk)");
+      "cut, crash, restart, pause, clock_jump, clock_drift or disk)");
   EXPECT_EQ(error_of(R"([{"at_ms": 5, "do": "crash", "node": 5}])"),
             "s.json:1: field 'schedule[0].node': must be between 0 and 4");
   EXPECT_EQ(error_of(R"([{"at_ms": 5, "do": "crash", "nod": 1}])"),

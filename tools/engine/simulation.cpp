@@ -20,9 +20,13 @@ WorldOptions world_options(const RunOptions& o) {
 }
 
 NemesisOptions nemesis_options(const RunOptions& o) {
-  if (o.swarm) return draw_swarm(o).nemesis;
   NemesisOptions n;
-  n.enabled = o.faults == "mild";
+  if (o.swarm) {
+    n = draw_swarm(o).nemesis;
+    n.enabled = n.enabled && !o.scripted;  // a recorded run's faults are all in its schedule
+    return n;
+  }
+  n.enabled = o.faults == "mild" && !o.scripted;
   // The mild profile: crashes, pauses, single-link cuts and clock jumps, one fault at a time.
   n.crash = n.pause = n.cut = n.clock_jump = 1;
   n.partition = n.clog = n.clock_drift = n.disk = 0;

@@ -72,6 +72,13 @@ class Harness {
     set_clocks(world_, options);
     driver_.attach(world_, suite_);
     world_.add_observer(&fault_log_);
+    if (options.scripted) {
+      script_.emplace(options.network);
+    } else if (options.record) {
+      script_.emplace();
+    }
+    if (script_) world_.network().set_script(&*script_);
+    if (options.record) nemesis_.player().record_to(&result_.recorded_faults);
     if (trace_ != nullptr) {
       writer_.emplace(trace_->sink);
       writer_->write_header(options.protocol, options.seed, to_json(options));
@@ -107,7 +114,9 @@ class Harness {
     world_.start();
     nemesis_.start();
     if (!options_.schedule.empty()) {
-      world_.spawn([this](Fiber& fiber) { play_schedule(options_.schedule, world_, fiber); });
+      world_.spawn([this](Fiber& fiber) {
+        play_schedule(options_.schedule, world_, nemesis_.player(), fiber);
+      });
     }
   }
 
@@ -159,7 +168,19 @@ class Harness {
     result_.fault_list = fault_log_.list();
     result_.checks = suite_.checks();
     result_.sim_end = world_.now();
-    if (clients_) result_.summary.emplace_back("client operations", describe(clients_->stats()));
+    if (script_) {
+      if (options_.record) result_.recorded_network = script_->record();
+      result_.divergence = script_->divergence();
+    }
+    if (options_.scripted) {
+      result_.summary.emplace_back("schedule", result_.divergence
+                                                   ? "left it at " + describe(*result_.divergence)
+                                                   : "followed to the end");
+    }
+    if (clients_) {
+      result_.operations = clients_->stats().invoked;
+      result_.summary.emplace_back("client operations", describe(clients_->stats()));
+    }
     driver_.summarize(world_, result_);
     if constexpr (requires(const Core& c) { c.telemetry(); }) {
       for (std::uint32_t i = 0; i < world_.node_count(); ++i) {
@@ -190,6 +211,7 @@ class Harness {
   CheckerSuite<Core> suite_;
   Nemesis nemesis_;
   FaultLog fault_log_;
+  std::optional<NetworkScript> script_;  // a scripted or recorded run's network decisions
   std::optional<TraceWriter> writer_;
   std::optional<HistoryWriter> history_;
   LinearizabilityChecker* linearizability_ = nullptr;
