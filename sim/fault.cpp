@@ -78,7 +78,9 @@ std::string describe(const FaultStep& s) {
       break;
     case Action::restart:
     case Action::pause: what += " " + node; break;
-    case Action::clock_jump: what += " " + node + " by " + std::to_string(s.delta_ns / us_ns) + " us"; break;
+    case Action::clock_jump:
+      what += " " + node + " by " + std::to_string(s.delta_ns / us_ns) + " us";
+      break;
     case Action::clock_drift: what += " " + node + " to " + std::to_string(s.ppm) + " ppm"; break;
     case Action::disk: what += " " + s.disk + " on " + node; break;
   }
@@ -175,7 +177,9 @@ void FaultPlayer::end_hold(std::uint64_t id) {
       cluster_.report_fault(
           {"heal", fault.links[0].first.value, fault.links[0].second.value, 0, {}});
       break;
-    case Action::partition: cluster_.report_fault({"heal", -1, -1, 0, std::move(fault.detail)}); break;
+    case Action::partition:
+      cluster_.report_fault({"heal", -1, -1, 0, std::move(fault.detail)});
+      break;
     // Pauses, clogs and slow disks end by themselves: their hold only counted them in force.
     default: return;
   }

@@ -19,15 +19,19 @@ NetworkScript::NetworkScript(const std::vector<LinkDecision>& decisions) : repla
 }
 
 void NetworkScript::begin_send(NodeId from, NodeId to, std::string_view kind, Nanos now_ns) {
-  current_ = LinkDecision{now_ns, from.value, to.value, ++sends_[{from.value, to.value}],
-                          std::string(kind), LinkDecision::Fate::lost};
+  current_ = LinkDecision{now_ns,
+                          from.value,
+                          to.value,
+                          ++sends_[{from.value, to.value}],
+                          std::string(kind),
+                          LinkDecision::Fate::lost};
   scripted_ = nullptr;
   if (!replaying()) return;
   auto it = script_.find(Key{from.value, to.value, current_.send});
   if (it == script_.end()) return;
   if (it->second.kind != kind) {
-    left_ = Divergence{now_ns, from.value, to.value, current_.send, it->second.kind,
-                       std::string(kind)};
+    left_ =
+        Divergence{now_ns, from.value, to.value, current_.send, it->second.kind, std::string(kind)};
     return;
   }
   scripted_ = &it->second;
@@ -44,8 +48,6 @@ bool NetworkScript::decide(LinkDecision::Fate fate, bool drawn) {
 
 bool NetworkScript::lost(bool drawn) { return decide(LinkDecision::Fate::lost, drawn); }
 
-bool NetworkScript::duplicated(bool drawn) {
-  return decide(LinkDecision::Fate::duplicated, drawn);
-}
+bool NetworkScript::duplicated(bool drawn) { return decide(LinkDecision::Fate::duplicated, drawn); }
 
 }  // namespace ry

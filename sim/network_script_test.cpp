@@ -49,7 +49,7 @@ TEST(NetworkScript, ASendOfAnotherKindLeavesTheSchedule) {
   script.begin_send(NodeId{0}, NodeId{1}, "train", 50);
   EXPECT_TRUE(script.lost(true));  // seeded from now on
   script.begin_send(NodeId{0}, NodeId{1}, "train", 90);
-  EXPECT_FALSE(script.lost(false));  // the file no longer decides
+  EXPECT_FALSE(script.lost(false));          // the file no longer decides
   EXPECT_EQ(script.divergence()->send, 1U);  // the first point is kept
 }
 

@@ -166,6 +166,13 @@ int run_cli(int argc, char** argv) {
       "--shard", soak_options.shard,
       "run shard I/N: seed s goes to shard ((s - FIRST) mod N) + 1 (soak-merge joins them)");
   soak->add_option("--junit", soak_options.junit, "write a JUnit XML report here too");
+  soak->add_option("--shrink", soak_options.shrink,
+                   "shrink each failing seed into this folder (DIR/seed-N: schedule, trace, "
+                   "report)");
+  soak->add_option("--shrink-budget-s", soak_options.shrink_budget_s,
+                   "wall-time budget of each shrink")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 86400.0));
   SoakMergeOptions merge_options;
   CLI::App* merge = app.add_subcommand("soak-merge", "merge the summaries of soak --shard I/N");
   merge->add_option("summaries", merge_options.summaries, "the shards' summaries")->required();

@@ -34,6 +34,9 @@ int command_run(RunOptions options);
 // says whether it had the recorded outcome; its exit code is the run's own.
 int command_run_scenario(const std::string& path, const RunOptions* seed_from,
                          const RunOptions& outputs, bool as_schedule = false);
+// Shrinks the failing run `input` (tools/engine/shrink.hpp), prints the report and writes
+// OUT/schedule.json and OUT/trace.jsonl. Returns the exit code.
+int shrink_run(const RunOptions& input, const std::string& out, double budget_s, bool quiet);
 // Adds `railyard shrink` to `app`; the returned function runs it if it was parsed.
 std::function<int()> add_shrink_command(CLI::App& app);
 int command_replay(const std::string& path, bool quiet);
@@ -46,6 +49,8 @@ struct SoakOptions {
   std::string trace_dir;  // traces of failing seeds, re-run with tracing
   std::string shard;      // "I/N" (tools/cli/shard.hpp); empty: every seed
   std::string junit;      // write a JUnit XML report here too
+  std::string shrink;     // shrink each failing seed into this folder (DIR/seed-N/)
+  double shrink_budget_s = 60;
 };
 int command_soak(RunOptions options, const SoakOptions& soak);
 

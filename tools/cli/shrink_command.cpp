@@ -108,37 +108,25 @@ void print_size(const char* label, const RunSize& s, std::uint64_t events) {
       static_cast<unsigned long long>(s.steps), static_cast<unsigned long long>(events));
 }
 
-int command_shrink(ShrinkCommand& c) {
-  const int given = (c.trace.empty() ? 0 : 1) + (c.schedule.empty() ? 0 : 1);
-  if (given > 1) return usage_error("--trace, --schedule: give one of them");
-  if (given == 1) {
-    for (const OptionSpec& spec : option_table()) {
-      if (c.sub->count(std::string(spec.flag)) > 0) {
-        return usage_error(std::string(spec.flag) + ": the run's options come from " +
-                           (c.trace.empty() ? c.schedule : c.trace));
-      }
-    }
-  }
-  int code = 0;
-  auto input = input_run(c, code);
-  if (!input) return code;
+}  // namespace
+
+int shrink_run(const RunOptions& input, const std::string& out, double budget_s, bool quiet) {
   std::error_code fs_error;
-  std::filesystem::create_directories(c.out, fs_error);
-  if (fs_error || access(c.out.c_str(), W_OK | X_OK) != 0) {
-    return usage_error("--output: cannot write into '" + c.out +
+  std::filesystem::create_directories(out, fs_error);
+  if (fs_error || access(out.c_str(), W_OK | X_OK) != 0) {
+    return usage_error("--output: cannot write into '" + out +
                        "': " + (fs_error ? fs_error.message() : std::strerror(errno)));
   }
-
   ShrinkOptions options;
-  options.budget_s = c.budget_s;
-  if (!c.quiet) {
+  options.budget_s = budget_s;
+  if (!quiet) {
     options.progress = [](const std::string& line) {
       std::printf("  shrink: %s\n", line.c_str());
       std::fflush(stdout);
     };
   }
   // A seed or a trace is recorded first; a schedule file is its own record.
-  RunOptions scripted = *input;
+  RunOptions scripted = input;
   if (!scripted.scripted) {
     scripted.record = true;
     const RunResult recorded = simulate_any(scripted, nullptr);
@@ -146,23 +134,20 @@ int command_shrink(ShrinkCommand& c) {
   }
   std::string error;
   auto report = shrink(scripted, options, error);
-  if (!report) {
-    std::fprintf(stderr, "railyard: error: %s\n", error.c_str());
-    return static_cast<int>(Outcome::usage);
-  }
+  if (!report) return usage_error(error);
 
-  const std::string name = input->protocol + (input->mode.empty() ? "" : "-" + input->mode) +
-                           "-seed-" + std::to_string(input->seed) + "-shrunk";
+  const std::string name = input.protocol + (input.mode.empty() ? "" : "-" + input.mode) +
+                           "-seed-" + std::to_string(input.seed) + "-shrunk";
   const std::string description =
-      "shrunk from: " + reproduce_command(*input) + " (" + report->signature.describe() + ")";
+      "shrunk from: " + reproduce_command(input) + " (" + report->signature.describe() + ")";
   RunResult before;
   RunResult after;
-  const std::string trace_path = c.out + "/trace.jsonl";
+  const std::string trace_path = out + "/trace.jsonl";
   if (!traced_run(report->original, "", before) || !traced_run(report->shrunk, trace_path, after)) {
     return static_cast<int>(Outcome::environment);
   }
   const std::string text = schedule_file_text(report->shrunk, after, name, description);
-  if (!write_output_file(c.out + "/schedule.json", text, "schedule", error)) {
+  if (!write_output_file(out + "/schedule.json", text, "schedule", error)) {
     std::fprintf(stderr, "railyard: error: %s\n", error.c_str());
     return static_cast<int>(Outcome::environment);
   }
@@ -185,19 +170,38 @@ int command_shrink(ShrinkCommand& c) {
         report->after.faults, report->after.decisions,
         static_cast<unsigned long long>(report->minimal_checks));
   } else {
-    std::printf("  1-minimal not checked: the %.0f s budget ran out (--budget-s)\n", c.budget_s);
+    std::printf("  1-minimal not checked: the %.0f s budget ran out (--budget-s)\n", budget_s);
   }
   std::printf("  search    %llu candidates in %.1f s\n",
               static_cast<unsigned long long>(report->candidates), report->wall_s);
   std::printf(
       "  wrote     %s/schedule.json (replay: railyard run --schedule; it is a scenario "
       "file too, ready for scenarios/%s/), %s\n",
-      c.out.c_str(), input->protocol.c_str(), trace_path.c_str());
-  if (!FailureSignature{report->signature}.matches(after)) {
+      out.c_str(), input.protocol.c_str(), trace_path.c_str());
+  if (!report->signature.matches(after)) {
     std::fprintf(stderr, "railyard: error: the shrunk schedule did not fail again when traced\n");
     return static_cast<int>(Outcome::nondeterminism);
   }
   return 0;
+}
+
+namespace {
+
+int command_shrink(ShrinkCommand& c) {
+  const int given = (c.trace.empty() ? 0 : 1) + (c.schedule.empty() ? 0 : 1);
+  if (given > 1) return usage_error("--trace, --schedule: give one of them");
+  if (given == 1) {
+    for (const OptionSpec& spec : option_table()) {
+      if (c.sub->count(std::string(spec.flag)) > 0) {
+        return usage_error(std::string(spec.flag) + ": the run's options come from " +
+                           (c.trace.empty() ? c.schedule : c.trace));
+      }
+    }
+  }
+  int code = 0;
+  auto input = input_run(c, code);
+  if (!input) return code;
+  return shrink_run(*input, c.out, c.budget_s, c.quiet);
 }
 
 }  // namespace

@@ -116,6 +116,34 @@ void trace_failure(RunOptions options, const std::string& dir) {
   }
 }
 
+// Shrinks a failing seed in a child: DIR/seed-N/ gets its schedule, trace and report.
+void shrink_failure(RunOptions options, const SoakOptions& soak) {
+  const std::string out = soak.shrink + "/seed-" + std::to_string(options.seed);
+  std::fflush(stdout);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    install_interrupt_handlers();
+    std::error_code error;
+    std::filesystem::create_directories(out, error);
+    std::FILE* report = std::freopen((out + "/shrink.txt").c_str(), "w", stdout);
+    (void)report;
+    _exit(shrink_run(options, out, soak.shrink_budget_s, true));
+  }
+  if (pid <= 0) return;
+  int status = 0;
+  bool stopped = false;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    if (interrupt_signal() != 0 && !stopped) {
+      kill(pid, SIGTERM);
+      stopped = true;
+    }
+  }
+  const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  std::printf("  shrunk: %s/schedule.json%s (report: %s/shrink.txt)\n", out.c_str(),
+              ok ? "" : " FAILED", out.c_str());
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int command_soak(RunOptions options, const SoakOptions& soak) {
@@ -131,6 +159,14 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
     const auto parsed = parse_shard(soak.shard, error);
     if (!parsed) return usage_error(error);
     shard = *parsed;
+  }
+  if (!soak.shrink.empty()) {
+    // Like --trace-dir: made and checked now, not after minutes of soak.
+    std::error_code error;
+    std::filesystem::create_directories(soak.shrink, error);
+    if (error || access(soak.shrink.c_str(), W_OK | X_OK) != 0) {
+      return usage_error("--shrink: cannot write into '" + soak.shrink + "'");
+    }
   }
   if (!soak.trace_dir.empty()) {
     // Made now, not when the first seed fails: a failing seed's trace must not be lost to a
@@ -266,6 +302,7 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
       if (!soak.trace_dir.empty() && interrupt_signal() == 0) {
         trace_failure(seed_options, soak.trace_dir);
       }
+      if (!soak.shrink.empty() && interrupt_signal() == 0) shrink_failure(seed_options, soak);
       failures.push_back(std::move(failure));
       if (soak.stop_on_failure) stopping = true;
     }

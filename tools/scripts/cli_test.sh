@@ -4,33 +4,14 @@
 # Usage: tools/scripts/cli_test.sh PATH/TO/railyard
 set -u
 ry=$(realpath "$1")
-schema_tool=$(cd "$(dirname "$0")" && pwd)/validate_trace.py
+scripts=$(cd "$(dirname "$0")" && pwd)
+schema_tool=$scripts/validate_trace.py
 scenarios=$(cd "$(dirname "$0")/../../scenarios" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 2
-failures=0
-passed=0
-check() {  # check NAME EXPECTED_EXIT COMMAND...
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  if [[ $got -ne $want ]]; then
-    echo "FAIL $name: exit $got, expected $want"; sed 's/^/    /' "$work/out" "$work/err" | head -20
-    failures=$((failures + 1))
-  else
-    passed=$((passed + 1))
-  fi
-}
-expect_one_line_error() {  # expect_one_line_error NAME PATTERN
-  if [[ $(wc -l <"$work/err") -ne 1 ]] || ! grep -qE "$2" "$work/err"; then
-    echo "FAIL $1: stderr should be one line matching /$2/, got:"; sed 's/^/    /' "$work/err"
-    failures=$((failures + 1))
-  else
-    passed=$((passed + 1))
-  fi
-}
+# shellcheck source=check_lib.sh
+source "$scripts/check_lib.sh"
 
 # A run passes, prints its summary and writes a complete trace.
 check run_passes 0 "$ry" run --seed 42 --trace a.jsonl
@@ -78,47 +59,47 @@ grep -q "DIVERGED at line 50" "$work/out" && grep -q "recorded" "$work/out" && g
 # Truncated, empty and malformed traces are input errors.
 head -c 2000 a.jsonl > truncated.jsonl
 check replay_truncated 2 "$ry" replay truncated.jsonl
-expect_one_line_error replay_truncated "truncated.jsonl.*truncated"
+one_line_error replay_truncated "truncated.jsonl.*truncated"
 : > empty.jsonl
 check replay_empty 2 "$ry" replay empty.jsonl
-expect_one_line_error replay_empty "empty.jsonl"
+one_line_error replay_empty "empty.jsonl"
 { echo '{"type":"header","schema":2,"config":{"nodes":"five"}}'; tail -1 a.jsonl; } > badfield.jsonl
 check replay_bad_field 2 "$ry" replay badfield.jsonl
-expect_one_line_error replay_bad_field "badfield.jsonl:1: field 'config.nodes': expected an integer"
+one_line_error replay_bad_field "badfield.jsonl:1: field 'config.nodes': expected an integer"
 { echo '{"type":"header","schema":2,"config":{"nodez":5}}'; tail -1 a.jsonl; } > unknown.jsonl
 check replay_unknown_field 2 "$ry" replay unknown.jsonl
-expect_one_line_error replay_unknown_field "field 'config.nodez': unknown option of protocol trains"
+one_line_error replay_unknown_field "field 'config.nodez': unknown option of protocol trains"
 check replay_missing 5 "$ry" replay does-not-exist.jsonl
-expect_one_line_error replay_missing "does-not-exist.jsonl: cannot open"
+one_line_error replay_missing "does-not-exist.jsonl: cannot open"
 
 # Bad flags and impossible configurations: one line, exit 2, no trace left behind.
 check unknown_flag 2 "$ry" run --bogus --trace x.jsonl
-expect_one_line_error unknown_flag "bogus"
+one_line_error unknown_flag "bogus"
 check bad_nodes 2 "$ry" run --nodes 1 --trace x.jsonl
-expect_one_line_error bad_nodes "nodes"
+one_line_error bad_nodes "nodes"
 check bad_bug 2 "$ry" run --bug B99 --trace x.jsonl
-expect_one_line_error bad_bug "B99"
+one_line_error bad_bug "B99"
 check impossible 2 "$ry" run --protocol ring --ring-retransmit-us 0 --loss-ppm 10 --trace x.jsonl
-expect_one_line_error impossible "ring_retransmit_us"
+one_line_error impossible "ring_retransmit_us"
 check bad_latency 2 "$ry" run --latency-min-us 500 --latency-max-us 100 --trace x.jsonl
-expect_one_line_error bad_latency "latency"
+one_line_error bad_latency "latency"
 [[ ! -e x.jsonl && ! -e x.jsonl.tmp ]] || { echo "FAIL bad input left a trace behind"; failures=$((failures + 1)); }
 # Write errors are I/O errors (exit 5), never a success; a device is written in place, never
 # replaced by a renamed regular file.
 check trace_disk_full 5 "$ry" run --seed 42 --trace /dev/full
-expect_one_line_error trace_disk_full "/dev/full: write failed: No space left on device"
+one_line_error trace_disk_full "/dev/full: write failed: No space left on device"
 [[ -c /dev/full && ! -e /dev/full.tmp ]] || { echo "FAIL trace_disk_full: /dev/full is no longer a device"; failures=$((failures + 1)); }
 check trace_dev_null 0 "$ry" run --seed 42 --trace /dev/null --quiet
 [[ -c /dev/null && ! -e /dev/null.tmp ]] || { echo "FAIL trace_dev_null: /dev/null is no longer a device"; failures=$((failures + 1)); }
 check trace_size_limit 5 bash -c "ulimit -f 10; exec \"$ry\" run --seed 42 --trace limited.jsonl"
-expect_one_line_error trace_size_limit "limited.jsonl.tmp: write failed: File too large"
+one_line_error trace_size_limit "limited.jsonl.tmp: write failed: File too large"
 [[ ! -e limited.jsonl && ! -e limited.jsonl.tmp ]] || { echo "FAIL trace_size_limit: a trace was left behind"; failures=$((failures + 1)); }
 check unwritable 5 "$ry" run --trace /nonexistent-dir/t.jsonl
-expect_one_line_error unwritable "nonexistent-dir"
+one_line_error unwritable "nonexistent-dir"
 check bug_not_planted 2 "$ry" run --protocol ring --bug B3
-expect_one_line_error bug_not_planted "B3 is not a bug of protocol ring"
+one_line_error bug_not_planted "B3 is not a bug of protocol ring"
 check bad_trains 2 "$ry" run --nodes 3 --trains 4
-expect_one_line_error bad_trains "trains"
+one_line_error bad_trains "trains"
 check ring_runs 0 "$ry" run --protocol ring --seed 7
 check no_subcommand 2 "$ry"
 check help 0 "$ry" run --help
@@ -143,41 +124,41 @@ sed 's/"bugs": \["B3"\]/"bugs": []/' "$scenarios/trains/trains-b3-staggered-issu
 check scenario_missed_violation 1 "$ry" run --scenario missed-bug.json
 printf '{"name": "x",\n "options": {"nodes": 5},\n "schedule": [{"at_ms": 10, "do": "partition", "shape": "split",\n   "side": [0, 0]}],\n "expect": {"outcome": "pass"}}\n' > badscenario.json
 check scenario_bad_field 2 "$ry" run --scenario badscenario.json --trace y.jsonl
-expect_one_line_error scenario_bad_field "badscenario.json:4: field 'schedule\[0\].side': a node is listed twice"
+one_line_error scenario_bad_field "badscenario.json:4: field 'schedule\[0\].side': a node is listed twice"
 printf '{"name": "x",\n "expect": {"outcome": "pass"}\n "options": {}}\n' > malformed.json
 check scenario_malformed 2 "$ry" run --scenario malformed.json
-expect_one_line_error scenario_malformed "malformed.json:3: malformed JSON"
+one_line_error scenario_malformed "malformed.json:3: malformed JSON"
 check scenario_with_flag 2 "$ry" run --scenario badscenario.json --nodes 3
-expect_one_line_error scenario_with_flag "nodes: set it in the scenario"
+one_line_error scenario_with_flag "nodes: set it in the scenario"
 check scenario_missing 5 "$ry" run --scenario nothing.json
-expect_one_line_error scenario_missing "nothing.json: cannot read"
+one_line_error scenario_missing "nothing.json: cannot read"
 [[ ! -e y.jsonl && ! -e y.jsonl.tmp ]] || { echo "FAIL bad scenario left a trace behind"; failures=$((failures + 1)); }
 
 # Not a scenario, not a trace: deep nesting is refused at once (no hang, no memory growth), and
 # said to be what it is.
 head -c 100000 /dev/zero | tr '\0' '[' > deep.json
 check scenario_deep 2 timeout 20 "$ry" run --scenario deep.json --trace y.jsonl
-expect_one_line_error scenario_deep "deep.json:1: nesting deeper than 64 levels: not a scenario file"
+one_line_error scenario_deep "deep.json:1: nesting deeper than 64 levels: not a scenario file"
 check replay_deep 2 timeout 20 "$ry" replay deep.json
-expect_one_line_error replay_deep "deep.json:1: not a trace"
+one_line_error replay_deep "deep.json:1: not a trace"
 printf 'hello\nworld\n' > text.txt
 check replay_not_a_trace 2 "$ry" replay text.txt
-expect_one_line_error replay_not_a_trace "text.txt:1: not a trace: the first line is not a header"
+one_line_error replay_not_a_trace "text.txt:1: not a trace: the first line is not a header"
 head -c $((17 * 1024 * 1024)) /dev/zero | tr '\0' ' ' > huge.json
 check scenario_huge 2 "$ry" run --scenario huge.json
-expect_one_line_error scenario_huge "huge.json: larger than 16 MiB: not a scenario file"
+one_line_error scenario_huge "huge.json: larger than 16 MiB: not a scenario file"
 # Unknown names, duplicate keys: input errors, never a silent pass.
 sed 's/"moment": "issuer_delivered"/"moment": "issuer_delivred"/' \
   "$scenarios/trains/trains-uto-crash-issuer-delivered.json" > badmoment.json
 check scenario_bad_moment 2 "$ry" run --scenario badmoment.json
-expect_one_line_error scenario_bad_moment "badmoment.json:7: field 'schedule\[0\].moment': unknown moment 'issuer_delivred'"
+one_line_error scenario_bad_moment "badmoment.json:7: field 'schedule\[0\].moment': unknown moment 'issuer_delivred'"
 sed 's/"property": "clock_bound"/"property": "clock_bonud"/' \
   "$scenarios/trains/trains-b3-staggered-issuers.json" > badproperty.json
 check scenario_bad_property 2 "$ry" run --scenario badproperty.json
-expect_one_line_error scenario_bad_property "badproperty.json:[0-9]+: field 'expect.property': no checker of protocol trains reports 'clock_bonud'"
+one_line_error scenario_bad_property "badproperty.json:[0-9]+: field 'expect.property': no checker of protocol trains reports 'clock_bonud'"
 printf '{"name": "x",\n "options": {"nodes": 3,\n  "nodes": 4},\n "expect": {"outcome": "pass"}}\n' > dupkey.json
 check scenario_duplicate_key 2 "$ry" run --scenario dupkey.json
-expect_one_line_error scenario_duplicate_key "dupkey.json:3: field 'options.nodes': key given twice"
+one_line_error scenario_duplicate_key "dupkey.json:3: field 'options.nodes': key given twice"
 [[ ! -e y.jsonl && ! -e y.jsonl.tmp ]] || { echo "FAIL bad scenario left a trace behind"; failures=$((failures + 1)); }
 
 # Swarm: the mix is printed first and written into the header; the same seed gives the same trace.
@@ -193,20 +174,20 @@ check soak_passes 0 "$ry" soak --seeds 1..20 --jobs 2 --summary soak.json
 python3 -c "import json,sys; d=json.load(open('soak.json')); sys.exit(0 if d['seeds_run']==20 and d['failures_count']==0 else 1)" \
   || { echo "FAIL soak summary"; cat soak.json; failures=$((failures + 1)); }
 check soak_bad_range 2 "$ry" soak --seeds 9..1
-expect_one_line_error soak_bad_range "seeds"
+one_line_error soak_bad_range "seeds"
 check soak_seed_overflow 2 "$ry" soak --seeds 1..18446744073709551616
-expect_one_line_error soak_seed_overflow "seeds"
+one_line_error soak_seed_overflow "seeds"
 check soak_max_seed 0 "$ry" soak --seeds 18446744073709551615 --time-ms 20 --jobs 1
 # A soak given --seed (of run) would silently ignore it: refused, naming --seeds.
 check soak_single_seed_flag 2 "$ry" soak --seed 5
-expect_one_line_error soak_single_seed_flag "a soak runs --seeds"
+one_line_error soak_single_seed_flag "a soak runs --seeds"
 # An unsigned option written negative or too large is refused, never wrapped or saturated.
 check seed_negative 2 "$ry" run --seed -1
-expect_one_line_error seed_negative "seed"
+one_line_error seed_negative "seed"
 check seed_too_large 2 "$ry" run --seed 18446744073709551616
-expect_one_line_error seed_too_large "out of range"
+one_line_error seed_too_large "out of range"
 check nodes_negative 2 "$ry" run --nodes -3
-expect_one_line_error nodes_negative "nodes"
+one_line_error nodes_negative "nodes"
 check seed_max 0 "$ry" run --seed 18446744073709551615 --time-ms 20 --quiet
 # A failing seed's trace lands in --trace-dir, made if missing (planted bug B9 fails seed 3).
 check soak_trace_dir 1 "$ry" soak --protocol trains --mode to --swarm --time-ms 500 --seeds 3 \
@@ -215,7 +196,7 @@ check soak_trace_dir 1 "$ry" soak --protocol trains --mode to --swarm --time-ms 
 
 # The protocol registry: options belong to their protocol; bugs and protocols are listed from it.
 check option_of_other_protocol 2 "$ry" run --protocol trains --laps 3
-expect_one_line_error option_of_other_protocol "laps: not an option of protocol trains"
+one_line_error option_of_other_protocol "laps: not an option of protocol trains"
 check option_of_ring 0 "$ry" run --protocol ring --laps 3 --seed 2 --quiet
 check protocols_listed 0 "$ry" protocols
 grep -q "^trains:" "$work/out" && grep -q "^ring:" "$work/out" && grep -q "workload kv" "$work/out" \
@@ -223,11 +204,11 @@ grep -q "^trains:" "$work/out" && grep -q "^ring:" "$work/out" && grep -q "workl
 check bugs_of_ring 0 "$ry" bugs --protocol ring
 grep -q "ring: none" "$work/out" || { echo "FAIL bugs_of_ring"; failures=$((failures + 1)); }
 check bugs_unknown_protocol 2 "$ry" bugs --protocol nope
-expect_one_line_error bugs_unknown_protocol "unknown protocol 'nope'"
+one_line_error bugs_unknown_protocol "unknown protocol 'nope'"
 check too_many_broadcast_clients 2 "$ry" run --nodes 5 --clients 9
-expect_one_line_error too_many_broadcast_clients "clients: the broadcast workload has at most one"
+one_line_error too_many_broadcast_clients "clients: the broadcast workload has at most one"
 check mode_of_ring 2 "$ry" run --protocol ring --mode uto
-expect_one_line_error mode_of_ring "mode: protocol ring has no modes"
+one_line_error mode_of_ring "mode: protocol ring has no modes"
 # The header names only the chosen protocol's options.
 check ring_header 0 "$ry" run --protocol ring --seed 3 --quiet --trace ring.jsonl
 head -1 ring.jsonl | grep -q '"laps":' && ! head -1 ring.jsonl | grep -q '"trains":' \
@@ -288,13 +269,13 @@ fi
 # Soak outputs are checked before any seed runs.
 mkdir -p summary-dir
 check soak_summary_dir 2 timeout 10 "$ry" soak --seeds 1..1000 --summary summary-dir
-expect_one_line_error soak_summary_dir "error: --summary: 'summary-dir' is a directory"
+one_line_error soak_summary_dir "error: --summary: 'summary-dir' is a directory"
 [[ ! -e summary-dir.tmp ]] || { echo "FAIL soak_summary_dir: summary-dir.tmp left"; failures=$((failures + 1)); }
 check soak_summary_unwritable 2 timeout 10 "$ry" soak --seeds 1..1000 --summary /nonexistent-dir/s.json
-expect_one_line_error soak_summary_unwritable "error: --summary: cannot write '/nonexistent-dir/s.json.tmp'"
+one_line_error soak_summary_unwritable "error: --summary: cannot write '/nonexistent-dir/s.json.tmp'"
 : > plain-file
 check soak_trace_dir_file 2 timeout 10 "$ry" soak --seeds 1..1000 --trace-dir plain-file
-expect_one_line_error soak_trace_dir_file "error: --trace-dir: cannot create 'plain-file'"
+one_line_error soak_trace_dir_file "error: --trace-dir: cannot create 'plain-file'"
 
 echo "$passed passed, $failures failed"
 [[ $failures -eq 0 ]]

@@ -60,3 +60,7 @@ set_tests_properties(deb_package PROPERTIES LABELS "package" TIMEOUT 300)
 add_test(NAME export COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/export_test.sh
                              $<TARGET_FILE:railyard> ${CMAKE_BINARY_DIR}/export-npm)
 set_tests_properties(export PROPERTIES LABELS "cli" TIMEOUT 1200)
+# Schedule files and shrinking (README.md, "Shrink a failure").
+add_test(NAME schedule_shrink
+         COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/schedule_test.sh $<TARGET_FILE:railyard>)
+set_tests_properties(schedule_shrink PROPERTIES LABELS "cli" TIMEOUT 600)

@@ -16,27 +16,8 @@ npm_dir=${2:-$(dirname "$ry")/export-npm}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 2
-failures=0
-passed=0
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
-check() {  # check NAME EXPECTED_EXIT COMMAND...
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  if [[ $got -ne $want ]]; then
-    fail "$name: exit $got, expected $want"; sed 's/^/    /' "$work/out" "$work/err" | head -20
-  else
-    passed=$((passed + 1))
-  fi
-}
-one_line_error() {  # one_line_error NAME PATTERN
-  if [[ $(wc -l <"$work/err") -ne 1 ]] || ! grep -qE -- "$2" "$work/err"; then
-    fail "$1: stderr should be one line matching /$2/, got:"; sed 's/^/    /' "$work/err"
-  else
-    passed=$((passed + 1))
-  fi
-}
+# shellcheck source=check_lib.sh
+source "$scripts/check_lib.sh"
 
 # Traces of each protocol and workload, with faults.
 check trace_trains 0 "$ry" run --seed 42 --time-ms 100 --trace trains.jsonl --quiet

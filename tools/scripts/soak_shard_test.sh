@@ -9,28 +9,10 @@ scripts=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 2
-failures=0
-passed=0
+# shellcheck source=check_lib.sh
+source "$scripts/check_lib.sh"
 ok() { passed=$((passed + 1)); }
 bad() { echo "FAIL $*"; failures=$((failures + 1)); }
-check() {  # check NAME EXPECTED_EXIT COMMAND...
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  if [[ $got -ne $want ]]; then
-    bad "$name: exit $got, expected $want"; sed 's/^/    /' "$work/out" "$work/err" | head -20
-  else
-    ok
-  fi
-}
-one_line_error() {  # one_line_error NAME PATTERN
-  if [[ $(wc -l <"$work/err") -ne 1 ]] || ! grep -qE "$2" "$work/err"; then
-    bad "$1: stderr should be one line matching /$2/, got:"; sed 's/^/    /' "$work/err"
-  else
-    ok
-  fi
-}
 
 # A soak with failing seeds (planted bug B9), small enough for seconds.
 soak=(soak --protocol trains --mode to --swarm --time-ms 300 --bug B9 --seeds 1..30)
