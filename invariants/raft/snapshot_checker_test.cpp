@@ -22,7 +22,10 @@ Config config(std::uint32_t nodes) {
 // A disk at term 1 holding only a snapshot at `index` whose chain hash is `hash` (recovery sets
 // commit and applied to the snapshot's index).
 std::vector<std::string> snapshot_disk(Index index, std::uint64_t hash) {
-  Snapshot s{index, 1, hash, Membership{{NodeId{0}, NodeId{1}, NodeId{2}}, {}}, KvStore{}.image()};
+  // The core's image is the store's followed by its delivered count and log digest (8 bytes
+  // each).
+  const std::string image = KvStore{}.image() + std::string(16, '\0');
+  Snapshot s{index, 1, hash, Membership{{NodeId{0}, NodeId{1}, NodeId{2}}, {}}, image};
   return encode_all({TermVoteRecord{1, std::nullopt}, SnapshotRecord{s, index, 1, hash}});
 }
 

@@ -19,6 +19,8 @@ constexpr ParamSpec params[] = {
      reads},
     {"snapshot_entries", "--snapshot-entries",
      "a node snapshots its store after this many applied entries", 10'000, 1, 1'000'000'000},
+    {"snapshot_cooldown_ms", "--snapshot-cooldown-ms",
+     "at least this long between two snapshots of one node", 60'000, 0, 1'000'000'000},
     // Small batches let a new leader's first answers cover only entries of earlier terms, the
     // schedule of the paper's Figure 8 (bug R4).
     {"batch_entries", "--batch-entries", "at most this many entries per AppendEntries", 100, 1,

@@ -15,6 +15,7 @@ raft::Config RaftDriver::config() const {
   c.nodes = options_.nodes;
   c.reads = static_cast<raft::Reads>(options_.param("raft_reads"));
   c.snapshot_threshold = static_cast<std::uint64_t>(options_.param("snapshot_entries"));
+  c.snapshot_cooldown_ns = options_.param("snapshot_cooldown_ms") * ms_ns;
   c.batch_entries_max = static_cast<std::uint32_t>(options_.param("batch_entries"));
   for (const std::string& name : options_.bugs) {
     if (const auto bug = raft::bug_from_name(name)) c.bugs.add(*bug);
