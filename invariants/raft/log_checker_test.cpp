@@ -190,5 +190,30 @@ TEST(RaftVoteChecker, WithoutR2AStaleResponseLeavesMatch) {
   EXPECT_EQ(f.violated(), "");
 }
 
+// Section 8: a peer that a configuration drops loses its replication state at the leader; added
+// again, its match starts over from 0, which is no fall.
+TEST(RaftVoteChecker, APeerDroppedAndAddedAgainStartsItsMatchOver) {
+  Fixture f(5);
+  f.c.tick(0);
+  f.c.stabilize();
+  f.c.tick(0, Core::heartbeat_timer);
+  f.c.stabilize();
+  f.c.propose(0, Operation{OpKind::put, "k", "v", ""});
+  f.c.stabilize();
+  const Index match = f.c.core(0).match_of(NodeId{4}).value_or(0);
+  ASSERT_GT(match, 1U);
+  f.receive(0, 4, AppendEntriesResponse{1, true, match, 0, 0, 0});
+  f.c.admin(0, encode_membership_change({ChangeKind::remove, NodeId{4}}));
+  f.note(0, "config", 4);
+  f.c.stabilize();
+  f.c.tick(0, Core::heartbeat_timer);
+  f.c.stabilize();
+  f.c.admin(0, encode_membership_change({ChangeKind::add_learner, NodeId{4}}));
+  f.note(0, "config", 4, 1);
+  ASSERT_TRUE(f.c.core(0).membership().is_learner(NodeId{4}));
+  f.receive(0, 4, AppendEntriesResponse{1, true, 1, 0, 0, 0});
+  EXPECT_EQ(f.violated(), "");
+}
+
 }  // namespace
 }  // namespace ry::raft

@@ -65,6 +65,15 @@ void VoteChecker::on_note(const Step& step, NodeRef node, const Note& note) {
     n.match.clear();
     return;
   }
+  if (kind == "config") {
+    // A peer the leader's new configuration drops leaves its replication state behind; if it
+    // is added again, its match starts over from 0 (section 8).
+    const Core* c = core_of_(node.id);
+    if (c != nullptr) {
+      std::erase_if(n.match, [&](const auto& m) { return !c->membership().is_member(m.first); });
+    }
+    return;
+  }
   if (kind != "campaign") return;
   const auto term = static_cast<Term>(note.a);
   const bool transfer = note.b != 0;

@@ -7,7 +7,8 @@
 //    TimeoutNow;
 //  - match_monotonic: for one leader and term, the match index a leader holds for a peer never
 //    falls (unless the peer reported a new recovery epoch: its disk lost state, section 9) and
-//    never exceeds the leader's last index.
+//    never exceeds the leader's last index (a peer that a configuration drops and a later one
+//    adds again starts over).
 // O(log n) per message; memory: grants of the terms some node may still vote in, one grant set
 // per node, one match per peer of each current leader.
 #pragma once

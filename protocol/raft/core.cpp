@@ -202,7 +202,13 @@ void Core::on_client(const ClientRequest& request, Time now, Fx& fx) noexcept {
   } else {
     const Index index =
         append_local(EntryKind::command, encode_command(request.id, request.data), fx);
-    waiting_[index] = request.id;
+    if (config_.has(Bug::R11) && (op->f == OpKind::put || op->f == OpKind::append)) {
+      // Bug R11: a blind write is acknowledged as soon as it is appended, before a quorum (or
+      // even this node's disk) holds it; rule 6.6 answers only when the entry is applied.
+      reply(request.id, ReplyStatus::ok, "", fx);
+    } else {
+      waiting_[index] = request.id;
+    }
     replicate(fx);
     advance_commit(fx);
   }
@@ -1038,7 +1044,10 @@ void Core::check_catch_up(Fx& fx) {
 // ---- Reads (section 10).
 
 void Core::handle_read(const ClientRequest& request, const Operation& op, Fx& fx) {
-  if (config_.reads == Reads::lease && lease_valid() && applied_ >= commit_) {
+  // Bug R10: the leader answers from its own store at once, with neither a lease nor a
+  // ReadIndex round, so a deposed leader that has not heard of its successor serves stale reads.
+  if (config_.has(Bug::R10) ||
+      (config_.reads == Reads::lease && lease_valid() && applied_ >= commit_)) {
     reply(request.id, ReplyStatus::ok, kv_.value(op.key).value_or(""), fx);
     return;
   }

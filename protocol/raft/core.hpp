@@ -114,6 +114,8 @@ class Core {
   [[nodiscard]] const Log& log() const noexcept { return log_; }
   [[nodiscard]] const Membership& membership() const noexcept;
   [[nodiscard]] const std::vector<NodeId>& voters() const noexcept { return membership().voters; }
+  // The configuration the log (or the snapshot, or the initial one) puts in force at `index`.
+  [[nodiscard]] Membership config_at(Index index) const;
   [[nodiscard]] const std::vector<NodeId>& learners() const noexcept {
     return membership().learners;
   }
@@ -226,7 +228,6 @@ class Core {
   // Membership (section 8).
   void recompute_membership(Fx& fx);
   void sync_peers();
-  [[nodiscard]] Membership config_at(Index index) const;
   void handle_admin(const ClientRequest& request, const AdminCommand& command, Fx& fx);
   // Rule 8.2's checks; an empty string if a config entry may be appended now, else why not.
   [[nodiscard]] const char* config_change_refusal() const noexcept;

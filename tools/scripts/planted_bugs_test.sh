@@ -103,5 +103,14 @@ scripted B12 'key_uniqueness|uniform_total_order' trains/trains-to-B12-cut-link.
 # clock the boundary leaves out is also a train above the floor: key uniqueness sees it first.
 scripted B8 'key_uniqueness' trains/trains-to-B8-crash-successor.json
 
+# Raft's planted bugs in scripted scenarios (protocol/raft/README.md section 12); R1-R3 are
+# swarm seeds, run by their own scenario files.
+scripted R4 'commit_current_term' raft/raft-R4-figure8.json
+scripted R5 'vote_integrity|election_safety' raft/raft-R5-vote-forgotten.json
+scripted R6 'config_safety|match_monotonic' raft/raft-R6-config-in-memory.json
+scripted R7 'config_safety' raft/raft-R7-config-before-first-commit.json
+scripted R10 'linearizability' raft/raft-R10-stale-read.json
+scripted R11 'linearizability|acknowledged_writes' raft/raft-R11-early-ack.json
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -19,6 +19,14 @@ constexpr ParamSpec params[] = {
      reads},
     {"snapshot_entries", "--snapshot-entries",
      "a node snapshots its store after this many applied entries", 10'000, 1, 1'000'000'000},
+    {"snapshot_cooldown_ms", "--snapshot-cooldown-ms",
+     "at least this long between two snapshots of one node", 60'000, 0, 1'000'000'000},
+    // Small batches let a new leader's first answers cover only entries of earlier terms, the
+    // schedule of the paper's Figure 8 (bug R4).
+    {"batch_entries", "--batch-entries", "at most this many entries per AppendEntries", 100, 1,
+     1'000'000},
+    {"membership_ms", "--membership-ms",
+     "every this many ms, ask the leader for a membership change (0: never)", 0, 0, 1'000'000},
 };
 
 constexpr BugSpec bugs[] = {
@@ -31,6 +39,8 @@ constexpr BugSpec bugs[] = {
     {"R7", "raft", "a config entry before the leader committed an entry of its own term"},
     {"R8", "raft", "check-quorum counts only successful answers, not rejections"},
     {"R9", "raft", "installing a snapshot moves commit and applied backwards"},
+    {"R10", "raft", "a read is answered from the leader's store with no ReadIndex or lease check"},
+    {"R11", "raft", "a put or append is acknowledged when appended, before it commits"},
 };
 
 constexpr std::string_view crash_moments[] = {
@@ -45,7 +55,8 @@ constexpr std::string_view properties[] = {
     "uniform_total_order",  "election_safety", "term_monotonicity",   "commit_monotonic",
     "state_machine_safety", "log_matching",    "leader_completeness", "commit_current_term",
     "commit_has_quorum",    "match_monotonic", "vote_integrity",      "pre_vote_freshness",
-    "acknowledged_writes",  "replica_state",
+    "acknowledged_writes",  "replica_state",   "snapshot_safety",     "lease_safety",
+    "config_safety",
 };
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "tools/protocols/raft/driver.hpp"
 
+#include "invariants/raft/config_checker.hpp"
+#include "invariants/raft/lease_checker.hpp"
 #include "invariants/raft/log_checker.hpp"
+#include "invariants/raft/snapshot_checker.hpp"
 #include "invariants/raft/term_checker.hpp"
 #include "invariants/raft/vote_checker.hpp"
 #include "invariants/total_order_checker.hpp"
@@ -12,6 +15,8 @@ raft::Config RaftDriver::config() const {
   c.nodes = options_.nodes;
   c.reads = static_cast<raft::Reads>(options_.param("raft_reads"));
   c.snapshot_threshold = static_cast<std::uint64_t>(options_.param("snapshot_entries"));
+  c.snapshot_cooldown_ns = options_.param("snapshot_cooldown_ms") * ms_ns;
+  c.batch_entries_max = static_cast<std::uint32_t>(options_.param("batch_entries"));
   for (const std::string& name : options_.bugs) {
     if (const auto bug = raft::bug_from_name(name)) c.bugs.add(*bug);
   }
@@ -32,7 +37,52 @@ void RaftDriver::attach(World<Core>& world, CheckerSuite<Core>& checkers) {
   const raft::CoreOf core_of = [&world](NodeId node) { return world.core(node); };
   checkers.add<raft::LogChecker>(n, core_of);
   checkers.add<raft::VoteChecker>(n, core_of);
+  checkers.add<raft::SnapshotChecker>(n, core_of);
+  checkers.add<raft::ConfigChecker>(n, core_of);
+  const raft::ClockOf clock_of = [&world](NodeId node) -> const NodeClock& {
+    return world.clock(node);
+  };
+  checkers.add<raft::LeaseChecker>(n, clock_of, config().drift_ppm);
   replicas_ = &checkers.add<ReplicaStateChecker>();
+  if (options_.param("membership_ms") > 0) {
+    world.spawn([this, &world](Fiber& fiber) { churn(fiber, world); });
+  }
+}
+
+// Section 8's changes in a run: a voter other than the leader is removed, added back as a
+// learner, then promoted, over and over, so that changes meet crashes, partitions and elections.
+// The requests come from a client id no workload client has; their answers are ignored (a
+// refused change is simply asked again at the next interval, from the membership then in force).
+void RaftDriver::churn(Fiber& fiber, World<Core>& world) const {
+  constexpr ClientId admin{1'000'000};
+  std::uint64_t seq = 0;
+  const Nanos interval = options_.param("membership_ms") * ms_ns;
+  while (fiber.sleep(interval) && !healed_) {
+    const Core* l = leader(world);
+    if (l == nullptr) continue;
+    const raft::Membership& m = l->membership();
+    std::optional<raft::MembershipChange> change;
+    for (std::uint32_t i = options_.nodes; i-- > 0 && !change;) {
+      const NodeId node{i};
+      if (node == l->self()) continue;
+      if (m.is_learner(node)) {
+        change = raft::MembershipChange{raft::ChangeKind::promote, node};
+      } else if (!m.is_member(node)) {
+        change = raft::MembershipChange{raft::ChangeKind::add_learner, node};
+      }
+    }
+    // Everyone is a voter: remove the highest one but the leader, keeping at least three.
+    if (!change && m.voters.size() > 3) {
+      for (std::uint32_t i = options_.nodes; i-- > 0 && !change;) {
+        if (NodeId{i} != l->self()) {
+          change = raft::MembershipChange{raft::ChangeKind::remove, NodeId{i}};
+        }
+      }
+    }
+    if (!change) continue;
+    (void)world.client_request(
+        l->self(), ClientRequest{RequestId{admin, ++seq}, raft::encode_membership_change(*change)});
+  }
 }
 
 const raft::Core* RaftDriver::leader(World<Core>& world) const {

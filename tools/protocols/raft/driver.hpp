@@ -37,6 +37,9 @@ class RaftDriver {
   // The leader of the highest term among up nodes, or nullptr.
   [[nodiscard]] const Core* leader(World<Core>& world) const;
   [[nodiscard]] bool converged(World<Core>& world) const;
+  // The membership churn of --membership-ms (section 8): one change per interval, at the
+  // leader, until the heal.
+  void churn(Fiber& fiber, World<Core>& world) const;
 
   RunOptions options_;
   Verdict* verdict_ = nullptr;
