@@ -198,6 +198,7 @@ int run_cli(int argc, char** argv) {
                     "search-step budget (0: none): reproducible where wall time is not");
   check->add_flag("--quiet", check_options.quiet, "print only the verdict");
   const auto run_export = add_export_command(app);
+  const auto run_view = add_view_command(app);
 
   try {
     app.parse(argc, argv);
@@ -241,6 +242,7 @@ int run_cli(int argc, char** argv) {
   if (bugs->parsed()) return command_bugs(bugs_protocol);
   if (check->parsed()) return command_check_history(check_options);
   if (const int code = run_export(); code >= 0) return code;
+  if (const int code = run_view(); code >= 0) return code;
   return command_protocols();
 }
 
