@@ -43,7 +43,7 @@ class Columns {
   std::vector<std::uint64_t> step_;
   std::vector<std::int64_t> t_, kind_, node_, peer_, id_, msg_, detail_;
   std::vector<std::string> details_;
-  std::map<std::string, int, std::less<>> kind_index_, msg_index_;
+  std::map<std::string, int, std::less<>> kind_index_, msg_index_, detail_index_;
   std::vector<std::string> kinds_, msgs_;
   // The latest status of each node before the window: step, t, its fields.
   struct Initial {
