@@ -214,6 +214,7 @@ int run_cli(int argc, char** argv) {
   check->add_flag("--quiet", check_options.quiet, "print only the verdict");
   const auto run_export = add_export_command(app);
   const auto run_shrink = add_shrink_command(app);
+  const auto run_view = add_view_command(app);
 
   try {
     app.parse(argc, argv);
@@ -267,6 +268,7 @@ int run_cli(int argc, char** argv) {
   if (check->parsed()) return command_check_history(check_options);
   if (const int code = run_export(); code >= 0) return code;
   if (const int code = run_shrink(); code >= 0) return code;
+  if (const int code = run_view(); code >= 0) return code;
   return command_protocols();
 }
 

@@ -77,6 +77,8 @@ int command_protocols();
 // Adds `railyard export` to `app`; the returned function runs it if it was parsed (its exit
 // code), or returns -1.
 std::function<int()> add_export_command(CLI::App& app);
+// Adds `railyard view` (an HTML page of a trace, traces/view/) the same way.
+std::function<int()> add_view_command(CLI::App& app);
 
 // Prints "railyard: error: <what>" to stderr; returns 2.
 int usage_error(const std::string& what);

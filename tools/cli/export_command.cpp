@@ -56,11 +56,11 @@ std::function<int()> add_export_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "export",
       "write a trace in another tool's format (Perfetto, ShiViz, Porcupine, Jepsen, "
-      "mermaid)");
+      "mermaid, Apalache/Quint ITF)");
   sub->add_option("trace", c->trace, "the trace file")->required();
   sub->add_option("--format", c->format, std::string(exp::format_names()))
       ->required()
-      ->check(CLI::IsMember({"chrome", "shiviz", "porcupine", "edn", "mermaid"}));
+      ->check(CLI::IsMember({"chrome", "shiviz", "porcupine", "edn", "mermaid", "itf"}));
   sub->add_option("-o,--output", c->out, "the output file (default: standard output)");
   sub->add_option("--steps", c->steps, "mermaid: only the events of steps FIRST..LAST");
   sub->add_option("--max-messages", c->options.messages_max,

@@ -64,3 +64,10 @@ set_tests_properties(export PROPERTIES LABELS "cli" TIMEOUT 1200)
 add_test(NAME schedule_shrink
          COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/schedule_test.sh $<TARGET_FILE:railyard>)
 set_tests_properties(schedule_shrink PROPERTIES LABELS "cli" TIMEOUT 600)
+# `railyard view`: pages of TRAINS, Raft and failing runs checked in Debian's chromium against
+# their traces (traces/view/README.md); screenshots are kept in view-artifacts. It shares the npm
+# folder of export, so the two never install into it at once.
+add_test(NAME view COMMAND ${CMAKE_SOURCE_DIR}/tools/scripts/view_test.sh $<TARGET_FILE:railyard>
+                           ${CMAKE_BINARY_DIR}/export-npm ${CMAKE_BINARY_DIR}/view-artifacts)
+set_tests_properties(view PROPERTIES LABELS "cli;export" TIMEOUT 900)
+set_tests_properties(export view PROPERTIES RESOURCE_LOCK export_npm)

@@ -42,6 +42,13 @@ for t in trains kv ring raft; do
     check "check_${t}_$f" 0 python3 "$scripts/check_exports.py" "$f" "$t.$f" "$t.jsonl"
   done
 done
+# ITF: the JSON Schema, and one state per step that changes a node's state, equal to the trace's.
+for t in trains kv ring raft; do
+  check "export_${t}_itf" 0 "$ry" export "$t.jsonl" --format itf -o "$t.itf.json"
+  check "check_${t}_itf" 0 python3 "$scripts/check_itf.py" "$schemas/itf.schema.json" "$t.itf.json" "$t.jsonl"
+done
+sed -E '0,/"role":\{"#bigint":"0"\}/s//"role":{"#bigint":"2"}/' raft.itf.json > bad.itf.json
+check itf_check_fires 1 python3 "$scripts/check_itf.py" "$schemas/itf.schema.json" bad.itf.json raft.jsonl
 [[ $(grep -c '"ph":"f"' kv.chrome) -gt 100 ]] || fail "kv chrome export: too few flows"
 [[ $(invokes kv.jsonl) -gt 10 ]] || fail "kv trace: too few client operations"
 # Standard output is the default.

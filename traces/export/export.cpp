@@ -9,7 +9,7 @@ namespace ry::exp {
 
 namespace {
 
-constexpr std::string_view names[] = {"chrome", "shiviz", "porcupine", "edn", "mermaid"};
+constexpr std::string_view names[] = {"chrome", "shiviz", "porcupine", "edn", "mermaid", "itf"};
 
 std::unique_ptr<Exporter> make(std::string_view format, const Options& options) {
   if (format == "chrome") return make_chrome();
@@ -17,6 +17,7 @@ std::unique_ptr<Exporter> make(std::string_view format, const Options& options) 
   if (format == "porcupine") return make_porcupine();
   if (format == "edn") return make_edn();
   if (format == "mermaid") return make_mermaid(options);
+  if (format == "itf") return make_itf();
   return nullptr;
 }
 
@@ -25,7 +26,7 @@ constexpr std::size_t flush_bytes = 256 * 1024;
 
 }  // namespace
 
-std::string_view format_names() { return "chrome, shiviz, porcupine, edn, mermaid"; }
+std::string_view format_names() { return "chrome, shiviz, porcupine, edn, mermaid, itf"; }
 
 bool known_format(std::string_view format) {
   for (std::string_view n : names) {

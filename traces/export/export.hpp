@@ -10,7 +10,7 @@
 
 namespace ry::exp {
 
-// "chrome, shiviz, porcupine, edn, mermaid"
+// "chrome, shiviz, porcupine, edn, mermaid, itf"
 std::string_view format_names();
 [[nodiscard]] bool known_format(std::string_view format);
 

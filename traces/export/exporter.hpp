@@ -38,6 +38,7 @@ std::unique_ptr<Exporter> make_shiviz();
 std::unique_ptr<Exporter> make_porcupine();
 std::unique_ptr<Exporter> make_edn();
 std::unique_ptr<Exporter> make_mermaid(const Options& options);
+std::unique_ptr<Exporter> make_itf();
 
 // Text helpers shared by the formats.
 inline void put(TextBuffer& out, std::string_view s) { out.append(s.data(), s.size()); }
