@@ -9,6 +9,7 @@
 #include "sim/nemesis.hpp"
 #include "sim/verdict.hpp"
 #include "sim/world.hpp"
+#include "tools/engine/coverage.hpp"
 #include "tools/engine/fault_log.hpp"
 
 namespace ry {
@@ -26,6 +27,9 @@ struct RunResult {
   std::uint64_t trace_events = 0;
   std::uint64_t trace_hash = 0;
   Time sim_end;
+  // The abstract states and transitions the run reached (tools/engine/coverage.hpp); empty for
+  // a protocol that defines none.
+  Coverage coverage;
   // Protocol-specific lines of the summary, in order: (label, value).
   std::vector<std::pair<std::string, std::string>> summary;
 };

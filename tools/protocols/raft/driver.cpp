@@ -4,6 +4,7 @@
 #include "invariants/raft/term_checker.hpp"
 #include "invariants/raft/vote_checker.hpp"
 #include "invariants/total_order_checker.hpp"
+#include "tools/protocols/raft/abstract_state.hpp"
 
 namespace ry {
 
@@ -33,6 +34,8 @@ void RaftDriver::attach(World<Core>& world, CheckerSuite<Core>& checkers) {
   checkers.add<raft::LogChecker>(n, core_of);
   checkers.add<raft::VoteChecker>(n, core_of);
   replicas_ = &checkers.add<ReplicaStateChecker>();
+  coverage_ = std::make_unique<CoverageTracker>(n, raft_abstract_state);
+  world.add_observer(coverage_.get());
 }
 
 const raft::Core* RaftDriver::leader(World<Core>& world) const {
@@ -106,6 +109,10 @@ void RaftDriver::summarize(World<Core>& world, RunResult& result) {
                                                   std::to_string(l->commit_index()));
   result.summary.emplace_back("acknowledged", std::to_string(replicas_->acknowledged()) +
                                                   " writes, each applied at every voter");
+  result.coverage = coverage_->coverage();
+  result.summary.emplace_back(
+      "coverage", std::to_string(result.coverage.states.size()) + " abstract states, " +
+                      std::to_string(result.coverage.transitions.size()) + " transitions");
 }
 
 }  // namespace ry

@@ -7,6 +7,7 @@
 // every client operation that was acknowledged or left unknown has settled.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "protocol/raft/core.hpp"
 #include "sim/world.hpp"
 #include "tools/engine/checker_suite.hpp"
+#include "tools/engine/coverage.hpp"
 #include "tools/engine/run_options.hpp"
 #include "tools/engine/run_result.hpp"
 
@@ -41,6 +43,7 @@ class RaftDriver {
   RunOptions options_;
   Verdict* verdict_ = nullptr;
   ReplicaStateChecker* replicas_ = nullptr;
+  std::unique_ptr<CoverageTracker> coverage_;  // abstract_state.hpp
   bool healed_ = false;
   bool converged_checked_ = false;
 };

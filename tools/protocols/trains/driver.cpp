@@ -14,6 +14,9 @@
 #include "invariants/trains/clock_bound_checker.hpp"
 #include "invariants/trains/key_uniqueness_checker.hpp"
 #include "invariants/trains/train_integrity_checker.hpp"
+#include "tools/engine/simulation.hpp"
+#include "tools/protocols/trains/abstract_state.hpp"
+#include "tools/protocols/trains/progress_bounds.hpp"
 
 namespace ry {
 
@@ -103,6 +106,24 @@ class TrainsDriver::Progress final : public Observer {
   std::uint64_t everywhere_ = 0;
 };
 
+namespace {
+// What a node holding a stalled request waits for: its view and, per peer, the messages its link
+// still has unacknowledged (the stalled link, when a hop is what is stuck).
+std::string explain_stall(World<trains::Core>& world, std::uint32_t n, NodeId node) {
+  const trains::Core* core = world.core(node);
+  if (core == nullptr) return "node " + std::to_string(node.value) + " is down";
+  std::string out = "node " + std::to_string(node.value) + ": " + describe(core->telemetry());
+  for (std::uint32_t peer = 0; peer < n; ++peer) {
+    if (peer == node.value) continue;
+    const std::size_t unacked = core->links().unacked(NodeId{peer});
+    if (unacked == 0) continue;
+    out += ", link " + std::to_string(node.value) + "->" + std::to_string(peer) + " " +
+           std::to_string(unacked) + " unacked";
+  }
+  return out;
+}
+}  // namespace
+
 TrainsDriver::TrainsDriver(const RunOptions& options) : options_(options) {}
 TrainsDriver::~TrainsDriver() = default;
 
@@ -159,9 +180,19 @@ void TrainsDriver::attach(World<Core>& world, CheckerSuite<Core>& checkers) {
   checkers.add<trains::ClockBoundChecker>(n, static_cast<std::uint32_t>(options_.param("trains")),
                                           [&world](NodeId node) { return world.core(node); });
   if (options_.workload == "kv") replicas_ = &checkers.add<ReplicaStateChecker>();
+  bounded_ = std::make_unique<ProgressChecker>(
+      checkers.verdict(), n, trains_progress_bounds(config(), world_options(options_)),
+      [&world, n](NodeId node) { return explain_stall(world, n, node); });
+  if (options_.progress_check) world.add_observer(bounded_.get());
+  if (options_.reference) reference_ = &checkers.add<trains::ReferenceCheck>(config());
+  coverage_ = std::make_unique<CoverageTracker>(n, trains_abstract_state);
+  world.add_observer(coverage_.get());
 }
 
-void TrainsDriver::begin_liveness(World<Core>&) { healed_ = true; }
+void TrainsDriver::begin_liveness(World<Core>&) {
+  healed_ = true;
+  bounded_->stop();  // the liveness phase has its own budget (live())
+}
 
 bool TrainsDriver::live(World<Core>&) {
   if (!healed_) return false;
@@ -310,6 +341,20 @@ void TrainsDriver::summarize(World<Core>& world, RunResult& result) {
   std::snprintf(buf, sizeof buf, "%.0f messages per simulated second",
                 sim_s > 0 ? static_cast<double>(p.everywhere()) / sim_s : 0.0);
   result.summary.emplace_back("throughput", buf);
+  const ProgressBounds& b = bounded_->bounds();
+  std::snprintf(buf, sizeof buf,
+                "worst %.3f ms past max(accepted, recovered) over %llu requests; bound "
+                "%.3f ms, recovery at most %.3f ms",
+                static_cast<double>(bounded_->worst_ns()) / 1e6,
+                static_cast<unsigned long long>(bounded_->completed()),
+                static_cast<double>(b.latency_ns) / 1e6,
+                static_cast<double>(b.recovery_max_ns) / 1e6);
+  result.summary.emplace_back("bounded progress", buf);
+  if (reference_ != nullptr) result.summary.emplace_back("reference", reference_->describe());
+  result.coverage = coverage_->coverage();
+  result.summary.emplace_back(
+      "coverage", std::to_string(result.coverage.states.size()) + " abstract states, " +
+                      std::to_string(result.coverage.transitions.size()) + " transitions");
 }
 
 }  // namespace ry
