@@ -107,20 +107,26 @@ class TrainsDriver::Progress final : public Observer {
 };
 
 namespace {
-// What a node holding a stalled request waits for: its view and, per peer, the messages its link
-// still has unacknowledged (the stalled link, when a hop is what is stuck).
+// What a node holding a stalled request waits for: its view and every link in the cluster that
+// still has messages unacknowledged (the stalled hop need not be the node's own).
 std::string explain_stall(World<trains::Core>& world, std::uint32_t n, NodeId node) {
   const trains::Core* core = world.core(node);
-  if (core == nullptr) return "node " + std::to_string(node.value) + " is down";
-  std::string out = "node " + std::to_string(node.value) + ": " + describe(core->telemetry());
-  for (std::uint32_t peer = 0; peer < n; ++peer) {
-    if (peer == node.value) continue;
-    const std::size_t unacked = core->links().unacked(NodeId{peer});
-    if (unacked == 0) continue;
-    out += ", link " + std::to_string(node.value) + "->" + std::to_string(peer) + " " +
-           std::to_string(unacked) + " unacked";
+  std::string out =
+      "node " + std::to_string(node.value) +
+      (core == nullptr ? std::string(" is down") : ": " + describe(core->telemetry()));
+  std::string links;
+  for (std::uint32_t from = 0; from < n; ++from) {
+    const trains::Core* sender = world.core(NodeId{from});
+    if (sender == nullptr) continue;
+    for (std::uint32_t to = 0; to < n; ++to) {
+      if (to == from) continue;
+      const std::size_t unacked = sender->links().unacked(NodeId{to});
+      if (unacked == 0) continue;
+      links += (links.empty() ? "" : ", ") + std::to_string(from) + "->" + std::to_string(to) +
+               " (" + std::to_string(unacked) + ")";
+    }
   }
-  return out;
+  return out + "; unacked links: " + (links.empty() ? "none" : links);
 }
 }  // namespace
 
