@@ -7,6 +7,8 @@
 namespace ry {
 
 namespace {
+constexpr std::int64_t never = std::int64_t{1} << 60;  // far beyond any run, and no overflow
+
 std::string ms(Nanos ns) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f ms", static_cast<double>(ns) / 1e6);
@@ -15,6 +17,7 @@ std::string ms(Nanos ns) {
 }  // namespace
 
 Time ProgressChecker::recovered() const {
+  if (cuts_ > 0 || partition_) return Time{never};  // a link fault holds: not quiet
   const Time bound = quiet_ + bounds_.recovery_max_ns;
   if (!settled_) return bound;
   return std::min(bound, std::max(quiet_ + bounds_.detect_ns, settled_since_));
@@ -102,6 +105,19 @@ void ProgressChecker::on_fault(const Step& step, const FaultInfo& fault) {
   }
   // A pause, a clog and a slow disk last `value` ns and no event ends them; every other fault
   // either is instantaneous (a clock jump) or ends with its own heal or restart event.
+  if (std::strcmp(fault.kind, "cut") == 0) ++cuts_;
+  if (std::strcmp(fault.kind, "partition") == 0) partition_ = true;
+  if (std::strcmp(fault.kind, "heal") == 0) {
+    if (fault.node >= 0) {
+      cuts_ = std::max<std::int64_t>(cuts_ - 1, 0);  // one link's cut
+    } else {
+      partition_ = false;
+    }
+  }
+  if (std::strcmp(fault.kind, "heal_all") == 0) {
+    cuts_ = 0;
+    partition_ = false;
+  }
   Time end = step.time;
   if (std::strcmp(fault.kind, "pause") == 0 || std::strcmp(fault.kind, "clog") == 0 ||
       std::strcmp(fault.kind, "disk_slow") == 0) {
@@ -115,6 +131,7 @@ void ProgressChecker::after_step(const Step& step) {
   ++checks_;
   const auto& [accepted, id] = *by_age_.begin();
   const Time from = std::max(accepted, recovered());
+  if (from.ns >= never) return;
   const Time deadline = from + bounds_.latency_ns;
   if (step.time <= deadline) return;
   const Pending& p = pending_.at(id);

@@ -11,15 +11,17 @@
 //     recovered = min(quiet + recovery_max, first time >= quiet + detect at which the protocol
 //                 reports itself settled)
 // where `quiet` is when the last fault's effect ended (the fault's own time; a pause, a clog or a
-// slow disk holds until its time plus its duration; cuts, partitions and crashes end with their
-// heal or restart, which are faults too). `detect` is how long the protocol may take to notice
-// what the last fault left (a failure detector's timeout), `recovery_max` the longest its repair
-// may take (a view change, an election), `settled` a predicate on the nodes' status telemetry
-// (TRAINS: every up node in one view, none frozen, none out), and `latency` the time one request
-// takes when nothing is wrong. All come from the protocol's own parameters, through its driver
-// (TRAINS: tools/protocols/trains/progress_bounds.hpp). So a request accepted in a settled quiet
-// stretch owes `latency`; one accepted during a fault owes at most `recovery_max + latency` after
-// the fault ends, less when the protocol repairs itself sooner.
+// slow disk holds until its time plus its duration; a cut or a partition holds until its heal,
+// and nothing is owed while one holds; a crash is masked by protocols that go on without the
+// node, so it counts at its time, and its restart is a fault too). `detect` is how long the
+// protocol may take to notice what the last fault left (a failure detector's timeout),
+// `recovery_max` the longest its repair may take (a view change, an election), `settled` a
+// predicate on the nodes' status telemetry (TRAINS: every up node in one view, none frozen, none
+// out), and `latency` the time one request takes when nothing is wrong. All come from the
+// protocol's own parameters, through its driver (TRAINS:
+// tools/protocols/trains/progress_bounds.hpp). So a request accepted in a settled quiet stretch
+// owes `latency`; one accepted during a fault owes at most `recovery_max + latency` after the fault
+// ends, less when the protocol repairs itself sooner.
 //
 // A request whose node crashes is forgotten (that incarnation's memory is gone; a kv client retries
 // it elsewhere, which starts it afresh), and a retry restarts its clock. The checker stops when
@@ -110,6 +112,10 @@ class ProgressChecker final : public Checker {
   Explain explain_;
   bool stopped_ = false;
   Time quiet_{0};
+  // Link faults in force: a cut or a partition lasts until its heal, and while one holds the
+  // stretch is not quiet (a uto ring, or a `to` minority, cannot progress across it).
+  std::int64_t cuts_ = 0;
+  bool partition_ = false;
   std::vector<Status> status_;
   std::vector<std::uint8_t> up_;
   bool settled_ = false;
