@@ -45,7 +45,7 @@ constexpr std::string_view properties[] = {
     "uniform_total_order",  "election_safety", "term_monotonicity",   "commit_monotonic",
     "state_machine_safety", "log_matching",    "leader_completeness", "commit_current_term",
     "commit_has_quorum",    "match_monotonic", "vote_integrity",      "pre_vote_freshness",
-    "acknowledged_writes",  "replica_state",
+    "acknowledged_writes",  "replica_state",   "bounded_progress",
 };
 
 }  // namespace
