@@ -10,11 +10,11 @@
 
 namespace ry::trains {
 
-enum class Bug : std::uint8_t { B3, B4, B5, B6, B7, B8, B9, B10, B12, Q1, U1 };
+enum class Bug : std::uint8_t { B3, B4, B5, B6, B7, B8, B9, B10, B12, Q1, U1, P1, O1 };
 using BugSet = ry::BugSet<Bug>;
 
-inline constexpr std::array<std::string_view, 11> bug_names = {"B3", "B4",  "B5",  "B6", "B7", "B8",
-                                                               "B9", "B10", "B12", "Q1", "U1"};
+inline constexpr std::array<std::string_view, 13> bug_names = {
+    "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B10", "B12", "Q1", "U1", "P1", "O1"};
 
 constexpr std::optional<Bug> bug_from_name(std::string_view name) {
   for (std::size_t i = 0; i < bug_names.size(); ++i) {

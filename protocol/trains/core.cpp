@@ -33,6 +33,7 @@ Core::Core(const Config& config, NodeId self, std::uint64_t /*node_seed*/, const
       distrusted_until_(config.nodes) {
   // Configuration is validated by whoever parses it; here it is a precondition.
   RY_ASSERT(config.nodes >= 2);
+  links_.set_backoff_bug(config.has(Bug::P1));
   RY_ASSERT(config.trains >= 1 && config.trains <= config.nodes);
   RY_ASSERT(config.train_bytes_max > 0);
   RY_ASSERT(self.value < config.nodes);
@@ -480,8 +481,13 @@ void Core::deliver_payloads(const Train& train, Fx& fx) {
   const PayloadList& payloads = train.payloads;
   order_.clear();
   for (std::uint32_t i = 0; i < payloads.size(); ++i) order_.push_back(i);
-  std::sort(order_.begin(), order_.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return payloads[a].id() < payloads[b].id(); });
+  // Planted bug O1 leaves them in load order: every node still delivers the same sequence (the
+  // train's content is the same everywhere), so only a comparison with the spec sees it.
+  if (!config_.has(Bug::O1)) {
+    std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return payloads[a].id() < payloads[b].id();
+    });
+  }
   std::int64_t delivered = 0;
   for (const std::uint32_t i : order_) {
     const Payload& payload = payloads[i];

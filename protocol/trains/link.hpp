@@ -77,6 +77,13 @@ class Links {
     RY_ASSERT(retransmit_ns > 0);
   }
 
+  // Planted bug P1 (README.md section 8): each resend doubles the peer's retransmission timeout
+  // (capped at `p1_backoff_cap` times the base) and nothing resets it after an ack, so on a lossy
+  // link every loss costs more and more time. Safety is intact and the liveness phase (no loss)
+  // still converges; only a progress bound sees the stall.
+  static constexpr std::int64_t p1_backoff_cap = 100;
+  void set_backoff_bug(bool on) noexcept { backoff_bug_ = on; }
+
   // Sends `message` reliably to `to`: stamps the next lseq and keeps a copy until acked.
   void send(NodeId to, Message message, Time now, Effects<Message>& fx) {
     Peer& peer = at(to);
@@ -88,7 +95,7 @@ class Links {
     header->renumbered = false;  // a forwarded train keeps the header it arrived with
     peer.unacked.push_back(Unacked{header->lseq, now, message});
     fx.send(to, std::move(message));
-    if (!peer.timer_armed) arm(to, peer, now + retransmit_ns_, now, fx);
+    if (!peer.timer_armed) arm(to, peer, now + rto(peer), now, fx);
   }
 
   // Handles a reliable message from `from`: acks it, drops duplicates, and calls
@@ -150,15 +157,21 @@ class Links {
     const NodeId to{static_cast<std::uint32_t>(timer.value - timer_base_)};
     Peer& peer = at(to);
     peer.timer_armed = false;
-    Time oldest = now + retransmit_ns_;
+    const Nanos timeout = rto(peer);
+    Time oldest = now + timeout;
+    bool resent = false;
     for (auto& entry : peer.unacked) {
-      if (entry.sent_at + retransmit_ns_ <= now) {
+      if (entry.sent_at + timeout <= now) {
         entry.sent_at = now;
         fx.send(to, entry.message);
+        resent = true;
       }
       if (entry.sent_at < oldest) oldest = entry.sent_at;
     }
-    if (!peer.unacked.empty()) arm(to, peer, oldest + retransmit_ns_, now, fx);
+    if (resent && backoff_bug_) {
+      peer.backoff = std::min<std::int64_t>(peer.backoff * 2, p1_backoff_cap);
+    }
+    if (!peer.unacked.empty()) arm(to, peer, oldest + rto(peer), now, fx);
     return true;
   }
 
@@ -210,7 +223,10 @@ class Links {
     std::uint32_t remote_inc = 0;  // the peer's incarnation this session is with
     std::map<std::uint64_t, Message> early;
     std::set<std::uint64_t> early_set;
+    std::int64_t backoff = 1;  // the retransmission timeout's multiple: 1 but under bug P1
   };
+
+  [[nodiscard]] Nanos rto(const Peer& peer) const noexcept { return retransmit_ns_ * peer.backoff; }
 
   // A peer's entry is made at its first use: a node talks to a few peers (its successor, its
   // predecessor, a coordinator), and an entry per configured peer made every node O(N), a
@@ -275,6 +291,7 @@ class Links {
   std::uint32_t peers_ = 0;
   Nanos retransmit_ns_ = 1;
   bool fifo_ = true;
+  bool backoff_bug_ = false;  // planted bug P1
   std::uint64_t timer_base_ = 0;
   // By peer id; null: never used. Copying a core copies the entries (cores are values).
   struct PeerTable {

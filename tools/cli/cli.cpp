@@ -88,6 +88,12 @@ void add_run_options(CLI::App& app, RunOptions& o, ParamFlags& params) {
           flag, [&params, flag](const std::string& value) { params.given[flag] = value; }, help);
     }
   }
+  // Checking only (the run's events do not change), so not in the option table or the header.
+  app.add_flag("--reference", o.reference,
+               "also run the protocol's naive reference beside each node and compare deliveries "
+               "(TRAINS; opt-in, it costs time)");
+  app.add_flag("--no-progress-check{false}", o.progress_check,
+               "leave the bounded-progress property unarmed (to compare with soaks before it)");
 }
 
 std::optional<std::string> apply_params(const ParamFlags& params, RunOptions& o) {

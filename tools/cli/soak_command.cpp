@@ -68,6 +68,46 @@ struct Running {
   int fd;
 };
 
+// After the report, the run's coverage (tools/engine/coverage.hpp): two counts, then the states
+// and the transitions. Coverage::max_entries keeps it within the pipe's buffer, which must hold
+// everything: the parent reads only once the child has exited.
+bool write_coverage(int fd, const Coverage& c) {
+  std::vector<std::uint64_t> words{c.states.size(), c.transitions.size()};
+  words.insert(words.end(), c.states.begin(), c.states.end());
+  for (const auto& [a, b] : c.transitions) {
+    words.push_back(a);
+    words.push_back(b);
+  }
+  const auto bytes = static_cast<ssize_t>(words.size() * sizeof(std::uint64_t));
+  return write(fd, words.data(), static_cast<std::size_t>(bytes)) == bytes;
+}
+
+bool read_all(int fd, void* data, std::size_t size) {
+  auto* p = static_cast<char*>(data);
+  while (size > 0) {
+    const ssize_t got = read(fd, p, size);
+    if (got <= 0) return false;
+    p += got;
+    size -= static_cast<std::size_t>(got);
+  }
+  return true;
+}
+
+bool read_coverage(int fd, Coverage& c) {
+  std::uint64_t counts[2] = {};
+  if (!read_all(fd, counts, sizeof counts)) return false;
+  if (counts[0] > Coverage::max_entries || counts[1] > Coverage::max_entries) return false;
+  c.states.resize(counts[0]);
+  std::vector<std::uint64_t> pairs(2 * counts[1]);
+  if (!read_all(fd, c.states.data(), c.states.size() * sizeof(std::uint64_t)) ||
+      !read_all(fd, pairs.data(), pairs.size() * sizeof(std::uint64_t))) {
+    return false;
+  }
+  for (std::size_t i = 0; i < counts[1]; ++i)
+    c.transitions.emplace_back(pairs[2 * i], pairs[2 * i + 1]);
+  return true;
+}
+
 void run_child(RunOptions options, int fd) {
   install_interrupt_handlers();  // the parent defers them; a child just stops
   options.quiet = true;
@@ -90,8 +130,10 @@ void run_child(RunOptions options, int fd) {
   std::snprintf(report.property, sizeof report.property, "%s", property.c_str());
   std::snprintf(report.detail, sizeof report.detail, "%s", detail.c_str());
   const ssize_t written = write(fd, &report, sizeof report);
-  _exit(written == static_cast<ssize_t>(sizeof report) ? exit_code(r.outcome)
-                                                       : static_cast<int>(Outcome::environment));
+  const bool tail = write_coverage(fd, r.coverage);
+  _exit(written == static_cast<ssize_t>(sizeof report) && tail
+            ? exit_code(r.outcome)
+            : static_cast<int>(Outcome::environment));
 }
 
 // Re-runs a failing seed in a child with its trace written to `dir`.
@@ -205,6 +247,7 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
   std::uint64_t steps = 0, checks = 0, halted = 0;
   std::int64_t cpu_us = 0;
   FaultCounts faults{};
+  Coverage coverage;
   const std::uint64_t total = shard_seed_count(range->first, range->last, shard);
   bool stopping = false;
   double last_progress = 0;
@@ -266,8 +309,10 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
               usage.ru_stime.tv_usec;
     ChildReport report;
     const ssize_t got = read(child.fd, &report, sizeof report);
+    Coverage seed_coverage;
+    const bool reported =
+        got == static_cast<ssize_t>(sizeof report) && read_coverage(child.fd, seed_coverage);
     close(child.fd);
-    const bool reported = got == static_cast<ssize_t>(sizeof report);
     if (interrupt_signal() != 0 && !reported) continue;  // stopped by the interrupt: not run
     ++done;
     seeds_done.push_back(child.seed);
@@ -276,6 +321,7 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
       checks += report.checks;
       for (std::size_t i = 0; i < faults.size(); ++i) faults[i] += report.faults[i];
       if (static_cast<Outcome>(report.outcome) == Outcome::halted) ++halted;
+      coverage.merge(seed_coverage);
     }
     SoakFailure failure{child.seed, "", "", "", ""};
     if (!reported) {
@@ -329,6 +375,7 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
   summary.checks = checks;
   summary.fault_counts = faults;
   summary.failures = failures;
+  summary.coverage = coverage;
   if (interrupted_by != 0) {
     // Which seeds finished, as ranges: with --jobs > 1 they need not be one range.
     std::sort(seeds_done.begin(), seeds_done.end());
@@ -362,6 +409,7 @@ int command_soak(RunOptions options, const SoakOptions& soak) {
       wall > 0 ? static_cast<double>(done) / wall : 0.0, failures.size(),
       static_cast<unsigned long long>(halted), fault_text.empty() ? "none" : fault_text.c_str(),
       soak.summary.c_str());
+  if (!coverage.empty()) std::printf("%s\n", coverage_line(coverage).c_str());
   if (interrupted_by != 0) {
     std::printf("soak: interrupted by %s after %llu seeds\n",
                 interrupted_by == SIGINT ? "SIGINT" : "SIGTERM",

@@ -124,6 +124,7 @@ int command_soak_merge(const SoakMergeOptions& merge) {
   merged.shard.reset();
   merged.seeds_run = merged.halted = merged.steps = merged.checks = 0;
   merged.fault_counts = {};
+  merged.coverage = Coverage{};
   merged.failures.clear();
   merged.wall_ms = merged.cpu_ms = 0;
   const std::uint64_t count = shards.front().shard->count;
@@ -148,6 +149,7 @@ int command_soak_merge(const SoakMergeOptions& merge) {
       merged.fault_counts[k] += s->fault_counts[k];
     }
     merged.failures.insert(merged.failures.end(), s->failures.begin(), s->failures.end());
+    merged.coverage.merge(s->coverage);  // a union: the same states as the unsharded soak
     merged.wall_ms = std::max(merged.wall_ms, s->wall_ms);
     merged.cpu_ms += s->cpu_ms;
     merged.shards_wall_ms.push_back(s->wall_ms);
@@ -178,6 +180,7 @@ int command_soak_merge(const SoakMergeOptions& merge) {
       static_cast<unsigned long long>(merged.seeds_run), merged.failures.size(),
       static_cast<unsigned long long>(merged.halted), merged.partial ? " (partial)" : "",
       merge.output.c_str());
+  if (!merged.coverage.empty()) std::printf("%s\n", coverage_line(merged.coverage).c_str());
   return merged.failures.empty() ? 0 : static_cast<int>(Outcome::violation);
 }
 

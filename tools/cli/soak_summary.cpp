@@ -200,6 +200,38 @@ bool read_body(const Json& doc, const std::string& path, SoakSummary& s, std::st
       s.seeds_done.emplace_back(r[0].get<std::uint64_t>(), r[1].get<std::uint64_t>());
     }
   }
+  if (const Json* states = in.get("coverage_states", false); states != nullptr) {
+    // The counts are for readers; the lists are what is merged.
+    std::uint64_t count = 0;
+    if (!in.u64("coverage_state_count", count) || !in.u64("coverage_transition_count", count)) {
+      error = in.error();
+      return false;
+    }
+    if (!states->is_array()) return fail("coverage_states", "expected an array");
+    for (const Json& v : *states) {
+      if (!v.is_number_unsigned()) return fail("coverage_states", "expected state numbers");
+      s.coverage.states.push_back(v.get<std::uint64_t>());
+    }
+    const Json* transitions = in.get("coverage_transitions");
+    if (transitions == nullptr || !transitions->is_array()) {
+      return fail("coverage_transitions", "expected an array");
+    }
+    for (const Json& t : *transitions) {
+      if (!t.is_array() || t.size() != 2 || !t[0].is_number_unsigned() ||
+          !t[1].is_number_unsigned()) {
+        return fail("coverage_transitions", "expected [from, to] pairs");
+      }
+      s.coverage.transitions.emplace_back(t[0].get<std::uint64_t>(), t[1].get<std::uint64_t>());
+    }
+    // Kept sorted and distinct (Coverage::merge relies on it), whatever wrote the file.
+    std::sort(s.coverage.states.begin(), s.coverage.states.end());
+    std::sort(s.coverage.transitions.begin(), s.coverage.transitions.end());
+    s.coverage.states.erase(std::unique(s.coverage.states.begin(), s.coverage.states.end()),
+                            s.coverage.states.end());
+    s.coverage.transitions.erase(
+        std::unique(s.coverage.transitions.begin(), s.coverage.transitions.end()),
+        s.coverage.transitions.end());
+  }
   const Json* options = in.get("run_options");
   if (options == nullptr || !options->is_object()) return fail("run_options", "expected an object");
   s.run_options = options->dump();
@@ -268,9 +300,26 @@ std::string to_json(const SoakSummary& s) {
     }
     j.end_array();
   }
+  if (!s.coverage.empty()) {
+    j.field("coverage_state_count", static_cast<std::uint64_t>(s.coverage.states.size()))
+        .field("coverage_transition_count",
+               static_cast<std::uint64_t>(s.coverage.transitions.size()))
+        .array("coverage_states");
+    for (std::uint64_t v : s.coverage.states) j.raw_element(std::to_string(v));
+    j.end_array().array("coverage_transitions");
+    for (const auto& [a, b] : s.coverage.transitions) {
+      j.raw_element("[" + std::to_string(a) + "," + std::to_string(b) + "]");
+    }
+    j.end_array();
+  }
   j.raw("run_options", s.run_options).end();
   out.push_back('\n');
   return out;
+}
+
+std::string coverage_line(const Coverage& c) {
+  return "coverage: " + std::to_string(c.states.size()) + " abstract states, " +
+         std::to_string(c.transitions.size()) + " transitions";
 }
 
 std::optional<SoakSummary> read_soak_summary(const std::string& path, std::string& error) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tools/cli/shard.hpp"
+#include "tools/engine/coverage.hpp"
 #include "tools/engine/fault_log.hpp"
 
 namespace ry {
@@ -49,7 +50,13 @@ struct SoakSummary {
   std::int64_t wall_ms = 0;
   std::int64_t cpu_ms = 0;
   std::vector<std::int64_t> shards_wall_ms;
+  // The union of every seed's abstract states and transitions (tools/engine/coverage.hpp): kept
+  // whole, not only counted, so that shards merge by union. Absent for protocols without one.
+  Coverage coverage;
 };
+
+// "coverage: N abstract states, M transitions".
+std::string coverage_line(const Coverage& coverage);
 
 // The fields that measure time, and so may differ between two soaks of the same seeds.
 inline constexpr const char* time_fields[] = {"wall_ms", "cpu_ms", "seeds_per_s_x1000",

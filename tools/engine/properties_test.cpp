@@ -13,12 +13,14 @@
 #include "invariants/membership/uniform_agreement_checker.hpp"
 #include "invariants/membership/view_agreement_checker.hpp"
 #include "invariants/membership/virtual_synchrony_checker.hpp"
+#include "invariants/progress/progress_checker.hpp"
 #include "invariants/ring/token_checker.hpp"
 #include "invariants/total_order_checker.hpp"
 #include "invariants/trains/clock_bound_checker.hpp"
 #include "invariants/trains/key_uniqueness_checker.hpp"
 #include "invariants/trains/train_integrity_checker.hpp"
 #include "invariants/validity_checker.hpp"
+#include "tools/protocols/trains/reference_check.hpp"
 
 namespace ry {
 namespace {
@@ -40,6 +42,8 @@ TEST(Properties, AreExactlyTheNamesTheCheckersReport) {
   checkers.push_back(std::make_unique<trains::KeyUniquenessChecker>(v));
   checkers.push_back(std::make_unique<trains::TrainIntegrityChecker>(v));
   checkers.push_back(std::make_unique<ValidityChecker>(v));
+  checkers.push_back(std::make_unique<ProgressChecker>(v, 3, ProgressBounds{}));
+  checkers.push_back(std::make_unique<trains::ReferenceCheck>(v, trains::Config{}));
   // Each checker's name is a property of a protocol that runs it.
   for (const auto& c : checkers) {
     const bool ring = c->name() == "ring_token";

@@ -290,6 +290,8 @@ std::string reproduce_command(const RunOptions& o) {
     if (value == spec.fallback) continue;
     cmd += " " + std::string(spec.flag) + " " + spec.text(value);
   }
+  if (o.reference) cmd += " --reference";  // a reference_order violation needs it to show
+  if (!o.progress_check) cmd += " --no-progress-check";
   return cmd;
 }
 

@@ -67,6 +67,12 @@ struct RunOptions {
   bool record = false;  // write down the run's faults and network decisions (RunResult::recorded)
   std::string save_schedule;  // and write them here as a schedule file (schedule_file.hpp)
   bool quiet = false;
+  // Also run the protocol's naive reference beside every node and compare (tools/protocols/
+  // trains/reference_check.hpp). Checking only: the run's events are the same without it.
+  bool reference = false;
+  // The bounded-progress checker (invariants/progress/), on by default where a protocol arms it;
+  // off only to show what a soak without it misses.
+  bool progress_check = true;
 
   // A protocol option's value (asserted to be one of the chosen protocol's, resolved).
   [[nodiscard]] std::int64_t param(std::string_view key) const;

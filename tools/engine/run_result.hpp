@@ -12,6 +12,7 @@
 #include "sim/network_script.hpp"
 #include "sim/verdict.hpp"
 #include "sim/world.hpp"
+#include "tools/engine/coverage.hpp"
 #include "tools/engine/fault_log.hpp"
 
 namespace ry {
@@ -36,6 +37,9 @@ struct RunResult {
   std::vector<LinkDecision> recorded_network;
   // A scripted run that left its recorded network decisions: where (sim/network_script.hpp).
   std::optional<Divergence> divergence;
+  // The abstract states and transitions the run reached (tools/engine/coverage.hpp); empty for
+  // a protocol that defines none.
+  Coverage coverage;
   // Protocol-specific lines of the summary, in order: (label, value).
   std::vector<std::pair<std::string, std::string>> summary;
 };

@@ -56,7 +56,7 @@ constexpr std::string_view properties[] = {
     "state_machine_safety", "log_matching",    "leader_completeness", "commit_current_term",
     "commit_has_quorum",    "match_monotonic", "vote_integrity",      "pre_vote_freshness",
     "acknowledged_writes",  "replica_state",   "snapshot_safety",     "lease_safety",
-    "config_safety",
+    "config_safety",        "bounded_progress",
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "tools/protocols/raft/driver.hpp"
 
+#include <cstdio>
+
 #include "invariants/raft/config_checker.hpp"
 #include "invariants/raft/lease_checker.hpp"
 #include "invariants/raft/log_checker.hpp"
@@ -7,6 +9,9 @@
 #include "invariants/raft/term_checker.hpp"
 #include "invariants/raft/vote_checker.hpp"
 #include "invariants/total_order_checker.hpp"
+#include "tools/engine/simulation.hpp"
+#include "tools/protocols/raft/abstract_state.hpp"
+#include "tools/protocols/raft/progress_bounds.hpp"
 
 namespace ry {
 
@@ -44,6 +49,13 @@ void RaftDriver::attach(World<Core>& world, CheckerSuite<Core>& checkers) {
   };
   checkers.add<raft::LeaseChecker>(n, clock_of, config().drift_ppm);
   replicas_ = &checkers.add<ReplicaStateChecker>();
+  coverage_ = std::make_unique<CoverageTracker>(n, raft_abstract_state);
+  world.add_observer(coverage_.get());
+  if (options_.progress_check) {
+    bounded_ = std::make_unique<ProgressChecker>(
+        checkers.verdict(), n, raft_progress_bounds(config(), world_options(options_)));
+    world.add_observer(bounded_.get());
+  }
   if (options_.param("membership_ms") > 0) {
     world.spawn([this, &world](Fiber& fiber) { churn(fiber, world); });
   }
@@ -156,6 +168,19 @@ void RaftDriver::summarize(World<Core>& world, RunResult& result) {
                                                   std::to_string(l->commit_index()));
   result.summary.emplace_back("acknowledged", std::to_string(replicas_->acknowledged()) +
                                                   " writes, each applied at every voter");
+  if (bounded_) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  "worst %.3f ms past max(accepted, recovered) over %llu requests; bound %.3f ms",
+                  static_cast<double>(bounded_->worst_ns()) / 1e6,
+                  static_cast<unsigned long long>(bounded_->completed()),
+                  static_cast<double>(bounded_->bounds().latency_ns) / 1e6);
+    result.summary.emplace_back("bounded progress", buf);
+  }
+  result.coverage = coverage_->coverage();
+  result.summary.emplace_back(
+      "coverage", std::to_string(result.coverage.states.size()) + " abstract states, " +
+                      std::to_string(result.coverage.transitions.size()) + " transitions");
 }
 
 }  // namespace ry

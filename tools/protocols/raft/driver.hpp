@@ -7,13 +7,16 @@
 // every client operation that was acknowledged or left unknown has settled.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "invariants/kv/replica_state_checker.hpp"
+#include "invariants/progress/progress_checker.hpp"
 #include "protocol/raft/core.hpp"
 #include "sim/world.hpp"
 #include "tools/engine/checker_suite.hpp"
+#include "tools/engine/coverage.hpp"
 #include "tools/engine/run_options.hpp"
 #include "tools/engine/run_result.hpp"
 
@@ -27,7 +30,10 @@ class RaftDriver {
 
   [[nodiscard]] raft::Config config() const;
   void attach(World<Core>& world, CheckerSuite<Core>& checkers);
-  void begin_liveness(World<Core>&) { healed_ = true; }
+  void begin_liveness(World<Core>&) {
+    healed_ = true;
+    if (bounded_) bounded_->stop();  // the liveness phase has its own budget (live())
+  }
   [[nodiscard]] bool live(World<Core>& world);
   std::optional<std::string> expected_halt(World<Core>& world) const;
   std::string liveness_failure(World<Core>& world);
@@ -44,6 +50,10 @@ class RaftDriver {
   RunOptions options_;
   Verdict* verdict_ = nullptr;
   ReplicaStateChecker* replicas_ = nullptr;
+  std::unique_ptr<CoverageTracker> coverage_;  // abstract_state.hpp
+  // Bounded progress (progress_bounds.hpp); a plain observer, so the footer's checks stay as
+  // they were.
+  std::unique_ptr<ProgressChecker> bounded_;
   bool healed_ = false;
   bool converged_checked_ = false;
 };

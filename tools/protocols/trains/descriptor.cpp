@@ -42,6 +42,9 @@ constexpr BugSpec bugs[] = {
     {"B12", "trains", "delivery not frozen between report and install"},
     {"Q1", "trains", "no quorum rule: both sides of a partition install views (split brain)"},
     {"U1", "trains", "G0 missing: the issuer delivers alone, before f+1 members hold the train"},
+    {"P1", "trains",
+     "link retransmission timeout doubles on every resend and is never reset by an ack"},
+    {"O1", "trains", "a train's payloads delivered in load order, not (sender, seq) order"},
 };
 
 // The notes of protocol/trains/core.hpp: a scripted crash can fire right after any of them.
@@ -61,7 +64,8 @@ constexpr std::string_view properties[] = {
     "uniform_agreement",   "view_agreement",     "primary_component",
     "virtual_synchrony",   "rejoin_consistency", "no_redelivery_after_restart",
     "train_integrity",     "key_uniqueness",     "clock_bound",
-    "acknowledged_writes", "replica_state",
+    "acknowledged_writes", "replica_state",      "bounded_progress",
+    "reference_order",
 };
 
 std::optional<std::string> validate_options(const RunOptions& o) {

@@ -14,6 +14,9 @@
 #include "invariants/trains/clock_bound_checker.hpp"
 #include "invariants/trains/key_uniqueness_checker.hpp"
 #include "invariants/trains/train_integrity_checker.hpp"
+#include "tools/engine/simulation.hpp"
+#include "tools/protocols/trains/abstract_state.hpp"
+#include "tools/protocols/trains/progress_bounds.hpp"
 
 namespace ry {
 
@@ -103,6 +106,30 @@ class TrainsDriver::Progress final : public Observer {
   std::uint64_t everywhere_ = 0;
 };
 
+namespace {
+// What a node holding a stalled request waits for: its view and every link in the cluster that
+// still has messages unacknowledged (the stalled hop need not be the node's own).
+std::string explain_stall(World<trains::Core>& world, std::uint32_t n, NodeId node) {
+  const trains::Core* core = world.core(node);
+  std::string out =
+      "node " + std::to_string(node.value) +
+      (core == nullptr ? std::string(" is down") : ": " + describe(core->telemetry()));
+  std::string links;
+  for (std::uint32_t from = 0; from < n; ++from) {
+    const trains::Core* sender = world.core(NodeId{from});
+    if (sender == nullptr) continue;
+    for (std::uint32_t to = 0; to < n; ++to) {
+      if (to == from) continue;
+      const std::size_t unacked = sender->links().unacked(NodeId{to});
+      if (unacked == 0) continue;
+      links += (links.empty() ? "" : ", ") + std::to_string(from) + "->" + std::to_string(to) +
+               " (" + std::to_string(unacked) + ")";
+    }
+  }
+  return out + "; unacked links: " + (links.empty() ? "none" : links);
+}
+}  // namespace
+
 TrainsDriver::TrainsDriver(const RunOptions& options) : options_(options) {}
 TrainsDriver::~TrainsDriver() = default;
 
@@ -159,9 +186,19 @@ void TrainsDriver::attach(World<Core>& world, CheckerSuite<Core>& checkers) {
   checkers.add<trains::ClockBoundChecker>(n, static_cast<std::uint32_t>(options_.param("trains")),
                                           [&world](NodeId node) { return world.core(node); });
   if (options_.workload == "kv") replicas_ = &checkers.add<ReplicaStateChecker>();
+  bounded_ = std::make_unique<ProgressChecker>(
+      checkers.verdict(), n, trains_progress_bounds(config(), world_options(options_)),
+      [&world, n](NodeId node) { return explain_stall(world, n, node); });
+  if (options_.progress_check) world.add_observer(bounded_.get());
+  if (options_.reference) reference_ = &checkers.add<trains::ReferenceCheck>(config());
+  coverage_ = std::make_unique<CoverageTracker>(n, trains_abstract_state);
+  world.add_observer(coverage_.get());
 }
 
-void TrainsDriver::begin_liveness(World<Core>&) { healed_ = true; }
+void TrainsDriver::begin_liveness(World<Core>&) {
+  healed_ = true;
+  bounded_->stop();  // the liveness phase has its own budget (live())
+}
 
 bool TrainsDriver::live(World<Core>&) {
   if (!healed_) return false;
@@ -310,6 +347,20 @@ void TrainsDriver::summarize(World<Core>& world, RunResult& result) {
   std::snprintf(buf, sizeof buf, "%.0f messages per simulated second",
                 sim_s > 0 ? static_cast<double>(p.everywhere()) / sim_s : 0.0);
   result.summary.emplace_back("throughput", buf);
+  const ProgressBounds& b = bounded_->bounds();
+  std::snprintf(buf, sizeof buf,
+                "worst %.3f ms past max(accepted, recovered) over %llu requests; bound "
+                "%.3f ms, recovery at most %.3f ms",
+                static_cast<double>(bounded_->worst_ns()) / 1e6,
+                static_cast<unsigned long long>(bounded_->completed()),
+                static_cast<double>(b.latency_ns) / 1e6,
+                static_cast<double>(b.recovery_max_ns) / 1e6);
+  result.summary.emplace_back("bounded progress", buf);
+  if (reference_ != nullptr) result.summary.emplace_back("reference", reference_->describe());
+  result.coverage = coverage_->coverage();
+  result.summary.emplace_back(
+      "coverage", std::to_string(result.coverage.states.size()) + " abstract states, " +
+                      std::to_string(result.coverage.transitions.size()) + " transitions");
 }
 
 }  // namespace ry

@@ -21,14 +21,17 @@
 #include "invariants/integrity_checker.hpp"
 #include "invariants/kv/replica_state_checker.hpp"
 #include "invariants/membership/uniform_agreement_checker.hpp"
+#include "invariants/progress/progress_checker.hpp"
 #include "invariants/total_order_checker.hpp"
 #include "invariants/validity_checker.hpp"
 #include "protocol/trains/core.hpp"
 #include "sim/world.hpp"
 #include "tools/engine/checker_suite.hpp"
+#include "tools/engine/coverage.hpp"
 #include "tools/engine/latency_histogram.hpp"
 #include "tools/engine/run_options.hpp"
 #include "tools/engine/run_result.hpp"
+#include "tools/protocols/trains/reference_check.hpp"
 
 namespace ry {
 
@@ -62,6 +65,11 @@ class TrainsDriver {
   membership::UniformAgreementChecker* uniform_ = nullptr;
   ReplicaStateChecker* replicas_ = nullptr;  // kv workload only
   std::unique_ptr<Progress> progress_;
+  // Bounded progress in the safety phase (progress_bounds.hpp). A plain observer rather than a
+  // suite checker, so that its checks leave the trace footer's count as it was.
+  std::unique_ptr<ProgressChecker> bounded_;
+  trains::ReferenceCheck* reference_ = nullptr;  // --reference only
+  std::unique_ptr<CoverageTracker> coverage_;    // abstract_state.hpp
   [[nodiscard]] bool to_mode() const { return options_.mode != "uto"; }
   [[nodiscard]] bool membership_converged() const;
   // Once, when quiet: agreement over the members, and the key-value stores (kv workload).
