@@ -77,6 +77,9 @@ int command_protocols();
 // Adds `railyard export` to `app`; the returned function runs it if it was parsed (its exit
 // code), or returns -1.
 std::function<int()> add_export_command(CLI::App& app);
+// "FIRST..LAST" (step numbers) for export and view --steps; the error names the flag.
+std::optional<std::string> parse_step_window(const std::string& text, std::uint64_t& first,
+                                             std::uint64_t& last);
 // Adds `railyard view` (an HTML page of a trace, traces/view/) the same way.
 std::function<int()> add_view_command(CLI::App& app);
 

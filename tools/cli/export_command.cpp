@@ -21,24 +21,30 @@ struct ExportCommand {
   exp::Options options;
 };
 
-// "FIRST..LAST" into the options' step window.
-std::optional<std::string> parse_steps(const std::string& text, exp::Options& o) {
+}  // namespace
+
+std::optional<std::string> parse_step_window(const std::string& text, std::uint64_t& first,
+                                             std::uint64_t& last) {
   const std::size_t dots = text.find("..");
   auto number = [](std::string_view s, std::uint64_t& v) {
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     return !s.empty() && ec == std::errc{} && end == s.data() + s.size();
   };
-  if (dots == std::string::npos || !number(std::string_view(text).substr(0, dots), o.first_step) ||
-      !number(std::string_view(text).substr(dots + 2), o.last_step) || o.first_step > o.last_step) {
+  if (dots == std::string::npos || !number(std::string_view(text).substr(0, dots), first) ||
+      !number(std::string_view(text).substr(dots + 2), last) || first > last) {
     return "--steps: expected FIRST..LAST (step numbers, FIRST <= LAST), got '" + text + "'";
   }
   return std::nullopt;
 }
 
+namespace {
+
 int command_export(const ExportCommand& c) {
   exp::Options options = c.options;
   if (!c.steps.empty()) {
-    if (auto problem = parse_steps(c.steps, options)) return usage_error(*problem);
+    if (auto problem = parse_step_window(c.steps, options.first_step, options.last_step)) {
+      return usage_error(*problem);
+    }
   }
   const exp::Result r = exp::export_trace(c.trace, c.format, c.out, options);
   if (r.status != exp::Status::ok) {

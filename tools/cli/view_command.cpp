@@ -3,7 +3,6 @@
 // Exit 0, 2 on bad input (one line: file, line, field), 5 on an I/O error; nothing is left under
 // OUT unless the page is complete.
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <cstdio>
 
 #include "sim/verdict.hpp"
@@ -21,25 +20,13 @@ struct ViewCommand {
   view::Options options;
 };
 
-// "FIRST..LAST" into the options' step window (as railyard export --steps).
-std::optional<std::string> parse_steps(const std::string& text, view::Options& o) {
-  const std::size_t dots = text.find("..");
-  auto number = [](std::string_view s, std::uint64_t& v) {
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    return !s.empty() && ec == std::errc{} && end == s.data() + s.size();
-  };
-  if (dots == std::string::npos || !number(std::string_view(text).substr(0, dots), o.first_step) ||
-      !number(std::string_view(text).substr(dots + 2), o.last_step) || o.first_step > o.last_step) {
-    return "--steps: expected FIRST..LAST (step numbers, FIRST <= LAST), got '" + text + "'";
-  }
-  o.steps_given = true;
-  return std::nullopt;
-}
-
 int command_view(const ViewCommand& c) {
   view::Options options = c.options;
   if (!c.steps.empty()) {
-    if (auto problem = parse_steps(c.steps, options)) return usage_error(*problem);
+    if (auto problem = parse_step_window(c.steps, options.first_step, options.last_step)) {
+      return usage_error(*problem);
+    }
+    options.steps_given = true;
   }
   const exp::Result r = view::write_page(c.trace, c.out, options);
   if (r.status != exp::Status::ok) {

@@ -22,6 +22,16 @@ RunOptions resolved(RunOptions o) {
   return o;
 }
 
+// TRAINS swarm seed 5 for 500 ms, recorded: its mix loses and duplicates messages.
+RunOptions swarm_seed_5() {
+  RunOptions o = run("trains", 5, 5);
+  o.swarm = true;
+  o.time_ms = 500;
+  o = resolved(o);
+  o.record = true;
+  return o;
+}
+
 FaultStep step(Nanos at_ms, FaultStep::Action action, std::uint32_t node) {
   FaultStep s;
   s.at_ns = at_ms * ms_ns;
@@ -33,11 +43,7 @@ FaultStep step(Nanos at_ms, FaultStep::Action action, std::uint32_t node) {
 // A recorded run replays event for event: the same sends, losses, duplicates and deliveries
 // (only the step numbers differ: the nemesis's own wake-ups are steps and a replay has none).
 TEST(ScheduleFile, ARecordedSwarmRunReplaysExactly) {
-  RunOptions o = run("trains", 5, 5);
-  o.swarm = true;
-  o.time_ms = 500;
-  o = resolved(o);
-  o.record = true;
+  const RunOptions o = swarm_seed_5();
   const RunResult recorded = simulate_any(o, nullptr);
   ASSERT_GT(recorded.recorded_faults.size(), 0U);
   ASSERT_GT(recorded.recorded_network.size(), 0U);  // seed 5's mix loses and duplicates
@@ -61,11 +67,7 @@ TEST(ScheduleFile, ARecordedSwarmRunReplaysExactly) {
 // run left it: here the change is one train on the ring instead of two, which changes what is
 // sent on every link.
 TEST(ScheduleFile, AReplayAfterABehaviourChangeSaysWhereItLeftTheSchedule) {
-  RunOptions o = run("trains", 5, 5);
-  o.swarm = true;
-  o.time_ms = 500;
-  o = resolved(o);
-  o.record = true;
+  const RunOptions o = swarm_seed_5();
   const RunResult recorded = simulate_any(o, nullptr);
   RunOptions changed = scripted_options(o, recorded);
   changed.params["trains"] = 1;  // one train instead of two: other messages on every link

@@ -52,10 +52,10 @@ constexpr std::string_view crash_moments[] = {
 };
 
 constexpr std::string_view properties[] = {
-    "uniform_total_order",  "election_safety", "term_monotonicity",   "commit_monotonic",
-    "state_machine_safety", "log_matching",    "leader_completeness", "commit_current_term",
-    "commit_has_quorum",    "match_monotonic", "vote_integrity",      "pre_vote_freshness",
-    "acknowledged_writes",  "replica_state",   "snapshot_safety",     "lease_safety",
+    "uniform_total_order",  "election_safety",  "term_monotonicity",   "commit_monotonic",
+    "state_machine_safety", "log_matching",     "leader_completeness", "commit_current_term",
+    "commit_has_quorum",    "match_monotonic",  "vote_integrity",      "pre_vote_freshness",
+    "acknowledged_writes",  "replica_state",    "snapshot_safety",     "lease_safety",
     "config_safety",        "bounded_progress",
 };
 
