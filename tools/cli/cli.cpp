@@ -202,6 +202,15 @@ int run_cli(int argc, char** argv) {
   std::string bugs_protocol;
   CLI::App* bugs = app.add_subcommand("bugs", "list the bugs that can be planted with --bug");
   bugs->add_option("--protocol", bugs_protocol, "only this protocol's bugs");
+  bool bugs_measure = false;
+  std::string bugs_seeds = "1..20";
+  std::int64_t bugs_time_ms = 500;
+  bugs->add_flag("--measure", bugs_measure,
+                 "run every bug on swarm seeds: the share that catches it, and the clean seeds a "
+                 "fix needs at 95% confidence");
+  bugs->add_option("--seeds", bugs_seeds, "--measure: seeds FIRST..LAST")->capture_default_str();
+  bugs->add_option("--time-ms", bugs_time_ms, "--measure: the safety phase of each run")
+      ->capture_default_str();
   app.add_subcommand("protocols", "list the protocols, their modes, workloads and options");
 
   CheckHistoryOptions check_options;
@@ -270,6 +279,9 @@ int run_cli(int argc, char** argv) {
   if (soak->parsed()) return command_soak(soak_run, soak_options);
   if (merge->parsed()) return command_soak_merge(merge_options);
   if (bench->parsed()) return command_bench(bench_options);
+  if (bugs->parsed() && bugs_measure) {
+    return command_bugs_measure(bugs_protocol, bugs_seeds, bugs_time_ms);
+  }
   if (bugs->parsed()) return command_bugs(bugs_protocol);
   if (check->parsed()) return command_check_history(check_options);
   if (const int code = run_export(); code >= 0) return code;

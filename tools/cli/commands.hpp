@@ -72,6 +72,10 @@ int command_bench(const BenchOptions& bench);
 
 // `protocol` empty: every protocol's bugs.
 int command_bugs(const std::string& protocol);
+// `bugs --measure`: each planted bug's share of failing swarm seeds, and the clean seeds a fix
+// needs at 95% confidence (tools/cli/bugs_measure.cpp).
+int command_bugs_measure(const std::string& protocol, const std::string& seeds,
+                         std::int64_t time_ms);
 int command_protocols();
 
 // Adds `railyard export` to `app`; the returned function runs it if it was parsed (its exit

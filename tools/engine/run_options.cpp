@@ -20,7 +20,9 @@ const std::array<OptionSpec, 21> options = {{
     {"mode", "--mode", "the protocol's mode (trains: uto or to)", &O::mode, S::modes},
     {"nodes", "--nodes", "number of nodes", &O::nodes},
     {"seed", "--seed", "the run's seed: same seed, same trace", &O::seed},
-    {"faults", "--faults", "fault profile: none or mild", &O::faults},
+    {"faults", "--faults",
+     "fault profile: none, mild, or safety (every fault kind at high rates, no liveness phase)",
+     &O::faults},
     {"time_ms", "--time-ms", "simulated length of the safety phase (ms)", &O::time_ms},
     {"liveness_ms", "--liveness-ms", "liveness budget after the heal (simulated ms)",
      &O::liveness_ms},
@@ -148,9 +150,10 @@ std::optional<std::string> validate_protocol(const RunOptions& o) {
 
 void resolve(RunOptions& o) {
   const bool mild = o.faults == "mild";
-  if (!o.loss_ppm) o.loss_ppm = mild ? 5'000U : 0U;
-  if (!o.dup_ppm) o.dup_ppm = mild ? 5'000U : 0U;
-  if (!o.drift_ppm_max) o.drift_ppm_max = mild ? 200 : 0;
+  const bool safety = o.faults == "safety";
+  if (!o.loss_ppm) o.loss_ppm = safety ? 20'000U : mild ? 5'000U : 0U;
+  if (!o.dup_ppm) o.dup_ppm = safety ? 20'000U : mild ? 5'000U : 0U;
+  if (!o.drift_ppm_max) o.drift_ppm_max = safety ? 1'000 : mild ? 200 : 0;
   const ProtocolDescriptor* p = find_protocol(o.protocol);
   if (p == nullptr) return;
   if (o.mode.empty() && !p->modes.empty()) o.mode = p->modes.front().name;
@@ -166,8 +169,8 @@ std::optional<std::string> validate(const RunOptions& o) {
   if (auto problem = validate_protocol(o)) return problem;
   const ProtocolDescriptor& p = *find_protocol(o.protocol);
   if (o.nodes < 2 || o.nodes > 1'000'000) return "nodes: must be between 2 and 1000000";
-  if (o.faults != "none" && o.faults != "mild") {
-    return "faults: unknown profile '" + o.faults + "' (expected none or mild)";
+  if (o.faults != "none" && o.faults != "mild" && o.faults != "safety") {
+    return "faults: unknown profile '" + o.faults + "' (expected none, mild or safety)";
   }
   if (o.time_ms <= 0 || o.time_ms > 86'400'000) return "time_ms: must be between 1 and 86400000";
   if (o.liveness_ms <= 0 || o.liveness_ms > 86'400'000) {

@@ -22,7 +22,7 @@ struct RunOptions {
   std::string mode;  // one of the protocol's modes; empty: its default (resolve())
   std::uint32_t nodes = 5;
   std::uint64_t seed = 1;
-  std::string faults = "mild";      // none | mild
+  std::string faults = "mild";      // none | mild | safety (simulation.hpp: safety_profile)
   std::int64_t time_ms = 1000;      // length of the safety phase, simulated
   std::int64_t liveness_ms = 2000;  // budget of the liveness phase, simulated
   bool swarm = false;  // the seed picks the fault kinds and how hard (tools/engine/swarm.hpp)

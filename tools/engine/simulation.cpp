@@ -19,8 +19,33 @@ WorldOptions world_options(const RunOptions& o) {
   return w;
 }
 
+// The safety profile: no liveness phase, so nothing needs to heal in time, and every fault kind
+// the protocol can take comes at high rates and overlaps: up to four at once, any number of
+// nodes down (they restart after their hold), clock jumps of up to 100 ms.
+NemesisOptions safety_profile(const RunOptions& o) {
+  NemesisOptions n;
+  n.enabled = !o.scripted;
+  n.interval_min_ns = 2 * ms_ns;
+  n.interval_max_ns = 30 * ms_ns;
+  n.hold_min_ns = 5 * ms_ns;
+  n.hold_max_ns = 120 * ms_ns;
+  n.max_active = 4;
+  n.max_down = o.nodes;
+  n.crash = n.pause = n.cut = n.partition = n.clog = n.clock_jump = n.clock_drift = 1;
+  n.clock_jump_max_ns = 100 * ms_ns;
+  n.drift_ppm_max = 2'000;
+  const ProtocolDescriptor* p = find_protocol(o.protocol);
+  n.disk = p != nullptr && p->disk_faults ? 1 : 0;
+  if (p != nullptr && !p->restarts(o)) {
+    n.crash = 0;
+    n.restart = false;
+  }
+  return n;
+}
+
 NemesisOptions nemesis_options(const RunOptions& o) {
   NemesisOptions n;
+  if (o.faults == "safety" && !o.swarm) return safety_profile(o);
   if (o.swarm) {
     n = draw_swarm(o).nemesis;
     n.enabled = n.enabled && !o.scripted;  // a recorded run's faults are all in its schedule

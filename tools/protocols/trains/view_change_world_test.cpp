@@ -213,6 +213,9 @@ class Sim final : public Observer, public MessageObserver<Message> {
     o.nodes = s.nodes;
     o.seed = s.seed;
     o.params["trains"] = s.trains;
+    resolve(o);  // the protocol's other options at their defaults
+    // This world's network is not the options' one: bounds derived from them would not hold.
+    o.progress_check = false;
     return o;
   }
   static Config config(const SimSetup& s) {
