@@ -37,6 +37,16 @@ std::string size_text(const RunSize& s) {
          " clients, " + std::to_string(s.time_ms) + " ms";
 }
 
+// A violation at time T needs nothing after T: the safety phase ends just after it.
+RunOptions cut_short(const RunOptions& o, const RunResult& r) {
+  RunOptions c = o;
+  if (r.outcome != Outcome::violation || r.sim_end.ns >= o.time_ms * ms_ns) return c;
+  c.time_ms = std::max<std::int64_t>(1, r.sim_end.ns / ms_ns + 1);
+  std::erase_if(c.schedule, [&](const FaultStep& s) { return s.at_ns > c.time_ms * ms_ns; });
+  std::erase_if(c.network, [&](const LinkDecision& d) { return d.at_ns > r.sim_end.ns; });
+  return c;
+}
+
 // The run without its highest-numbered node: faults and network decisions that name it go, a
 // partition's side loses it (and goes if nothing is left to cut).
 RunOptions without_last_node(const RunOptions& o) {
@@ -170,6 +180,40 @@ class Shrinker {
     }
   }
 
+  // Fewer operations: the clients' think time doubled, while the failure stays.
+  void slower_clients() {
+    for (int i = 0; i < 8 && !best_.workload.empty() && !out_of_time(); ++i) {
+      RunOptions candidate = best_;
+      candidate.interval_us = best_.interval_us * 2;
+      if (validate(candidate) || !try_candidate(candidate)) return;
+    }
+  }
+
+  // The schedule moved earlier as a whole (all of it, then half of it), so that the run reaches
+  // its faults sooner and everything before them, which is only traffic, goes.
+  void earlier_faults() {
+    for (int i = 0; i < 8 && !best_.schedule.empty() && !out_of_time(); ++i) {
+      const Nanos first = best_.schedule.front().at_ns;
+      if (first < ms_ns) return;
+      bool moved = false;
+      for (const Nanos shift : {first, first / 2}) {
+        RunOptions candidate = best_;
+        for (FaultStep& step : candidate.schedule) step.at_ns -= shift;
+        if (try_candidate(candidate)) {
+          moved = true;
+          break;
+        }
+      }
+      if (!moved) return;
+    }
+  }
+
+  // The safety phase ends just after the violation, wherever the search has moved it.
+  void cut_short_again() {
+    const RunOptions shorter = cut_short(best_, best_result_);
+    if (shorter.time_ms != best_.time_ms) try_candidate(shorter);
+  }
+
   void fewer_clients() {
     if (best_.workload.empty()) return;
     for (std::uint32_t c = 1; c < best_.clients && !out_of_time(); ++c) {
@@ -265,16 +309,6 @@ class Shrinker {
   bool exhausted_ = false;
 };
 
-// A violation at time T needs nothing after T: the safety phase ends just after it.
-RunOptions cut_short(const RunOptions& o, const RunResult& r) {
-  RunOptions c = o;
-  if (r.outcome != Outcome::violation || r.sim_end.ns >= o.time_ms * ms_ns) return c;
-  c.time_ms = std::max<std::int64_t>(1, r.sim_end.ns / ms_ns + 1);
-  std::erase_if(c.schedule, [&](const FaultStep& s) { return s.at_ns > c.time_ms * ms_ns; });
-  std::erase_if(c.network, [&](const LinkDecision& d) { return d.at_ns > r.sim_end.ns; });
-  return c;
-}
-
 }  // namespace
 
 std::optional<ShrinkReport> shrink(const RunOptions& scripted, const ShrinkOptions& options,
@@ -300,11 +334,14 @@ std::optional<ShrinkReport> shrink(const RunOptions& scripted, const ShrinkOptio
   // Smaller worlds first: every later candidate runs faster in them.
   s.fewer_nodes();
   s.fewer_clients();
+  s.slower_clients();
   s.ddmin(&RunOptions::schedule);
+  s.earlier_faults();
   s.weaken_faults();
   s.ddmin(&RunOptions::network);
   s.shorter_run();
   s.fewer_clients();
+  s.cut_short_again();
   s.make_one_minimal();
 
   report.shrunk = s.best_;

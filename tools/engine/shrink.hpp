@@ -4,11 +4,14 @@
 // The search, in order, each pass keeping only candidates that fail with the same signature:
 //   1. cut the run short: a safety violation at time T needs nothing after T;
 //   2. smaller worlds, so that every later candidate runs faster: the highest node removed while
-//      the failure stays (with the faults and decisions that name it), then fewer clients;
-//   3. delta debugging (Zeller and Hildebrandt's ddmin, complements only) over the faults;
+//      the failure stays (with the faults and decisions that name it), fewer clients, and the
+//      clients' think time doubled (fewer operations);
+//   3. delta debugging (Zeller and Hildebrandt's ddmin, complements only) over the faults, then
+//      the whole schedule moved earlier (the traffic before the first fault goes);
 //   4. weaken each fault: a crash to a pause, a partition to one direction of it, a corrupt or
 //      misdirected write to a torn one, durations, clock jumps and drifts halved;
-//   5. ddmin over the network's decisions; a shorter safety phase; fewer clients again;
+//   5. ddmin over the network's decisions; a shorter safety phase; fewer clients again; the
+//      safety phase cut just after the violation once more;
 //   6. a check that the result is 1-minimal: removing any one remaining fault or network
 //      decision makes the failure go away (a removal that still fails is taken and the check
 //      starts again).
