@@ -55,14 +55,16 @@ RunOptions without_last_node(const RunOptions& o) {
   c.nodes = last;
   if (c.workload == "broadcast") c.clients = std::min(c.clients, c.nodes);
   std::erase_if(c.network, [&](const LinkDecision& d) { return d.from == last || d.to == last; });
-  std::erase_if(c.schedule, [&](FaultStep& s) {
+  for (FaultStep& s : c.schedule) {
+    std::erase(s.side, last);
+    std::erase_if(s.links, [&](const auto& l) { return l.first == last || l.second == last; });
+  }
+  std::erase_if(c.schedule, [&](const FaultStep& s) {
     if (s.action == Action::heal) return false;
     if (s.action != Action::partition) {
       const bool link = s.action == Action::clog || s.action == Action::cut;
       return s.node == last || (link && s.peer == last);
     }
-    std::erase(s.side, last);
-    std::erase_if(s.links, [&](const auto& l) { return l.first == last || l.second == last; });
     if (s.shape == "isolate" || s.shape == "ring_cut") return s.node == last;
     if (s.shape == "links") return s.links.empty();
     if (s.shape == "bridge" && s.peer == last) return true;
