@@ -17,6 +17,8 @@ configs=(
   "--protocol trains --nodes 4 --faults none --time-ms 300 --trains 3"
   "--protocol trains --nodes 5 --swarm --time-ms 300"
   "--protocol ring --nodes 5 --swarm --time-ms 300"
+  "--protocol raft --nodes 5 --swarm --workload kv --time-ms 300"
+  "--protocol trains --nodes 5 --faults safety --time-ms 200"
 )
 for config in "${configs[@]}"; do
   for seed in $(seq 1 "$seeds"); do
