@@ -18,7 +18,8 @@ using Problem = std::optional<std::string>;
 // Members that are not run options: read after the options they depend on, or skipped
 // ("swarm_mix" is derived from the seed and only written for people).
 bool special(const std::string& key) {
-  return key == "schedule" || key == "swarm_mix" || key == "scripted" || key == "network";
+  return key == "schedule" || key == "swarm_mix" || key == "scripted" || key == "network" ||
+         key == "reference" || key == "progress_check";
 }
 
 Problem read(const Json& v, std::string& out) {
@@ -145,6 +146,12 @@ std::optional<RunOptions> read_options(const Json& config, const JsonSource& sou
     if (!schedule) return std::nullopt;
     o.schedule = std::move(*schedule);
   }
+  for (const char* key : {"reference", "progress_check"}) {
+    if (!config.contains(key)) continue;
+    if (!config[key].is_boolean()) return fail(pointer + "/" + key, "expected true or false");
+  }
+  o.reference = config.value("reference", false);
+  o.progress_check = config.value("progress_check", true);
   if (config.contains("scripted")) {
     if (!config["scripted"].is_boolean())
       return fail(pointer + "/scripted", "expected true or false");

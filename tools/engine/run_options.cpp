@@ -252,6 +252,10 @@ std::string to_json(const RunOptions& o) {
   }
   if (!o.schedule.empty()) j.raw("schedule", schedule_to_json(o.schedule));
   if (o.scripted) j.field("scripted", true);
+  // Checking options that can make a run fail: written when not at their default, so that a
+  // trace or a schedule of a run that failed with them replays with them.
+  if (o.reference) j.field("reference", true);
+  if (!o.progress_check) j.field("progress_check", false);
   if (!o.network.empty()) j.raw("network", network_to_json(o.network));
   // Derived from the seed, written so that a failing seed shows its world; readers skip it.
   if (o.swarm) j.raw("swarm_mix", to_json(draw_swarm(o)));

@@ -30,6 +30,12 @@ fi
 # A schedule file is a scenario: --scenario runs it against its expectation.
 check as_scenario 0 "$ry" run --scenario s5.json --quiet
 
+# Checking options that can fail a run travel with its schedule (and its trace header).
+check record_reference 0 "$ry" run --seed 2 --time-ms 100 --reference --no-progress-check \
+  --save-schedule ref.json --quiet
+grep -q '"reference":true,"progress_check":false' ref.json && passed=$((passed + 1)) ||
+  fail "record_reference: --reference and --no-progress-check are not in the schedule's options"
+
 # 2. A change of behaviour (one train instead of two): the replay goes on, says where it left.
 sed 's/"trains":2/"trains":1/' s5.json > changed.json
 check changed 0 "$ry" run --schedule changed.json
